@@ -1,0 +1,89 @@
+"""Open, create and upgrade the program's database."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import DatabaseTarget
+from app.errors import DatabaseError
+from db import migrate
+from db.engine import make_engine, make_sessionmaker
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Database:
+    """An open database: its engine and its session factory."""
+
+    target: DatabaseTarget
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _connect(target: DatabaseTarget) -> Engine:
+    if target.is_sqlite:
+        Path(target.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(target.url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        logger.warning("cannot open %s: %s", target.display, exc)
+        raise DatabaseError(
+            f"无法打开数据库：{target.display}。请检查文件是否损坏、是否被其他程序占用，"
+            "或网络数据库是否可以连接。"
+        ) from exc
+    return engine
+
+
+def _check_revision(engine: Engine, target: DatabaseTarget) -> str | None:
+    try:
+        revision = migrate.current_revision(engine)
+    except (OperationalError, DBAPIError) as exc:
+        raise DatabaseError(f"数据库文件已损坏或不是楼院通的数据库：{target.display}") from exc
+    if revision is not None and revision not in migrate.known_revisions():
+        raise DatabaseError(
+            f"数据库 {target.display} 由更新版本的楼院通创建（版本 {revision}），"
+            "请升级本程序，或从备份恢复。"
+        )
+    return revision
+
+
+def open_database(target: DatabaseTarget, *, create: bool = True) -> Database:
+    """Open the database, creating or upgrading its schema when `create` is true.
+
+    Raises:
+        DatabaseError: unreachable, damaged, foreign or made by a newer program; or not yet
+            created and `create` is false.
+    """
+    engine = _connect(target)
+    try:
+        revision = _check_revision(engine, target)
+        if revision != migrate.head_revision():
+            if not create:
+                raise DatabaseError(
+                    f"数据库 {target.display} 尚未初始化，请先运行 louyuan init。"
+                )
+            logger.info("upgrading %s from %s", target.display, revision)
+            migrate.upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(target, engine, make_sessionmaker(engine))
+
+
+def is_empty(db: Database) -> bool:
+    """True when the database holds no compound yet."""
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*) FROM compound")).scalar_one() == 0

@@ -1,0 +1,30 @@
+"""Expected failures. Each carries a Chinese message that the window and the CLI show as is."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """An expected failure (bad input, missing record, locked file); not a bug."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(AppError):
+    """A record that the caller named does not exist (any more)."""
+
+
+class DatabaseError(AppError):
+    """The database cannot be opened or used: damaged, too new, in use, unreachable."""
+
+
+class Cancelled(AppError):
+    """A long job stopped because the user pressed Cancel; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("操作已取消，数据未作任何改动。")
+
+
+class PermissionDenied(AppError):
+    """The signed-in user's role does not allow this."""

@@ -1,0 +1,341 @@
+"""Use cases for compounds, buildings and the reference lists (communities, grids)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import audit
+from app.audit import Actor
+from app.errors import NotFound, PermissionDenied
+from app.registry.dto import (
+    BuildingRow,
+    CommunityRef,
+    CompoundDetail,
+    CompoundFilter,
+    CompoundInput,
+    CompoundRow,
+    GridRef,
+)
+from app.registry.errors import BuildingNotEmpty, CompoundNotEmpty, ValidationError
+from app.registry.validation import (
+    FieldError,
+    centi_to_area,
+    clean_building,
+    clean_name,
+    clean_phone,
+    sort_key_of,
+)
+from app.text import fold, is_pinyin_query, pinyin_of
+from db.models import (
+    MANAGEMENT_MODES,
+    Building,
+    Community,
+    Compound,
+    Grid,
+    Household,
+    Resident,
+    Street,
+)
+
+
+def like_escape(text: str) -> str:
+    """Escape LIKE wildcards in user text (used with escape='\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def grid_paths(grids: list[Grid]) -> dict[int, str]:
+    """Each grid's path from its root, e.g. "第一网格 / 2号微网格"."""
+    by_id = {g.id: g for g in grids}
+    paths: dict[int, str] = {}
+
+    def path(g: Grid) -> str:
+        if g.id not in paths:
+            parent = by_id.get(g.parent_id) if g.parent_id else None
+            paths[g.id] = f"{path(parent)} / {g.name}" if parent else g.name
+        return paths[g.id]
+
+    for g in grids:
+        path(g)
+    return paths
+
+
+def grid_subtree(s: Session, grid_id: int) -> list[int]:
+    """A grid and all grids below it."""
+    rows = s.execute(select(Grid.id, Grid.parent_id)).all()
+    children: dict[int, list[int]] = {}
+    for gid, parent in rows:
+        if parent is not None:
+            children.setdefault(parent, []).append(gid)
+    out, todo = [], [grid_id]
+    while todo:
+        gid = todo.pop()
+        out.append(gid)
+        todo.extend(children.get(gid, []))
+    return out
+
+
+class CompoundService:
+    """Compounds, their buildings, and the communities and grids they sit in."""
+
+    def __init__(self, sessions: sessionmaker[Session], actor: Actor) -> None:
+        self._sessions = sessions
+        self._actor = actor
+
+    # -- reference lists -------------------------------------------------------------------
+
+    def communities(self) -> list[CommunityRef]:
+        with self._sessions() as s:
+            rows = s.execute(
+                select(Community.id, Community.name, Street.name)
+                .join(Street, Street.id == Community.street_id)
+                .order_by(Street.name, Community.name, Community.id)
+            ).all()
+        return [CommunityRef(*r) for r in rows]
+
+    def grids(self, community_id: int | None = None) -> list[GridRef]:
+        """Grids in tree order (parents before children)."""
+        with self._sessions() as s:
+            grids = list(s.scalars(select(Grid).order_by(Grid.level, Grid.name, Grid.id)))
+        paths = grid_paths(grids)
+        chosen = [g for g in grids if community_id is None or g.community_id == community_id]
+        chosen.sort(key=lambda g: (g.community_id, paths[g.id]))
+        return [
+            GridRef(g.id, g.community_id, g.parent_id, g.level, g.name, g.worker_name,
+                    g.worker_phone, paths[g.id])
+            for g in chosen
+        ]
+
+    # -- compounds -------------------------------------------------------------------------
+
+    def list_compounds(self, flt: CompoundFilter = CompoundFilter()) -> list[CompoundRow]:
+        """Compounds matching the filter, by community and name, with their counts."""
+        with self._sessions() as s:
+            query = self._compound_query(s, flt)
+            rows = s.execute(query).all()
+            ids = [r.id for r in rows]
+            counts = self._counts(s, ids)
+            grids = grid_paths(list(s.scalars(select(Grid))))
+        return [
+            CompoundRow(
+                id=r.id, name=r.name, community_name=r.community, address=r.address,
+                grid_name=grids.get(r.grid_id, "") if r.grid_id else "",
+                management_mode=r.management_mode, manager_name=r.manager_name,
+                head_name=r.head_name, **counts.get(r.id, {"buildings": 0, "households": 0,
+                                                           "residents": 0}),
+            )
+            for r in rows
+        ]
+
+    def _compound_query(self, s: Session, flt: CompoundFilter) -> Select[tuple[object, ...]]:
+        query = (
+            select(Compound.id, Compound.name, Compound.address, Compound.grid_id,
+                   Compound.management_mode, Compound.manager_name, Compound.head_name,
+                   Community.name.label("community"))
+            .join(Community, Community.id == Compound.community_id)
+            .order_by(Community.name, Compound.name_pinyin, Compound.id)
+        )
+        if flt.community_id is not None:
+            query = query.where(Compound.community_id == flt.community_id)
+        if flt.grid_id is not None:
+            query = query.where(Compound.grid_id.in_(grid_subtree(s, flt.grid_id)))
+        if flt.management_mode:
+            query = query.where(Compound.management_mode == flt.management_mode)
+        text = fold(flt.text)
+        if text:
+            query = query.where(self._compound_text(text))
+        return query
+
+    @staticmethod
+    def _compound_text(text: str) -> ColumnElement[bool]:
+        pattern = f"%{like_escape(text)}%"
+        conds = [Compound.name.like(pattern, escape="\\"),
+                 Compound.address.like(pattern, escape="\\"),
+                 Compound.head_name.like(pattern, escape="\\"),
+                 Compound.manager_name.like(pattern, escape="\\")]
+        if is_pinyin_query(text):
+            low = like_escape(text.lower().replace(" ", ""))
+            conds += [Compound.name_initials.like(f"%{low}%", escape="\\"),
+                      Compound.name_pinyin.like(f"%{low}%", escape="\\"),
+                      Compound.address_initials.like(f"%{low}%", escape="\\")]
+        return or_(*conds)
+
+    @staticmethod
+    def _counts(s: Session, ids: list[int]) -> dict[int, dict[str, int]]:
+        if not ids:
+            return {}
+        out = {i: {"buildings": 0, "households": 0, "residents": 0} for i in ids}
+        for cid, n in s.execute(select(Building.compound_id, func.count())
+                                .where(Building.compound_id.in_(ids))
+                                .group_by(Building.compound_id)):
+            out[cid]["buildings"] = n
+        for cid, n in s.execute(select(Household.compound_id, func.count())
+                                .where(Household.compound_id.in_(ids))
+                                .group_by(Household.compound_id)):
+            out[cid]["households"] = n
+        for cid, n in s.execute(select(Household.compound_id, func.count(Resident.id))
+                                .join(Resident, Resident.household_id == Household.id)
+                                .where(Household.compound_id.in_(ids))
+                                .group_by(Household.compound_id)):
+            out[cid]["residents"] = n
+        return out
+
+    def get_compound(self, compound_id: int) -> CompoundDetail:
+        with self._sessions() as s:
+            c = s.get(Compound, compound_id)
+            if c is None:
+                raise NotFound("该楼院不存在或已被删除")
+            community = s.get_one(Community, c.community_id)
+            grids = grid_paths(list(s.scalars(select(Grid))))
+            counts = self._counts(s, [c.id])[c.id]
+            area = s.scalar(select(func.coalesce(func.sum(Household.area_centi), 0))
+                            .where(Household.compound_id == c.id)) or 0
+            return CompoundDetail(
+                id=c.id, data=_compound_input(c), community_name=community.name,
+                grid_path=grids.get(c.grid_id, "") if c.grid_id else "",
+                total_area=centi_to_area(int(area)), **counts,
+            )
+
+    def validate_compound(self, data: CompoundInput) -> dict[str, str]:
+        """Field → message for every broken rule that needs no database."""
+        errors: dict[str, str] = {}
+        try:
+            clean_name(data.name, field="楼院名称", max_len=64)
+        except FieldError as exc:
+            errors["name"] = str(exc)
+        if data.management_mode not in MANAGEMENT_MODES:
+            errors["management_mode"] = "请选择管理模式"
+        if data.build_year is not None and not 1900 <= data.build_year <= 2100:
+            errors["build_year"] = "建成年份应在1900至2100之间"
+        for key in ("head_phone", "manager_contact"):
+            value = getattr(data, key)
+            if value.strip():
+                try:
+                    clean_phone(value)
+                except FieldError as exc:
+                    errors[key] = str(exc)
+        return errors
+
+    def _require_edit(self) -> None:
+        if not self._actor.can_edit:
+            raise PermissionDenied("只读用户不能修改数据")
+
+    def _apply(self, s: Session, c: Compound, data: CompoundInput) -> None:
+        errors = self.validate_compound(data)
+        if s.get(Community, data.community_id) is None:
+            errors["community_id"] = "请选择所属社区"
+        name = fold(data.name)
+        clash = s.scalar(select(Compound.id).where(Compound.community_id == data.community_id,
+                                                   Compound.name == name, Compound.id != c.id))
+        if clash is not None:
+            errors["name"] = "本社区已有同名楼院"
+        if errors:
+            raise ValidationError(errors)
+        c.name, c.community_id, c.grid_id = name, data.community_id, data.grid_id
+        c.name_pinyin, c.name_initials = pinyin_of(name)
+        c.address = fold(data.address)
+        c.address_initials = pinyin_of(c.address)[1]
+        c.management_mode = data.management_mode
+        c.manager_name, c.manager_contact = fold(data.manager_name), fold(data.manager_contact)
+        c.build_year, c.head_name = data.build_year, fold(data.head_name)
+        c.head_phone = clean_phone(data.head_phone) if data.head_phone.strip() else ""
+        c.notes = data.notes.strip()
+
+    def create_compound(self, data: CompoundInput) -> int:
+        self._require_edit()
+        with self._sessions.begin() as s:
+            c = Compound(id=None)
+            self._apply(s, c, data)
+            s.add(c)
+            s.flush()
+            audit.record(s, self._actor, "create", "compound", c.id, after=asdict(data))
+            return c.id
+
+    def update_compound(self, compound_id: int, data: CompoundInput) -> None:
+        self._require_edit()
+        with self._sessions.begin() as s:
+            c = s.get(Compound, compound_id)
+            if c is None:
+                raise NotFound("该楼院不存在或已被删除")
+            before = asdict(_compound_input(c))
+            self._apply(s, c, data)
+            old, new = audit.changed(before, asdict(_compound_input(c)))
+            if new:
+                audit.record(s, self._actor, "update", "compound", c.id, before=old, after=new)
+
+    def delete_compound(self, compound_id: int, *, with_households: bool = False) -> None:
+        """Delete a compound; one with households needs `with_households=True`.
+
+        Raises:
+            CompoundNotEmpty: it has households and the caller did not confirm.
+        """
+        self._require_edit()
+        with self._sessions.begin() as s:
+            c = s.get(Compound, compound_id)
+            if c is None:
+                raise NotFound("该楼院不存在或已被删除")
+            n = s.scalar(select(func.count()).where(Household.compound_id == c.id)) or 0
+            if n and not with_households:
+                raise CompoundNotEmpty(c.name, n)
+            hh = select(Household.id).where(Household.compound_id == c.id)
+            s.execute(delete(Resident).where(Resident.household_id.in_(hh)))
+            s.execute(delete(Household).where(Household.compound_id == c.id))
+            s.execute(delete(Building).where(Building.compound_id == c.id))
+            s.delete(c)
+            audit.record(s, self._actor, "delete", "compound", compound_id,
+                         before={"name": c.name, "households": n})
+
+    # -- buildings -------------------------------------------------------------------------
+
+    def list_buildings(self, compound_id: int) -> list[BuildingRow]:
+        with self._sessions() as s:
+            rows = s.execute(
+                select(Building.id, Building.name, Building.floors, func.count(Household.id),
+                       func.coalesce(func.sum(Household.area_centi), 0))
+                .outerjoin(Household, Household.building_id == Building.id)
+                .where(Building.compound_id == compound_id)
+                .group_by(Building.id, Building.name, Building.floors, Building.sort_key)
+                .order_by(Building.sort_key, Building.name, Building.id)
+            ).all()
+        return [BuildingRow(r[0], compound_id, r[1], r[2], r[3], centi_to_area(int(r[4])))
+                for r in rows]
+
+    def add_building(self, compound_id: int, label: str, floors: int | None = None) -> int:
+        self._require_edit()
+        with self._sessions.begin() as s:
+            if s.get(Compound, compound_id) is None:
+                raise NotFound("该楼院不存在或已被删除")
+            try:
+                name = clean_building(label)
+            except FieldError as exc:
+                raise ValidationError({"building": str(exc)}) from exc
+            if s.scalar(select(Building.id).where(Building.compound_id == compound_id,
+                                                  Building.name == name)):
+                raise ValidationError({"building": f"{name}号楼已存在"})
+            b = Building(compound_id=compound_id, name=name, sort_key=sort_key_of(name),
+                         floors=floors)
+            s.add(b)
+            s.flush()
+            return b.id
+
+    def delete_building(self, building_id: int) -> None:
+        self._require_edit()
+        with self._sessions.begin() as s:
+            b = s.get(Building, building_id)
+            if b is None:
+                raise NotFound("该楼栋不存在或已被删除")
+            n = s.scalar(select(func.count()).where(Household.building_id == b.id)) or 0
+            if n:
+                raise BuildingNotEmpty(b.name, n)
+            s.delete(b)
+
+
+def _compound_input(c: Compound) -> CompoundInput:
+    return CompoundInput(
+        name=c.name, community_id=c.community_id, address=c.address, grid_id=c.grid_id,
+        management_mode=c.management_mode, manager_name=c.manager_name,
+        manager_contact=c.manager_contact, build_year=c.build_year, head_name=c.head_name,
+        head_phone=c.head_phone, notes=c.notes,
+    )

@@ -1,0 +1,59 @@
+"""Text helpers: full-width folding, pinyin for search, masking of personal data."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_LATIN = re.compile(r"^[a-z0-9 ]+$")
+
+
+def fold(text: str) -> str:
+    """Full-width digits, letters and punctuation to ASCII; trim spaces (incl. U+3000)."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def pinyin_of(text: str) -> tuple[str, str]:
+    """Full pinyin (no tones, no spaces) and initials of Chinese text, both lowercase.
+
+    Non-Chinese characters are kept as they are (lowercased), so "3号楼" gives ("3haolou", "3hl").
+    """
+    from pypinyin import Style, lazy_pinyin  # imported late: loads large dictionaries
+
+    folded = fold(text).lower()
+    full = "".join(lazy_pinyin(folded, style=Style.NORMAL, errors="default"))
+    initials = "".join(lazy_pinyin(folded, style=Style.FIRST_LETTER, errors="default"))
+    return _alnum(full), _alnum(initials)
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
+
+
+def is_pinyin_query(text: str) -> bool:
+    """True for a query typed in Latin letters (and digits), e.g. "zs" or "jsl"."""
+    folded = fold(text).lower()
+    return bool(folded) and bool(_LATIN.match(folded)) and any(c.isalpha() for c in folded)
+
+
+def mask_id_number(value: str | None) -> str:
+    """410102********123X style: region code and the last four stay visible."""
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return value[:2] + "*" * max(0, len(value) - 2)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    """138****5678 for a mobile; landlines keep their area code and last four."""
+    if not value:
+        return ""
+    digits = value
+    if len(digits) == 11 and digits.isdigit():
+        return digits[:3] + "****" + digits[-4:]
+    if len(digits) > 6:
+        return digits[: len(digits) - 8 if len(digits) > 8 else 2] + "****" + digits[-4:]
+    return digits

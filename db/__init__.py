@@ -1,0 +1,1 @@
+"""Persistence layer: SQLAlchemy models, engine and migrations. Knows no Qt and no app rules."""
