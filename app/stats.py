@@ -37,8 +37,9 @@ class StatsService:
                                     .order_by(Community.name, Community.id)).all()
             compounds = s.execute(select(Compound.id, Compound.community_id,
                                          Compound.management_mode)).all()
-            tags = dict(s.execute(select(ResidentTag.tag, func.count())
-                                  .group_by(ResidentTag.tag)).tuples().all())
+            tags: dict[str, int] = {
+                tag: n for tag, n in s.execute(select(ResidentTag.tag, func.count())
+                                               .group_by(ResidentTag.tag))}
         zero = {"compounds": 0, "buildings": 0, "households": 0, "residents": 0}
         by_community = {cid: {"community": name, **zero} for cid, name in communities}
         by_mode = {mode: dict(zero) for mode in MANAGEMENT_MODES}

@@ -153,9 +153,10 @@ class HouseholdService:
         if not ids:
             return []
         with self._sessions() as s:
-            counts = dict(s.execute(select(Resident.household_id, func.count())
-                                    .where(Resident.household_id.in_(ids))
-                                    .group_by(Resident.household_id)).tuples().all())
+            counts: dict[int, int] = {
+                hid: n for hid, n in s.execute(select(Resident.household_id, func.count())
+                                                .where(Resident.household_id.in_(ids))
+                                                .group_by(Resident.household_id))}
             rows = s.execute(
                 select(Household.id, Household.compound_id, Compound.name, Building.name,
                        Household.unit, Household.room, Household.area_centi, Household.status,

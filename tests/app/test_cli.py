@@ -1,0 +1,67 @@
+"""The command line: init, stats, errors on stderr with exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+
+def test_init_demo_then_stats_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "cli.sqlite3")
+    assert main(["--db", db, "init", "--demo"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "stats", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["compounds"] == 15
+    assert figures["households"] == 3000
+    assert figures["residents"] > 3000
+    assert figures["buildings"] > 15
+    assert sum(c["households"] for c in figures["by_community"]) == 3000
+    assert set(figures["by_management_mode"]) == {"无主管", "公办物业", "市场化物业",
+                                                  "单位自管", "居民自治"}
+    assert sum(m["compounds"] for m in figures["by_management_mode"].values()) == 15
+    assert figures["residents_by_tag"]["60岁以上"] > 0
+
+
+def test_demo_is_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outputs = []
+    for name in ("a.sqlite3", "b.sqlite3"):
+        main(["--db", str(tmp_path / name), "init", "--demo"])
+        capsys.readouterr()
+        main(["--db", str(tmp_path / name), "stats", "--json"])
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+
+
+def test_stats_on_missing_database_fails_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(tmp_path / "none.sqlite3"), "stats"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "louyuan init" in err
+
+
+def test_env_variable_names_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LOUYUAN_DB", str(tmp_path / "env.sqlite3"))
+    assert main(["init"]) == 0
+    assert "env.sqlite3" in capsys.readouterr().out
+
+
+def test_launcher_runs_subcommands_without_qt(tmp_path: Path) -> None:
+    code = (
+        "import sys, ui.launcher as l;"
+        f"rc = l.main(['--db', {str(tmp_path / 'q.sqlite3')!r}, 'init']);"
+        "assert 'PySide6' not in sys.modules, 'PySide6 imported';"
+        "sys.exit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "数据库已就绪" in done.stdout
