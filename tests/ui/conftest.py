@@ -1,0 +1,62 @@
+"""Window tests: offscreen Qt, settings in a temporary folder, a small demo database."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import shutil  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from app.audit import Actor  # noqa: E402
+from app.config import DatabaseTarget, to_url  # noqa: E402
+from app.database import open_database  # noqa: E402
+from app.services import Services  # noqa: E402
+from ui.settings import Settings  # noqa: E402
+
+DEMO_HOUSEHOLDS = 600
+
+
+@pytest.fixture(autouse=True)
+def _isolated_qsettings(tmp_path: Path) -> Iterator[None]:
+    """QSettings of every test goes to a temporary INI file, never the user's."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(tmp_path / "qsettings"))
+    yield
+
+
+@pytest.fixture
+def prefs(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One generated demo file per test session; each test gets a copy."""
+    from app.demo import generate
+
+    path = tmp_path_factory.mktemp("demo") / "template.sqlite3"
+    db = open_database(DatabaseTarget(to_url(path)))
+    try:
+        generate(db, households=DEMO_HOUSEHOLDS)
+    finally:
+        db.close()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def demo_services(_demo_template: Path, tmp_path: Path) -> Iterator[Services]:
+    """Services on a temporary SQLite copy of the small demo database."""
+    path = tmp_path / "t.sqlite3"
+    shutil.copyfile(_demo_template, path)
+    db = open_database(DatabaseTarget(to_url(path), demo=True))
+    try:
+        yield Services.build(db, Actor("tester", "admin"))
+    finally:
+        db.close()

@@ -1,0 +1,54 @@
+"""Unexpected exceptions (bugs): logged, then one dialog with the details and the log path."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+logger = logging.getLogger(__name__)
+
+
+class CrashHandler:
+    """A sys.excepthook that shows one dialog at a time instead of losing the traceback."""
+
+    def __init__(self, log_file: Path) -> None:
+        self._log_file = log_file
+        self._showing = False
+
+    def __call__(self, kind: type[BaseException], value: BaseException,
+                 tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        logger.critical("unexpected error", exc_info=(kind, value, tb))
+        if self._showing or QApplication.instance() is None:
+            sys.__excepthook__(kind, value, tb)
+            return
+        self._showing = True
+        try:
+            self._show(kind, value, tb)
+        finally:
+            self._showing = False
+
+    def _show(self, kind: type[BaseException], value: BaseException,
+              tb: TracebackType | None) -> None:
+        tr = QCoreApplication.translate
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("errors", "程序错误"),
+                          tr("errors", "程序遇到了意外错误。刚才的操作可能没有完成，"
+                                       "已保存的数据不受影响。"))
+        box.setInformativeText(
+            tr("errors", "请把以下日志文件发给技术支持：\n{0}").format(self._log_file))
+        box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
+        box.exec()
+
+
+def install_excepthook(log_file: Path) -> CrashHandler:
+    handler = CrashHandler(log_file)
+    sys.excepthook = handler
+    return handler

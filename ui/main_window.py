@@ -1,0 +1,138 @@
+"""The main window: section navigation, the sections' pages, menus and the status bar."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import __version__
+from app.config import data_dir
+from app.services import Services
+from ui import settings
+from ui.registry_page import RegistryPage
+from ui.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+NAV_WIDTH = 132
+
+
+class MainWindow(QMainWindow):
+    """The one main window; each section of the program is a page in the stack."""
+
+    def __init__(self, services: Services, prefs: Settings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._prefs = prefs
+        self.setWindowTitle(self._title())
+        self.setMinimumSize(QSize(960, 600))
+        self.nav = QListWidget(self)
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self.nav.setObjectName("nav")
+        self.nav.setStyleSheet(
+            "#nav { border: none; background: palette(window); padding-top: 8px; }"
+            "#nav::item { padding: 10px 14px; }"
+            "#nav::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); }")
+        self.stack = QStackedWidget(self)
+        self.registry_page = RegistryPage(services, prefs, self)
+        self.add_section(self.tr("楼院台账"), self.registry_page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self._build_status_bar()
+        self.registry_page.summary_changed.connect(self.counts_label.setText)
+        self.registry_page.emit_summary()
+        self._restore_geometry()
+
+    def add_section(self, title: str, page: QWidget) -> None:
+        """A navigation entry and its page (later issues add 收费, 调查, 治理, 统计)."""
+        self.stack.addWidget(page)
+        item = QListWidgetItem(title, self.nav)
+        item.setSizeHint(QSize(NAV_WIDTH, 40))
+
+    def _title(self) -> str:
+        title = self.tr("楼院通")
+        if self._services.db.target.demo:
+            title += self.tr(" — 演示数据")
+        return title
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        open_folder = QAction(self.tr("打开数据文件夹"), self)
+        open_folder.triggered.connect(self._on_open_folder_triggered)
+        file_menu.addAction(open_folder)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("退出(&X)"), self)
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        about = QAction(self.tr("关于楼院通"), self)
+        about.triggered.connect(self._on_about_triggered)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        target = self._services.db.target
+        text = self.tr("数据库：{0}").format(target.display)
+        if target.demo:
+            text = self.tr("演示数据库") + " · " + text
+        self.database_label = QLabel(text, self)
+        self.database_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.counts_label = QLabel(self)
+        self.user_label = QLabel(self.tr("用户：{0}").format(self._services.actor.username), self)
+        bar = self.statusBar()
+        bar.addWidget(self.database_label, 1)
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.user_label)
+
+    def _restore_geometry(self) -> None:
+        geometry = self._prefs.get(settings.WINDOW_GEOMETRY)
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self._prefs.get(settings.WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._prefs.set(settings.WINDOW_GEOMETRY, self.saveGeometry())
+        self._prefs.set(settings.WINDOW_STATE, self.saveState())
+        self.registry_page.save_state()
+        self._prefs.sync()
+        super().closeEvent(event)
+
+    def _on_open_folder_triggered(self) -> None:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _on_about_triggered(self) -> None:
+        target = self._services.db.target
+        QMessageBox.about(
+            self, self.tr("关于楼院通"),
+            self.tr("<h3>楼院通 {0}</h3><p>楼院台账、物业收费与入户调查。</p>"
+                    "<p>数据库：{1}{2}</p><p>数据文件夹：{3}</p>").format(
+                __version__, target.display,
+                self.tr("（演示数据）") if target.demo else "", data_dir()))

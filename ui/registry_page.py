@@ -1,0 +1,584 @@
+"""The registry page (楼院台账): filters, the compound list and the selected compound's detail."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.registry.compounds import MANAGEMENT_MODES
+from app.registry.dto import CompoundDetail, CompoundFilter, HouseholdFilter
+from app.registry.errors import CompoundNotEmpty
+from app.services import Services
+from ui import dialogs, settings
+from ui.compound_info import CompoundInfo
+from ui.models.compound_model import CompoundColumn, CompoundTableModel
+from ui.models.household_model import HouseholdColumn, HouseholdTableModel
+from ui.settings import Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SEARCH_DELAY_MS = 200
+SCOPE_COMPOUNDS, SCOPE_HOUSEHOLDS = 0, 1
+COMPOUND_WIDTHS = {CompoundColumn.NAME: 170, CompoundColumn.COMMUNITY: 100,
+                   CompoundColumn.GRID: 120, CompoundColumn.MODE: 90,
+                   CompoundColumn.MANAGER: 190, CompoundColumn.HEAD: 70,
+                   CompoundColumn.BUILDINGS: 50, CompoundColumn.HOUSEHOLDS: 60,
+                   CompoundColumn.RESIDENTS: 60}
+HOUSEHOLD_WIDTHS = {HouseholdColumn.LOCATION: 130, HouseholdColumn.COMPOUND: 140,
+                    HouseholdColumn.HOUSEHOLDER: 80, HouseholdColumn.AREA: 95,
+                    HouseholdColumn.STATUS: 70, HouseholdColumn.RESIDENTS: 50,
+                    HouseholdColumn.PHONE: 110}
+
+
+def make_table(parent: QWidget) -> QTableView:
+    """A read-only, row-selecting table view for records."""
+    view = QTableView(parent)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTabKeyNavigation(False)
+    vheader = view.verticalHeader()
+    vheader.setVisible(False)
+    vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+    vheader.setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class _EnterFilter(QObject):
+    """Calls `action` when Enter or Return is pressed in a view."""
+
+    def __init__(self, view: QTableView, action: Callable[[], None]) -> None:
+        super().__init__(view)
+        self._action = action
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._action()
+            return True
+        return super().eventFilter(watched, event)
+
+
+class RegistryPage(QWidget):
+    """Compounds filtered by community, grid, mode and text; households of the selected one."""
+
+    summary_changed = Signal(str)
+
+    def __init__(self, services: Services, prefs: Settings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._prefs = prefs
+        self._detail: CompoundDetail | None = None
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self.compound_model = CompoundTableModel(self)
+        self.household_model = HouseholdTableModel(services.households, self)
+        self._build()
+        self._connect()
+        self._fill_filters()
+        self._restore_state()
+        self.reload_compounds()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.info = CompoundInfo(self)
+        self.community_combo = QComboBox(self)
+        self.grid_combo = QComboBox(self)
+        self.grid_combo.setMinimumContentsLength(14)
+        self.mode_combo = QComboBox(self)
+        self.scope_combo = QComboBox(self)
+        self.scope_combo.addItems([self.tr("查楼院"), self.tr("查住户")])
+        self.scope_combo.setToolTip(self.tr("查楼院：按名称、地址、楼院长筛选楼院；"
+                                            "查住户：在全部楼院中按户主、电话、房号查找住户"))
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(260)
+        self._update_search_placeholder()
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for label, widget in ((self.tr("社区"), self.community_combo),
+                              (self.tr("网格"), self.grid_combo),
+                              (self.tr("管理模式"), self.mode_combo)):
+            filters.addWidget(QLabel(label, self))
+            filters.addWidget(widget)
+            filters.addSpacing(6)
+        filters.addStretch(1)
+        filters.addWidget(self.scope_combo)
+        filters.addWidget(self.search_edit, 2)
+        self.detail_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.detail_splitter.addWidget(self.info)
+        self.detail_splitter.addWidget(self._build_household_panel())
+        self.detail_splitter.setStretchFactor(1, 1)
+        self.detail_splitter.setSizes([300, 1000])
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self._build_compound_panel())
+        self.splitter.addWidget(self.detail_splitter)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([330, 470])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 6)
+        layout.setSpacing(8)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter, 1)
+
+    def _build_compound_panel(self) -> QWidget:
+        self.compound_view = make_table(self)
+        self.compound_view.setModel(self.compound_model)
+        self.new_compound_button = QPushButton(self.tr("新建楼院"), self)
+        self.edit_compound_button = QPushButton(self.tr("编辑楼院"), self)
+        self.delete_compound_button = QPushButton(self.tr("删除楼院"), self)
+        self.all_compounds_button = QPushButton(self.tr("全部楼院"), self)
+        self.all_compounds_button.setToolTip(self.tr("取消选择，在全部楼院的住户中查找"))
+        self.compound_count_label = QLabel(self)
+        compound_bar = QHBoxLayout()
+        compound_bar.addWidget(self.compound_count_label)
+        compound_bar.addStretch(1)
+        for button in (self.all_compounds_button, self.new_compound_button,
+                       self.edit_compound_button, self.delete_compound_button):
+            compound_bar.addWidget(button)
+        compound_panel = QWidget(self)
+        compound_box = QVBoxLayout(compound_panel)
+        compound_box.setContentsMargins(0, 0, 0, 0)
+        compound_box.addLayout(compound_bar)
+        compound_box.addWidget(self.compound_view)
+        return compound_panel
+
+    def _build_household_panel(self) -> QWidget:
+        self.household_view = make_table(self)
+        self.household_view.setModel(self.household_model)
+        self.household_view.setSortingEnabled(True)
+        self.household_view.horizontalHeader().setSortIndicator(
+            0, Qt.SortOrder.AscendingOrder)
+        self.building_combo = QComboBox(self)
+        self.building_combo.setMinimumContentsLength(12)
+        self.household_count_label = QLabel(self)
+        self.new_household_button = QPushButton(self.tr("新增住户"), self)
+        self.edit_household_button = QPushButton(self.tr("编辑住户"), self)
+        self.delete_household_button = QPushButton(self.tr("删除住户"), self)
+        household_bar = QHBoxLayout()
+        household_bar.addWidget(QLabel(self.tr("楼栋"), self))
+        household_bar.addWidget(self.building_combo)
+        household_bar.addSpacing(8)
+        household_bar.addWidget(self.household_count_label)
+        household_bar.addStretch(1)
+        for button in (self.new_household_button, self.edit_household_button,
+                       self.delete_household_button):
+            household_bar.addWidget(button)
+        household_panel = QWidget(self)
+        household_box = QVBoxLayout(household_panel)
+        household_box.setContentsMargins(0, 0, 0, 0)
+        household_box.addLayout(household_bar)
+        household_box.addWidget(self.household_view)
+        return household_panel
+
+    def _connect(self) -> None:
+        self.community_combo.currentIndexChanged.connect(self._on_community_combo_changed)
+        self.grid_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.mode_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.scope_combo.currentIndexChanged.connect(self._on_scope_combo_changed)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self.compound_view.selectionModel().currentRowChanged.connect(
+            self._on_compound_view_current_changed)
+        self.compound_model.modelReset.connect(self._on_compound_model_reset)
+        self.household_view.doubleClicked.connect(self._on_household_view_double_clicked)
+        self.household_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.household_model.modelReset.connect(self._update_household_count)
+        self.household_model.rowsRemoved.connect(self._update_household_count)
+        self.compound_view.doubleClicked.connect(self._edit_compound)
+        self.building_combo.currentIndexChanged.connect(self._on_building_combo_changed)
+        self.new_compound_button.clicked.connect(self._new_compound)
+        self.edit_compound_button.clicked.connect(self._edit_compound)
+        self.delete_compound_button.clicked.connect(self._delete_compound)
+        self.all_compounds_button.clicked.connect(self._on_all_compounds_button_clicked)
+        self.new_household_button.clicked.connect(self._new_household)
+        self.edit_household_button.clicked.connect(self.edit_household)
+        self.delete_household_button.clicked.connect(self._delete_household)
+        _EnterFilter(self.household_view, self.edit_household)
+        _EnterFilter(self.compound_view, self._on_compound_view_enter)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self.focus_search)
+
+    def _fill_filters(self) -> None:
+        self.community_combo.addItem(self.tr("全部社区"), None)
+        for c in self._services.compounds.communities():
+            self.community_combo.addItem(c.name, c.id)
+        self.mode_combo.addItem(self.tr("全部"), None)
+        for mode in MANAGEMENT_MODES:
+            self.mode_combo.addItem(mode, mode)
+        self._fill_grids()
+
+    def _fill_grids(self) -> None:
+        self.grid_combo.blockSignals(True)
+        self.grid_combo.clear()
+        self.grid_combo.addItem(self.tr("全部网格"), None)
+        for g in self._services.compounds.grids(self.community_combo.currentData()):
+            self.grid_combo.addItem("\u3000" * (g.level - 1) + g.name, g.id)
+            self.grid_combo.setItemData(self.grid_combo.count() - 1, g.path,
+                                        Qt.ItemDataRole.ToolTipRole)
+        self.grid_combo.blockSignals(False)
+
+    # -- state ----------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        for column, width in COMPOUND_WIDTHS.items():
+            self.compound_view.setColumnWidth(list(CompoundColumn).index(column), width)
+        self.compound_view.horizontalHeader().setStretchLastSection(False)
+        self.compound_view.horizontalHeader().setSectionResizeMode(
+            list(CompoundColumn).index(CompoundColumn.MANAGER), QHeaderView.ResizeMode.Stretch)
+        for hcolumn, width in HOUSEHOLD_WIDTHS.items():
+            self.household_view.setColumnWidth(list(HouseholdColumn).index(hcolumn), width)
+        for view, key in ((self.compound_view, settings.COMPOUND_HEADER),
+                          (self.household_view, settings.HOUSEHOLD_HEADER)):
+            state = self._prefs.get(key)
+            if not state.isEmpty():
+                view.horizontalHeader().restoreState(state)
+        state = self._prefs.get(settings.REGISTRY_SPLITTER)
+        if not state.isEmpty():
+            self.splitter.restoreState(state)
+
+    def save_state(self) -> None:
+        """Remember column widths and the splitter (called when the window closes)."""
+        self._prefs.set(settings.COMPOUND_HEADER,
+                        self.compound_view.horizontalHeader().saveState())
+        self._prefs.set(settings.HOUSEHOLD_HEADER,
+                        self.household_view.horizontalHeader().saveState())
+        self._prefs.set(settings.REGISTRY_SPLITTER, self.splitter.saveState())
+
+    @property
+    def scope(self) -> int:
+        return self.scope_combo.currentIndex()
+
+    def selected_compound_id(self) -> int | None:
+        row = self.compound_view.currentIndex().row()
+        selected = self.compound_view.selectionModel().hasSelection()
+        compound = self.compound_model.compound_at(row) if selected else None
+        return compound.id if compound else None
+
+    def selected_household_id(self) -> int | None:
+        rows = self.household_view.selectionModel().selectedRows()
+        return self.household_model.household_id(rows[0].row()) if rows else None
+
+    # -- queries --------------------------------------------------------------------------
+
+    def compound_filter(self) -> CompoundFilter:
+        text = self.search_edit.text().strip() if self.scope == SCOPE_COMPOUNDS else ""
+        return CompoundFilter(community_id=self.community_combo.currentData(),
+                              grid_id=self.grid_combo.currentData(),
+                              management_mode=self.mode_combo.currentData(), text=text)
+
+    def household_filter(self) -> HouseholdFilter | None:
+        """The households to list; None when there is nothing to show."""
+        compound_id = self.selected_compound_id()
+        text = self.search_edit.text().strip() if self.scope == SCOPE_HOUSEHOLDS else ""
+        if compound_id is None and not text:
+            return None
+        return HouseholdFilter(
+            compound_id=compound_id, building_id=self.building_combo.currentData(),
+            community_id=None if compound_id else self.community_combo.currentData(),
+            text=text)
+
+    def reload_compounds(self, select_id: int | None = None) -> None:
+        """Run the compound query again, keeping (or moving to) a selection."""
+        keep = select_id if select_id is not None else self.selected_compound_id()
+        rows = self._guard(lambda: self._services.compounds.list_compounds(
+            self.compound_filter()))
+        if rows is None:
+            return
+        self.compound_model.set_rows(rows)
+        row = self.compound_model.row_of(keep) if keep is not None else -1
+        if row < 0 and self.scope == SCOPE_COMPOUNDS and rows:
+            row = 0
+        if row >= 0:
+            self._select_compound_row(row)
+        else:
+            self._clear_compound_selection()
+            self._show_compound(None)
+        self.emit_summary()
+
+    def _select_compound_row(self, row: int) -> None:
+        index = self.compound_model.index(row, 0)
+        before = self.selected_compound_id()
+        self.compound_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.compound_view.scrollTo(index)
+        if before == self.selected_compound_id():
+            self._show_compound(before)  # same compound: refresh its figures
+
+    def _show_compound(self, compound_id: int | None) -> None:
+        self._detail = None
+        if compound_id is not None:
+            self._detail = self._guard(lambda: self._services.compounds.get_compound(
+                compound_id))
+        self.info.show_detail(self._detail)
+        self._fill_buildings()
+        self._reload_households()
+
+    def _fill_buildings(self) -> None:
+        keep = self.building_combo.currentData()
+        self.building_combo.blockSignals(True)
+        self.building_combo.clear()
+        self.building_combo.addItem(self.tr("全部楼栋"), None)
+        if self._detail is not None:
+            buildings = self._services.compounds.list_buildings(self._detail.id)
+            for b in buildings:
+                self.building_combo.addItem(
+                    self.tr("{0}号楼（{1}户）").format(b.name, b.households), b.id)
+            found = self.building_combo.findData(keep) if keep is not None else -1
+            self.building_combo.setCurrentIndex(max(found, 0))
+        self.building_combo.setEnabled(self._detail is not None)
+        self.building_combo.blockSignals(False)
+
+    def _reload_households(self, select_id: int | None = None) -> None:
+        self.household_model.set_filter(self.household_filter())
+        in_compound = self.selected_compound_id() is not None
+        self.household_view.setColumnHidden(
+            list(HouseholdColumn).index(HouseholdColumn.COMPOUND), in_compound)
+        if select_id is not None and (row := self.household_model.row_of(select_id)) >= 0:
+            index = self.household_model.index(row, 0)
+            self.household_view.selectRow(row)
+            self.household_view.scrollTo(index)
+        self._update_buttons()
+
+    def _update_household_count(self) -> None:
+        flt = self.household_model.current_filter
+        n = self.household_model.rowCount()
+        if flt is None:
+            hint = (self.tr("输入户主姓名、拼音首字母、电话或房号，在全部楼院中查找住户")
+                    if self.scope == SCOPE_HOUSEHOLDS else self.tr("请选择楼院"))
+            self.household_count_label.setText(hint)
+        elif flt.compound_id is None:
+            self.household_count_label.setText(self.tr("全部楼院中找到 {0} 户").format(n))
+        else:
+            self.household_count_label.setText(self.tr("共 {0} 户").format(n))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has_compound = self.selected_compound_id() is not None
+        has_household = self.selected_household_id() is not None
+        self.edit_compound_button.setEnabled(has_compound)
+        self.delete_compound_button.setEnabled(has_compound)
+        self.new_household_button.setEnabled(has_compound)
+        self.edit_household_button.setEnabled(has_household)
+        self.delete_household_button.setEnabled(has_household)
+        self.all_compounds_button.setVisible(self.scope == SCOPE_HOUSEHOLDS)
+        self.all_compounds_button.setEnabled(has_compound)
+
+    def emit_summary(self) -> None:
+        compounds, households, residents = self.compound_model.totals()
+        text = self.tr("楼院 {0} 个，住户 {1} 户，居民 {2} 人").format(
+            compounds, households, residents)
+        self.compound_count_label.setText(text)
+        self.summary_changed.emit(text)
+
+    def _guard(self, call: Callable[[], T]) -> T | None:
+        """Run a service call; an expected failure is shown, not raised."""
+        try:
+            return call()
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return None
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def _update_search_placeholder(self) -> None:
+        self.search_edit.setPlaceholderText(
+            self.tr("楼院名称、地址、楼院长或拼音首字母（Ctrl+F）")
+            if self.scope == SCOPE_COMPOUNDS else
+            self.tr("户主姓名、拼音首字母、电话或房号（Ctrl+F）"))
+
+    def _on_community_combo_changed(self) -> None:
+        self._fill_grids()
+        self._on_filter_changed()
+
+    def _on_filter_changed(self) -> None:
+        self._search_timer.stop()
+        self.reload_compounds()
+
+    def _clear_compound_selection(self) -> None:
+        """Deselect without the selection signal (the caller runs the new query once)."""
+        selection = self.compound_view.selectionModel()
+        selection.blockSignals(True)
+        selection.clear()
+        selection.blockSignals(False)
+        self.compound_view.viewport().update()
+
+    def _on_scope_combo_changed(self) -> None:
+        self._update_search_placeholder()
+        if self.scope == SCOPE_HOUSEHOLDS:
+            self._clear_compound_selection()
+        self._on_filter_changed()
+
+    def _on_search_timer_timeout(self) -> None:
+        if self.scope == SCOPE_HOUSEHOLDS:
+            # A new household search looks in every compound; a click narrows it again.
+            self._clear_compound_selection()
+        self._on_filter_changed()
+
+    def _on_search_edit_return_pressed(self) -> None:
+        if self._search_timer.isActive():
+            self._on_search_timer_timeout()
+        target = self.household_view if self.scope == SCOPE_HOUSEHOLDS else self.compound_view
+        if target.model().rowCount() > 0:
+            target.setFocus()
+            if not target.selectionModel().hasSelection():
+                target.selectRow(0)
+
+    def _on_all_compounds_button_clicked(self) -> None:
+        self.compound_view.selectionModel().clear()
+        self._show_compound(None)
+
+    def _on_compound_view_current_changed(self) -> None:
+        self._show_compound(self.selected_compound_id())
+
+    def _on_compound_model_reset(self) -> None:
+        self._update_buttons()
+
+    def _on_compound_view_enter(self) -> None:
+        if self.household_model.rowCount() > 0:
+            self.household_view.setFocus()
+            if not self.household_view.selectionModel().hasSelection():
+                self.household_view.selectRow(0)
+
+    def _on_building_combo_changed(self) -> None:
+        self._reload_households()
+
+    def _on_household_view_double_clicked(self) -> None:
+        self.edit_household()
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def _new_compound(self) -> None:
+        from ui.compound_dialog import CompoundDialog
+
+        dialog = CompoundDialog(self._services, None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload_compounds(select_id=getattr(dialog, "compound_id", None))
+
+    def _edit_compound(self) -> None:
+        compound_id = self.selected_compound_id()
+        if compound_id is None:
+            return
+        from ui.compound_dialog import CompoundDialog
+
+        dialog = CompoundDialog(self._services, compound_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload_compounds(select_id=compound_id)
+
+    def _delete_compound(self) -> None:
+        row = self.compound_model.compound_at(self.compound_view.currentIndex().row())
+        if row is None or self.selected_compound_id() is None:
+            return
+        title = self.tr("删除楼院")
+        compounds = self._services.compounds
+        try:
+            if row.households == 0 and not dialogs.confirm(
+                    self, title, self.tr("确定删除楼院“{0}”吗？").format(row.name)):
+                return
+            compounds.delete_compound(row.id)
+        except CompoundNotEmpty as exc:
+            question = exc.message + "\n\n" + self.tr("确定删除吗？此操作不能撤销。")
+            if not dialogs.confirm(self, title, question):
+                return
+            if self._guard(lambda: compounds.delete_compound(row.id, with_households=True)) \
+                    is None and self.compound_model.row_of(row.id) < 0:
+                return
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return
+        logger.info("compound %s deleted", row.id)
+        self.reload_compounds()
+
+    def _new_household(self) -> None:
+        compound_id = self.selected_compound_id()
+        if compound_id is None:
+            return
+        from ui.household_dialog import HouseholdDialog
+
+        dialog = HouseholdDialog(self._services, compound_id, None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._after_household_change(getattr(dialog, "household_id", None))
+
+    def edit_household(self) -> None:
+        """Open the selected household in the editor (Enter, double-click, 编辑住户)."""
+        household_id = self.selected_household_id()
+        row = self.household_model.household_at(
+            self.household_model.row_of(household_id)) if household_id else None
+        if household_id is None or row is None:
+            return
+        from ui.household_dialog import HouseholdDialog
+
+        dialog = HouseholdDialog(self._services, row.compound_id, household_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.household_model.refresh_rows([household_id])
+            self._refresh_figures()
+
+    def _delete_household(self) -> None:
+        household_id = self.selected_household_id()
+        row = self.household_model.household_at(
+            self.household_model.row_of(household_id)) if household_id else None
+        if household_id is None or row is None:
+            return
+        question = self.tr("确定删除住户 {0}（户主：{1}）及其居民信息吗？").format(
+            row.location, row.householder_name)
+        if not dialogs.confirm(self, self.tr("删除住户"), question):
+            return
+        try:
+            self._services.households.delete_household(household_id)
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+        self.household_model.remove_ids([household_id])
+        self._refresh_figures()
+
+    def _after_household_change(self, household_id: int | None) -> None:
+        self._refresh_figures()
+        self._reload_households(select_id=household_id)
+
+    def _refresh_figures(self) -> None:
+        """Update counts in the compound list and detail without a new household query."""
+        rows = self._guard(lambda: self._services.compounds.list_compounds(
+            self.compound_filter()))
+        if rows is not None:
+            self.compound_model.set_rows(rows)
+            self.emit_summary()
+        if self._detail is not None:
+            detail_id = self._detail.id
+            self._detail = self._guard(lambda: self._services.compounds.get_compound(
+                detail_id))
+            self.info.show_detail(self._detail)
+            self._fill_buildings()
+        self._update_buttons()
