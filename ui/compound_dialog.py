@@ -21,18 +21,17 @@ from app.registry.dto import CompoundInput
 from app.registry.errors import ValidationError
 from app.services import Services
 from db.models.registry import MANAGEMENT_MODES
+from ui import dialogs
 from ui.widgets import (
     EnterNavigator,
     ErrorLabel,
     FieldErrors,
     FieldRow,
     add_field,
-    confirm_discard,
     is_alive,
     line_edit,
     make_form,
     select_data,
-    show_error,
 )
 
 logger = logging.getLogger(__name__)
@@ -208,6 +207,10 @@ class CompoundDialog(QDialog):
             notes=self.notes_edit.text(),
         )
 
+    def error_label(self, field: str) -> ErrorLabel:
+        """The inline message label of a field, as the clerk sees it."""
+        return self._errors.label(field)
+
     def is_changed(self) -> bool:
         now, was = self.value(), self._original
         text = ("name", "address", "manager_name", "manager_contact", "head_name",
@@ -253,13 +256,14 @@ class CompoundDialog(QDialog):
             self.save_button.setEnabled(False)
             return
         except AppError as exc:
-            show_error(self, exc.message)
+            dialogs.error(self, exc.message, self.tr("无法保存"))
             return
         logger.info("compound %s saved", self.compound_id)
         self.saved.emit(self.compound_id)
         self.accept()
 
     def reject(self) -> None:
-        if self.is_changed() and not confirm_discard(self):
+        if self.is_changed() and not dialogs.confirm(
+                self, self.tr("放弃修改"), self.tr("所做的修改尚未保存，确定放弃吗？")):
             return
         super().reject()

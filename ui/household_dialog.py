@@ -26,6 +26,7 @@ from app.registry.dto import CompoundDetail, HouseholdInput, ResidentInput
 from app.registry.errors import ValidationError
 from app.services import Services
 from db.models.registry import HOUSEHOLD_STATUSES
+from ui import dialogs
 from ui.models.resident_model import ResidentColumn, ResidentModel
 from ui.resident_dialog import ResidentDialog
 from ui.widgets import (
@@ -34,17 +35,17 @@ from ui.widgets import (
     FieldErrors,
     FieldRow,
     add_field,
-    confirm_discard,
     is_alive,
     line_edit,
     make_form,
     select_data,
-    show_error,
 )
 
 logger = logging.getLogger(__name__)
 
 ALL_TOUCHED = "*"
+TEXT_FIELDS = ("building", "unit", "room", "area", "status", "householder_name", "id_number",
+               "phone", "notes")
 
 
 class HouseholdDialog(QDialog):
@@ -103,7 +104,9 @@ class HouseholdDialog(QDialog):
         self.building_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for b in self._services.compounds.list_buildings(self.compound_id):
             self.building_combo.addItem(b.name)
-        self.building_combo.lineEdit().setPlaceholderText(self.tr("如 3 或 3号楼"))
+        building_edit = self.building_combo.lineEdit()
+        if building_edit is not None:
+            building_edit.setPlaceholderText(self.tr("如 3 或 3号楼"))
         self.unit_edit = line_edit(placeholder=self.tr("无单元可不填"), max_length=8)
         self.room_edit = line_edit(placeholder=self.tr("如 1102"), max_length=16)
         self.area_edit = line_edit(placeholder=self.tr("如 85.60"), max_length=12)
@@ -263,16 +266,16 @@ class HouseholdDialog(QDialog):
             notes=self.notes_edit.text(),
         )
 
+    def error_label(self, field: str) -> ErrorLabel:
+        """The inline message label of a field, as the clerk sees it."""
+        return self._errors.label(field)
+
     def is_changed(self) -> bool:
-        original = self._original
-        now = self.value()
-        same = (now.building.strip() == original.building and now.unit.strip() == original.unit
-                and now.room.strip() == original.room and now.area.strip() == str(original.area)
-                and now.status == original.status
-                and now.householder_name.strip() == original.householder_name
-                and now.id_number.strip() == original.id_number
-                and now.phone.strip() == original.phone and now.notes.strip() == original.notes)
-        return not same or self.model.residents() != self._original_residents
+        def texts(data: HouseholdInput) -> tuple[str, ...]:
+            return tuple(str(getattr(data, f)).strip() for f in TEXT_FIELDS)
+
+        return (texts(self.value()) != texts(self._original)
+                or self.model.residents() != self._original_residents)
 
     # -- inline validation ---------------------------------------------------------------
 
@@ -368,13 +371,14 @@ class HouseholdDialog(QDialog):
             self.save_button.setEnabled(False)
             return
         except AppError as exc:
-            show_error(self, exc.message)
+            dialogs.error(self, exc.message, self.tr("无法保存"))
             return
         logger.info("household %s saved", self.household_id)
         self.saved.emit(self.household_id)
         self.accept()
 
     def reject(self) -> None:
-        if self.is_changed() and not confirm_discard(self):
+        if self.is_changed() and not dialogs.confirm(
+                self, self.tr("放弃修改"), self.tr("所做的修改尚未保存，确定放弃吗？")):
             return
         super().reject()

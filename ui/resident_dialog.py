@@ -18,12 +18,12 @@ from app.registry.dto import ResidentInput
 from app.registry.households import resident_errors
 from app.registry.validation import FieldError, birth_date_of, clean_id_number, gender_of
 from db.models.registry import RESIDENT_TAGS
+from ui import dialogs
 from ui.widgets import (
     EnterNavigator,
     ErrorLabel,
     FieldErrors,
     add_field,
-    confirm_discard,
     is_alive,
     line_edit,
     make_form,
@@ -36,7 +36,8 @@ GENDERS = ("", "男", "女")
 class ResidentDialog(QDialog):
     """One resident: name, ID number (gender and birth date derived live), phone, relation, tags."""
 
-    def __init__(self, resident: ResidentInput | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, resident: ResidentInput | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._original = resident or ResidentInput(name="")
         self._touched: set[str] = set() if resident is None else {"*"}
@@ -53,7 +54,7 @@ class ResidentDialog(QDialog):
         self.name_edit = line_edit(placeholder=self.tr("如 张三"), max_length=32)
         self.id_edit = line_edit(placeholder=self.tr("18位身份证号，可不填"), max_length=22)
         self.gender_combo = QComboBox()
-        self.gender_combo.addItems([self.tr("未填") if not g else g for g in GENDERS])
+        self.gender_combo.addItems([g or self.tr("未填") for g in GENDERS])
         self.birth_label = QLabel()
         self.phone_edit = line_edit(placeholder=self.tr("手机或固话，可不填"), max_length=20)
         self.relation_combo = QComboBox()
@@ -149,6 +150,10 @@ class ResidentDialog(QDialog):
         except FieldError:
             return ""
 
+    def error_label(self, field: str) -> ErrorLabel:
+        """The inline message label of a field, as the clerk sees it."""
+        return self._errors.label(field)
+
     def is_changed(self) -> bool:
         return self.value() != self._original
 
@@ -184,7 +189,8 @@ class ResidentDialog(QDialog):
             self.accept()
 
     def reject(self) -> None:
-        if self.is_changed() and not confirm_discard(self):
+        if self.is_changed() and not dialogs.confirm(
+                self, self.tr("放弃修改"), self.tr("所做的修改尚未保存，确定放弃吗？")):
             return
         super().reject()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -77,6 +76,10 @@ class FieldErrors:
         self.rows = dict(rows)
         self.other = other
 
+    def label(self, name: str) -> ErrorLabel:
+        """The red label beside a field ("other" for messages that belong to no field)."""
+        return self.rows[name].error_label if name in self.rows else self.other
+
     def show(self, errors: Mapping[str, str], visible: Callable[[str], bool] = lambda _: True,
              ) -> None:
         """Show each message beside its field; messages of unknown fields go to `other`."""
@@ -126,6 +129,12 @@ def select_data(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
+def _is_plain_enter(event: QEvent) -> bool:
+    return (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+
+
 class EnterNavigator(QObject):
     """Enter in a field moves to the next field; Enter in the last one calls `on_last`.
 
@@ -139,8 +148,9 @@ class EnterNavigator(QObject):
         self._on_last = on_last
         for editor in self._editors:
             editor.installEventFilter(self)
-            if isinstance(editor, QComboBox) and editor.lineEdit() is not None:
-                editor.lineEdit().installEventFilter(self)
+            inner = editor.lineEdit() if isinstance(editor, QComboBox) else None
+            if inner is not None:
+                inner.installEventFilter(self)
 
     def _owner(self, watched: QObject) -> QWidget | None:
         for editor in self._editors:
@@ -150,13 +160,7 @@ class EnterNavigator(QObject):
         return None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
-            return False
-        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            return False
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return False
-        editor = self._owner(watched)
+        editor = self._owner(watched) if _is_plain_enter(event) else None
         if editor is None:
             return False
         if isinstance(editor, QComboBox) and editor.view().isVisible():
@@ -169,22 +173,3 @@ class EnterNavigator(QObject):
         self._on_last()
         return True
 
-
-def confirm_discard(parent: QWidget) -> bool:
-    """Ask whether unsaved edits may be thrown away (Esc / close on a changed form).
-
-    Kept here until `ui/dialogs.py` offers a confirm helper; tests patch this function.
-    """
-    answer = QMessageBox.question(
-        parent,
-        QCoreApplication.translate("widgets", "放弃修改"),
-        QCoreApplication.translate("widgets", "所做的修改尚未保存，确定放弃吗？"),
-        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Discard
-
-
-def show_error(parent: QWidget, message: str) -> None:
-    """Tell the clerk about an expected failure (AppError) that belongs to no field."""
-    QMessageBox.warning(parent, QCoreApplication.translate("widgets", "无法保存"), message)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from app.registry.dto import ResidentInput
 from app.registry.validation import FieldError, birth_date_of, clean_id_number, gender_of
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+from ui.models import ID_ROLE, ROW_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -90,25 +94,22 @@ class ResidentModel(QAbstractTableModel):
             return self._display(resident, column) or None
         if role == ROW_ROLE:
             return resident
+        if role == ID_ROLE:
+            return resident.id
         return None
 
     @staticmethod
     def _display(resident: ResidentInput, column: ResidentColumn) -> str:
-        match column:
-            case ResidentColumn.NAME:
-                return resident.name
-            case ResidentColumn.GENDER:
-                return derived_gender(resident)
-            case ResidentColumn.ID_NUMBER:
-                return resident.id_number
-            case ResidentColumn.BIRTH_DATE:
-                return derived_birth_date(resident)
-            case ResidentColumn.PHONE:
-                return resident.phone
-            case ResidentColumn.RELATION:
-                return resident.relation
-            case ResidentColumn.TAGS:
-                return "、".join(resident.tags)
+        values = {
+            ResidentColumn.NAME: lambda: resident.name,
+            ResidentColumn.GENDER: lambda: derived_gender(resident),
+            ResidentColumn.ID_NUMBER: lambda: resident.id_number,
+            ResidentColumn.BIRTH_DATE: lambda: derived_birth_date(resident),
+            ResidentColumn.PHONE: lambda: resident.phone,
+            ResidentColumn.RELATION: lambda: resident.relation,
+            ResidentColumn.TAGS: lambda: "、".join(resident.tags),
+        }
+        return values[column]()
 
     def append(self, resident: ResidentInput) -> int:
         row = len(self._rows)
