@@ -20,6 +20,7 @@ from app.registry.dto import (
     GridRef,
 )
 from app.registry.errors import BuildingNotEmpty, CompoundNotEmpty, ValidationError
+from app.registry.queries import like_escape
 from app.registry.validation import (
     FieldError,
     centi_to_area,
@@ -39,11 +40,6 @@ from db.models import (
     Resident,
     Street,
 )
-
-
-def like_escape(text: str) -> str:
-    """Escape LIKE wildcards in user text (used with escape='\\')."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def grid_paths(grids: list[Grid]) -> dict[int, str]:

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import audit
 from app.audit import Actor
 from app.errors import NotFound, PermissionDenied
-from app.registry.compounds import like_escape
 from app.registry.dto import (
     HouseholdDetail,
     HouseholdFilter,
@@ -23,6 +22,7 @@ from app.registry.dto import (
     ResidentRow,
 )
 from app.registry.errors import ValidationError
+from app.registry.queries import fetch_ids, like_escape
 from app.registry.validation import (
     FieldError,
     area_to_centi,
@@ -146,7 +146,7 @@ class HouseholdService:
             keys = [k.desc() for k in keys]
         query = query.order_by(*keys, Household.id.desc() if descending else Household.id)
         with self._sessions() as s:
-            return list(s.scalars(query))
+            return fetch_ids(s, query)
 
     def household_rows(self, ids: Sequence[int]) -> list[HouseholdRow]:
         """The rows of these households, in the order given (a page of a list)."""
@@ -329,18 +329,25 @@ class HouseholdService:
 
 
 def _household_text(text: str) -> ColumnElement[bool]:
-    pattern = f"%{like_escape(text)}%"
-    conds: list[ColumnElement[bool]] = [
-        Household.householder_name.like(pattern, escape="\\"),
-        Household.phone.like(pattern, escape="\\"),
-        Household.room.like(f"{like_escape(text)}%", escape="\\"),
-    ]
-    if text.isdigit() or text[:-1].isdigit():
-        conds.append(Household.id_number.like(f"{like_escape(text.upper())}%", escape="\\"))
+    """Match what the clerk typed: a name, pinyin initials, a room, a phone or an ID prefix.
+
+    Each kind of query only tests the columns it can match, so a search over 200,000
+    households stays one cheap scan.
+    """
+    escaped = like_escape(text)
+    conds: list[ColumnElement[bool]] = []
     if is_pinyin_query(text):
         low = like_escape(text.lower().replace(" ", ""))
         conds += [Household.householder_initials.like(f"{low}%", escape="\\"),
                   Household.householder_pinyin.like(f"{low}%", escape="\\")]
+    if any(ch.isdigit() for ch in text):
+        conds += [Household.room.like(f"{escaped}%", escape="\\"),
+                  Household.phone.like(f"%{escaped}%", escape="\\")]
+        if len(text) >= 6 and text[:-1].isdigit():
+            conds.append(Household.id_number.like(f"{like_escape(text.upper())}%",
+                                                  escape="\\"))
+    if not conds or not text.isascii():
+        conds.append(Household.householder_name.like(f"%{escaped}%", escape="\\"))
     return or_(*conds)
 
 

@@ -78,7 +78,11 @@ class Household(Base):
         CheckConstraint("area_centi > 0", name="area_positive"),
         CheckConstraint(_in("status", HOUSEHOLD_STATUSES), name="status"),
         Index("ix_household_compound_order", "compound_id", "building_id", "unit", "floor"),
+        # Sort orders of the household list, each served by an index (ORDER BY x, id).
         Index("ix_household_name_pinyin", "householder_pinyin"),
+        Index("ix_household_initials", "householder_initials"),
+        Index("ix_household_area", "area_centi"),
+        Index("ix_household_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 23:22:51.728418
+Create Date: 2026-11-21 23:30:34.264205
 """
 
 from __future__ import annotations
@@ -147,11 +147,14 @@ def upgrade() -> None:
     sa.UniqueConstraint('compound_id', 'building_id', 'unit', 'room', name=op.f('uq_household_compound_id_building_id_unit_room'))
     )
     with op.batch_alter_table('household', schema=None) as batch_op:
+        batch_op.create_index('ix_household_area', ['area_centi'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_building_id'), ['building_id'], unique=False)
         batch_op.create_index('ix_household_compound_order', ['compound_id', 'building_id', 'unit', 'floor'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_id_number'), ['id_number'], unique=False)
+        batch_op.create_index('ix_household_initials', ['householder_initials'], unique=False)
         batch_op.create_index('ix_household_name_pinyin', ['householder_pinyin'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_phone'), ['phone'], unique=False)
+        batch_op.create_index('ix_household_status', ['status'], unique=False)
 
     op.create_table('resident',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -196,11 +199,14 @@ def downgrade() -> None:
 
     op.drop_table('resident')
     with op.batch_alter_table('household', schema=None) as batch_op:
+        batch_op.drop_index('ix_household_status')
         batch_op.drop_index(batch_op.f('ix_household_phone'))
         batch_op.drop_index('ix_household_name_pinyin')
+        batch_op.drop_index('ix_household_initials')
         batch_op.drop_index(batch_op.f('ix_household_id_number'))
         batch_op.drop_index('ix_household_compound_order')
         batch_op.drop_index(batch_op.f('ix_household_building_id'))
+        batch_op.drop_index('ix_household_area')
 
     op.drop_table('household')
     with op.batch_alter_table('building', schema=None) as batch_op:
