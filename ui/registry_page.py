@@ -95,6 +95,7 @@ class RegistryPage(QWidget):
         self._services = services
         self._prefs = prefs
         self._detail: CompoundDetail | None = None
+        self._quiet = False  # True while the selection changes without a new query
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.compound_model = CompoundTableModel(self)
         self.household_model = HouseholdTableModel(services.households, self)
@@ -279,9 +280,10 @@ class RegistryPage(QWidget):
         return self.scope_combo.currentIndex()
 
     def selected_compound_id(self) -> int | None:
-        row = self.compound_view.currentIndex().row()
-        selected = self.compound_view.selectionModel().hasSelection()
-        compound = self.compound_model.compound_at(row) if selected else None
+        # The current row is the selected one (single selection); during a click the current
+        # index changes before the selection does.
+        index = self.compound_view.selectionModel().currentIndex()
+        compound = self.compound_model.compound_at(index.row()) if index.isValid() else None
         return compound.id if compound else None
 
     def selected_household_id(self) -> int | None:
@@ -431,11 +433,11 @@ class RegistryPage(QWidget):
 
     def _clear_compound_selection(self) -> None:
         """Deselect without the selection signal (the caller runs the new query once)."""
-        selection = self.compound_view.selectionModel()
-        selection.blockSignals(True)
-        selection.clear()
-        selection.blockSignals(False)
-        self.compound_view.viewport().update()
+        self._quiet = True
+        try:
+            self.compound_view.selectionModel().clear()
+        finally:
+            self._quiet = False
 
     def _on_scope_combo_changed(self) -> None:
         self._update_search_placeholder()
@@ -463,6 +465,8 @@ class RegistryPage(QWidget):
         self._show_compound(None)
 
     def _on_compound_view_current_changed(self) -> None:
+        if self._quiet:
+            return
         self._show_compound(self.selected_compound_id())
 
     def _on_compound_model_reset(self) -> None:
