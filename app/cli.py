@@ -11,7 +11,6 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from app import __version__
 from app.audit import SYSTEM
@@ -28,10 +27,14 @@ SUBCOMMANDS = ("gui", "init", "stats")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="louyuan", description="楼院通：楼院台账、物业收费与入户调查")
+        prog="louyuan", description="楼院通：楼院台账、物业收费与入户调查"
+    )
     parser.add_argument("--version", action="version", version=f"louyuan {__version__}")
-    parser.add_argument("--db", metavar="URL",
-                        help="数据库文件路径或 SQLAlchemy URL（默认取 LOUYUAN_DB 或数据目录）")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="数据库文件路径或 SQLAlchemy URL（默认取 LOUYUAN_DB 或数据目录）",
+    )
     parser.add_argument("--demo", action="store_true", help="使用演示数据库")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = sub.add_parser("gui", help="打开窗口（默认）")
@@ -72,11 +75,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
-        print(f"楼院 {figures['compounds']} 个，楼栋 {figures['buildings']} 栋，"
-              f"住户 {figures['households']} 户，居民 {figures['residents']} 人")
+        print(
+            f"楼院 {figures['compounds']} 个，楼栋 {figures['buildings']} 栋，"
+            f"住户 {figures['households']} 户，居民 {figures['residents']} 人"
+        )
         for row in figures["by_community"]:
-            print(f"  {row['community']}：楼院 {row['compounds']}，住户 {row['households']}，"
-                  f"居民 {row['residents']}")
+            print(
+                f"  {row['community']}：楼院 {row['compounds']}，住户 {row['households']}，"
+                f"居民 {row['residents']}"
+            )
         for mode, row in figures["by_management_mode"].items():
             print(f"  {mode}：楼院 {row['compounds']}，住户 {row['households']}")
     return 0
@@ -104,10 +111,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
-
-
-
-
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -72,9 +72,7 @@ def open_database(target: DatabaseTarget, *, create: bool = True) -> Database:
         revision = _check_revision(engine, target)
         if revision != migrate.head_revision():
             if not create:
-                raise DatabaseError(
-                    f"数据库 {target.display} 尚未初始化，请先运行 louyuan init。"
-                )
+                raise DatabaseError(f"数据库 {target.display} 尚未初始化，请先运行 louyuan init。")
             logger.info("upgrading %s from %s", target.display, revision)
             migrate.upgrade(engine)
     except BaseException:
@@ -86,4 +84,5 @@ def open_database(target: DatabaseTarget, *, create: bool = True) -> Database:
 def is_empty(db: Database) -> bool:
     """True when the database holds no compound yet."""
     with db.engine.connect() as conn:
-        return conn.execute(text("SELECT COUNT(*) FROM compound")).scalar_one() == 0
+        count: int = conn.execute(text("SELECT COUNT(*) FROM compound")).scalar_one()
+    return count == 0

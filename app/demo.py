@@ -34,25 +34,58 @@ from db.models import (
 
 SEED = 20261121
 REFERENCE_DAY = dt.date(2026, 11, 1)  # ages (60岁以上) are computed against a fixed day
-SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭"
-            "吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦")
-GIVEN = ("建国 建华 国强 志刚 秀英 桂英 玉兰 秀兰 淑珍 丽华 红梅 海燕 伟 芳 娜 敏 静 磊 洋 勇 艳 杰 "
-         "军 涛 明 超 霞 平 刚 桂兰 文 华 鹏 辉 丹 萍 鑫 宇 浩 婷 雪 琳 晨 欣怡 子涵 梓萱 浩然 宇轩 "
-         "振华 春生 秋菊 冬梅 金凤 德明 卫东 红旗 爱民 庆丰 素梅 凤琴 宝山 永刚 瑞芳 晓东 晓燕").split()
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭"
+    "吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦"
+)
+_GIVEN_NAMES = (
+    "建国 建华 国强 志刚 秀英 桂英 玉兰 秀兰 淑珍 丽华 红梅 海燕 伟 "
+    "芳 娜 敏 静 磊 洋 勇 艳 杰 军 涛 明 超 霞 平 刚 桂兰 文 华 "
+    "鹏 辉 丹 萍 鑫 宇 浩 婷 雪 琳 晨 欣怡 子涵 梓萱 浩然 宇轩 "
+    "振华 春生 秋菊 冬梅 金凤 德明 卫东 红旗 爱民 庆丰 素梅 凤琴 宝山 "
+    "永刚 瑞芳 晓东 晓燕"
+)
+GIVEN = tuple(_GIVEN_NAMES.split())
 REGIONS = ("410106", "410102", "410103", "410104", "410105", "410181", "410122")
 COMPOUNDS = (
-    ("纺织厂家属院", "建设路12号", "无主管"), ("粮食局家属院", "金华路8号", "公办物业"),
-    ("电业局宿舍", "淮阳路21号", "单位自管"), ("幸福里小区", "幸福路66号", "市场化物业"),
-    ("工人新村", "中心路3号", "公办物业"), ("铝厂生活区三街坊", "登封路15号", "无主管"),
-    ("建设路45号院", "建设路45号", "居民自治"), ("机械厂家属院", "安阳路10号", "公办物业"),
-    ("供销社家属院", "汝南路7号", "无主管"), ("朝阳小区", "朝阳路18号", "市场化物业"),
-    ("教师公寓", "兴华路2号", "单位自管"), ("水泥厂家属院", "济源路33号", "居民自治"),
-    ("新安小区", "新安路19号", "公办物业"), ("邮电局宿舍", "洛阳路5号", "无主管"),
+    ("纺织厂家属院", "建设路12号", "无主管"),
+    ("粮食局家属院", "金华路8号", "公办物业"),
+    ("电业局宿舍", "淮阳路21号", "单位自管"),
+    ("幸福里小区", "幸福路66号", "市场化物业"),
+    ("工人新村", "中心路3号", "公办物业"),
+    ("铝厂生活区三街坊", "登封路15号", "无主管"),
+    ("建设路45号院", "建设路45号", "居民自治"),
+    ("机械厂家属院", "安阳路10号", "公办物业"),
+    ("供销社家属院", "汝南路7号", "无主管"),
+    ("朝阳小区", "朝阳路18号", "市场化物业"),
+    ("教师公寓", "兴华路2号", "单位自管"),
+    ("水泥厂家属院", "济源路33号", "居民自治"),
+    ("新安小区", "新安路19号", "公办物业"),
+    ("邮电局宿舍", "洛阳路5号", "无主管"),
     ("人民路17号院", "人民路17号", "居民自治"),
 )
 COMMUNITIES = ("幸福里社区", "建设路社区")
-PHONE_PREFIXES = ("133", "135", "136", "138", "139", "150", "151", "155", "158", "159", "166",
-                  "176", "177", "180", "185", "186", "187", "189", "199")
+PHONE_PREFIXES = (
+    "133",
+    "135",
+    "136",
+    "138",
+    "139",
+    "150",
+    "151",
+    "155",
+    "158",
+    "159",
+    "166",
+    "176",
+    "177",
+    "180",
+    "185",
+    "186",
+    "187",
+    "189",
+    "199",
+)
 
 
 @dataclass(frozen=True)
@@ -130,19 +163,24 @@ def generate(
         figures = DemoFigures(0, 0, 0, 0)
         for n, size in enumerate(sizes):
             check_cancelled(cancelled)
-            figures = _add(figures, _compound(s, ids, people, n, size, community_ids, micro))
+            figures = _add(figures, _compound(s, ids, people, n, (size, community_ids, micro)))
             progress(n + 1, len(sizes))
         _sync_sequences(s, ids)
     return figures
 
 
 def _add(a: DemoFigures, b: DemoFigures) -> DemoFigures:
-    return DemoFigures(a.compounds + b.compounds, a.buildings + b.buildings,
-                       a.households + b.households, a.residents + b.residents)
+    return DemoFigures(
+        a.compounds + b.compounds,
+        a.buildings + b.buildings,
+        a.households + b.households,
+        a.residents + b.residents,
+    )
 
 
-def _grids(s: Session, ids: _Ids, people: _People, communities: list[int],
-           n_compounds: int) -> list[tuple[int, int]]:
+def _grids(
+    s: Session, ids: _Ids, people: _People, communities: list[int], n_compounds: int
+) -> list[tuple[int, int]]:
     """The grid tree; returns (micro-grid id, community id) slots for the compounds."""
     rows: list[dict[str, Any]] = []
     micro: list[tuple[int, int]] = []
@@ -150,25 +188,35 @@ def _grids(s: Session, ids: _Ids, people: _People, communities: list[int],
     numerals = "一二三四五六七八九十"
     for cid, cname in zip(communities, COMMUNITIES, strict=True):
         top = ids.take("grid")
-        rows.append(_grid(top, cid, None, 1, f"{cname}一级网格", people))
+        rows.append(_grid(people, (top, cid, None), 1, f"{cname}一级网格"))
         for i in range(2):
             second = ids.take("grid")
-            rows.append(_grid(second, cid, top, 2, f"第{numerals[i]}网格", people))
+            rows.append(_grid(people, (second, cid, top), 2, f"第{numerals[i]}网格"))
             for j in range(2):
                 third = ids.take("grid")
-                rows.append(_grid(third, cid, second, 3, f"第{numerals[i]}网格{j + 1}片区", people))
+                name = f"第{numerals[i]}网格{j + 1}片区"
+                rows.append(_grid(people, (third, cid, second), 3, name))
                 for _k in range((per_community + 3) // 4):
                     gid = ids.take("grid")
-                    rows.append(_grid(gid, cid, third, 4, f"微网格{gid:03d}", people))
+                    rows.append(_grid(people, (gid, cid, third), 4, f"微网格{gid:03d}"))
                     micro.append((gid, cid))
     s.execute(insert(Grid), rows)
     return micro
 
 
-def _grid(gid: int, cid: int, parent: int | None, level: int, name: str,
-          people: _People) -> dict[str, Any]:
-    return {"id": gid, "community_id": cid, "parent_id": parent, "level": level, "name": name,
-            "worker_name": people.name(), "worker_phone": people.phone()}
+def _grid(
+    people: _People, place: tuple[int, int, int | None], level: int, name: str
+) -> dict[str, Any]:
+    gid, cid, parent = place
+    return {
+        "id": gid,
+        "community_id": cid,
+        "parent_id": parent,
+        "level": level,
+        "name": name,
+        "worker_name": people.name(),
+        "worker_phone": people.phone(),
+    }
 
 
 def _compound_name(n: int) -> tuple[str, str, str]:
@@ -178,25 +226,48 @@ def _compound_name(n: int) -> tuple[str, str, str]:
     return f"{base}{n // len(COMPOUNDS) + 1}区", f"{address}{n // len(COMPOUNDS) + 1}区", mode
 
 
-def _compound(s: Session, ids: _Ids, people: _People, n: int, size: int,
-              communities: list[int], micro: list[tuple[int, int]]) -> DemoFigures:
+def _compound(
+    s: Session,
+    ids: _Ids,
+    people: _People,
+    n: int,
+    slots: tuple[int, list[int], list[tuple[int, int]]],
+) -> DemoFigures:
+    size, communities, micro = slots
     rng = people.rng
     name, address, mode = _compound_name(n)
     mode = mode if n < len(COMPOUNDS) else MANAGEMENT_MODES[n % len(MANAGEMENT_MODES)]
     grid_id, community_id = micro[n % len(micro)] if micro else (None, communities[0])
     cid = ids.take("compound")
-    manager = {"公办物业": "中心路公办物业服务有限公司", "市场化物业": "鑫源物业管理有限公司",
-               "单位自管": "原产权单位后勤科", "居民自治": "楼院自管会"}.get(mode, "")
+    manager = {
+        "公办物业": "中心路公办物业服务有限公司",
+        "市场化物业": "鑫源物业管理有限公司",
+        "单位自管": "原产权单位后勤科",
+        "居民自治": "楼院自管会",
+    }.get(mode, "")
     head = people.name()
-    s.execute(insert(Compound), [{
-        "id": cid, "community_id": community_id, "grid_id": grid_id, "name": name,
-        "name_pinyin": pinyin_of(name)[0], "name_initials": pinyin_of(name)[1],
-        "address": address, "address_initials": pinyin_of(address)[1],
-        "management_mode": mode, "manager_name": manager,
-        "manager_contact": people.phone() if manager else "",
-        "build_year": rng.randint(1978, 2002), "head_name": head, "head_phone": people.phone(),
-        "notes": "",
-    }])
+    s.execute(
+        insert(Compound),
+        [
+            {
+                "id": cid,
+                "community_id": community_id,
+                "grid_id": grid_id,
+                "name": name,
+                "name_pinyin": pinyin_of(name)[0],
+                "name_initials": pinyin_of(name)[1],
+                "address": address,
+                "address_initials": pinyin_of(address)[1],
+                "management_mode": mode,
+                "manager_name": manager,
+                "manager_contact": people.phone() if manager else "",
+                "build_year": rng.randint(1978, 2002),
+                "head_name": head,
+                "head_phone": people.phone(),
+                "notes": "",
+            }
+        ],
+    )
     floors = rng.choice((5, 6, 6, 7))
     units = rng.choice((1, 2, 2, 3))
     per_building = floors * units * 2
@@ -205,14 +276,15 @@ def _compound(s: Session, ids: _Ids, people: _People, n: int, size: int,
     made = 0
     for b in range(1, n_buildings + 1):
         bid = ids.take("building")
-        buildings.append({"id": bid, "compound_id": cid, "name": str(b), "sort_key": b,
-                          "floors": floors})
+        buildings.append(
+            {"id": bid, "compound_id": cid, "name": str(b), "sort_key": b, "floors": floors}
+        )
         for unit, floor, room in _rooms(units, floors):
             if made == size:
                 break
             made += 1
             hid = ids.take("household")
-            homes.append(_household(people, hid, cid, bid, unit, floor, room))
+            homes.append(_household(people, (hid, cid, bid), unit, floor, room))
             for r in _residents(people, ids, hid, homes[-1]):
                 residents.append(r[0])
                 tags.extend(r[1])
@@ -233,29 +305,41 @@ def _rooms(units: int, floors: int) -> Iterator[tuple[str, int, str]]:
                 yield str(unit), floor, f"{floor}{door:02d}"
 
 
-def _household(people: _People, hid: int, cid: int, bid: int, unit: str, floor: int,
-               room: str) -> dict[str, Any]:
+def _household(
+    people: _People, keys: tuple[int, int, int], unit: str, floor: int, room: str
+) -> dict[str, Any]:
+    hid, cid, bid = keys
     rng = people.rng
-    status = rng.choices(("自住", "出租", "空置", "商铺"),
-                         (75, 12, 10, 3 if floor == 1 else 0))[0]
+    status = rng.choices(("自住", "出租", "空置", "商铺"), (75, 12, 10, 3 if floor == 1 else 0))[0]
     name = people.name()
     male = rng.random() < 0.55
     birth = people.birth(28, 88)
     id_number = people.id_number(birth, male) if rng.random() > 0.04 else None
     full, initials = people.pinyin(name)
     return {
-        "id": hid, "compound_id": cid, "building_id": bid, "unit": unit, "floor": floor,
-        "room": room, "area_centi": rng.randint(4500, 13800), "status": status,
-        "householder_name": name, "householder_pinyin": full,
-        "householder_initials": initials, "id_number": id_number,
-        "phone": people.phone() if rng.random() > 0.06 else None, "notes": "",
+        "id": hid,
+        "compound_id": cid,
+        "building_id": bid,
+        "unit": unit,
+        "floor": floor,
+        "room": room,
+        "area_centi": rng.randint(4500, 13800),
+        "status": status,
+        "householder_name": name,
+        "householder_pinyin": full,
+        "householder_initials": initials,
+        "id_number": id_number,
+        "phone": people.phone() if rng.random() > 0.06 else None,
+        "notes": "",
         # carried to the residents generator, removed before insert
-        "_male": male, "_birth": birth,
+        "_male": male,
+        "_birth": birth,
     }
 
 
-def _residents(people: _People, ids: _Ids, hid: int,
-               home: dict[str, Any]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def _residents(
+    people: _People, ids: _Ids, hid: int, home: dict[str, Any]
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     rng = people.rng
     male, birth = home.pop("_male"), home.pop("_birth")
     if home["status"] in ("空置", "商铺"):
@@ -277,30 +361,48 @@ def _residents(people: _People, ids: _Ids, hid: int,
         if id_number is None and rel != "本人":
             id_number = people.id_number(b, m)
         age = (REFERENCE_DAY - b).days // 365
-        tags = [t for t, p in (("党员", 0.08), ("低保", 0.03), ("残疾", 0.02),
-                               ("志愿者", 0.05), ("退役军人", 0.03)) if rng.random() < p]
+        tags = [
+            t
+            for t, p in (
+                ("党员", 0.08),
+                ("低保", 0.03),
+                ("残疾", 0.02),
+                ("志愿者", 0.05),
+                ("退役军人", 0.03),
+            )
+            if rng.random() < p
+        ]
         if age >= 60:
             tags.append("60岁以上")
             if alone:
                 tags.append("独居")
-        row = {"id": rid, "household_id": hid, "name": name,
-               "name_initials": people.pinyin(name)[1], "gender": "男" if m else "女",
-               "id_number": id_number, "birth_date": b if id_number else None,
-               "phone": people.phone() if age >= 16 and rng.random() < 0.7 else None,
-               "relation": rel}
+        row = {
+            "id": rid,
+            "household_id": hid,
+            "name": name,
+            "name_initials": people.pinyin(name)[1],
+            "gender": "男" if m else "女",
+            "id_number": id_number,
+            "birth_date": b if id_number else None,
+            "phone": people.phone() if age >= 16 and rng.random() < 0.7 else None,
+            "relation": rel,
+        }
         yield row, [{"resident_id": rid, "tag": t} for t in tags]
 
 
 def _chunks(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+        yield rows[start : start + size]
 
 
 def _sync_sequences(s: Session, ids: _Ids) -> None:
     """PostgreSQL sequences do not see explicit ids; move them past what we inserted."""
     if s.get_bind().dialect.name != "postgresql":
         return
-    for table in ("street", "community", "grid", "compound", "building", "household",
-                  "resident"):
-        s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                       f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+    for table in ("street", "community", "grid", "compound", "building", "household", "resident"):
+        s.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+        )

@@ -20,7 +20,8 @@ def setup_logging(_data: Path | None = None, level: int = logging.INFO) -> None:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            folder / "louyuan.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+            folder / "louyuan.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter(_FORMAT))

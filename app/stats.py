@@ -33,15 +33,21 @@ class StatsService:
         """
         with self._sessions() as s:
             by_compound = _per_compound(s)
-            communities = s.execute(select(Community.id, Community.name)
-                                    .order_by(Community.name, Community.id)).all()
-            compounds = s.execute(select(Compound.id, Compound.community_id,
-                                         Compound.management_mode)).all()
+            communities = s.execute(
+                select(Community.id, Community.name).order_by(Community.name, Community.id)
+            ).all()
+            compounds = s.execute(
+                select(Compound.id, Compound.community_id, Compound.management_mode)
+            ).all()
             tags: dict[str, int] = {
-                tag: n for tag, n in s.execute(select(ResidentTag.tag, func.count())
-                                               .group_by(ResidentTag.tag))}
+                tag: n
+                for tag, n in s.execute(
+                    select(ResidentTag.tag, func.count()).group_by(ResidentTag.tag)
+                )
+            }
         zero = {"compounds": 0, "buildings": 0, "households": 0, "residents": 0}
-        by_community = {cid: {"community": name, **zero} for cid, name in communities}
+        names = {cid: name for cid, name in communities}
+        by_community = {cid: dict(zero) for cid in names}
         by_mode = {mode: dict(zero) for mode in MANAGEMENT_MODES}
         totals = dict(zero)
         for cid, community_id, mode in compounds:
@@ -51,7 +57,7 @@ class StatsService:
                     target[key] += value
         return {
             **totals,
-            "by_community": list(by_community.values()),
+            "by_community": [{"community": names[cid], **row} for cid, row in by_community.items()],
             "by_management_mode": by_mode,
             "residents_by_tag": {tag: tags.get(tag, 0) for tag in RESIDENT_TAGS},
         }
@@ -64,11 +70,20 @@ def _per_compound(s: Session) -> dict[int, dict[str, int]]:
         for cid, n in rows:
             out.setdefault(cid, {"buildings": 0, "households": 0, "residents": 0})[key] = n
 
-    put("buildings", s.execute(select(Building.compound_id, func.count())
-                               .group_by(Building.compound_id)))
-    put("households", s.execute(select(Household.compound_id, func.count())
-                                .group_by(Household.compound_id)))
-    put("residents", s.execute(select(Household.compound_id, func.count(Resident.id))
-                               .join(Resident, Resident.household_id == Household.id)
-                               .group_by(Household.compound_id)))
+    put(
+        "buildings",
+        s.execute(select(Building.compound_id, func.count()).group_by(Building.compound_id)),
+    )
+    put(
+        "households",
+        s.execute(select(Household.compound_id, func.count()).group_by(Household.compound_id)),
+    )
+    put(
+        "residents",
+        s.execute(
+            select(Household.compound_id, func.count(Resident.id))
+            .join(Resident, Resident.household_id == Household.id)
+            .group_by(Household.compound_id)
+        ),
+    )
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -99,8 +100,16 @@ class CompoundService:
         chosen = [g for g in grids if community_id is None or g.community_id == community_id]
         chosen.sort(key=lambda g: (g.community_id, paths[g.id]))
         return [
-            GridRef(g.id, g.community_id, g.parent_id, g.level, g.name, g.worker_name,
-                    g.worker_phone, paths[g.id])
+            GridRef(
+                g.id,
+                g.community_id,
+                g.parent_id,
+                g.level,
+                g.name,
+                g.worker_name,
+                g.worker_phone,
+                paths[g.id],
+            )
             for g in chosen
         ]
 
@@ -116,20 +125,31 @@ class CompoundService:
             grids = grid_paths(list(s.scalars(select(Grid))))
         return [
             CompoundRow(
-                id=r.id, name=r.name, community_name=r.community, address=r.address,
+                id=r.id,
+                name=r.name,
+                community_name=r.community,
+                address=r.address,
                 grid_name=grids.get(r.grid_id, "") if r.grid_id else "",
-                management_mode=r.management_mode, manager_name=r.manager_name,
-                head_name=r.head_name, **counts.get(r.id, {"buildings": 0, "households": 0,
-                                                           "residents": 0}),
+                management_mode=r.management_mode,
+                manager_name=r.manager_name,
+                head_name=r.head_name,
+                **counts.get(r.id, {"buildings": 0, "households": 0, "residents": 0}),
             )
             for r in rows
         ]
 
-    def _compound_query(self, s: Session, flt: CompoundFilter) -> Select[tuple[object, ...]]:
-        query = (
-            select(Compound.id, Compound.name, Compound.address, Compound.grid_id,
-                   Compound.management_mode, Compound.manager_name, Compound.head_name,
-                   Community.name.label("community"))
+    def _compound_query(self, s: Session, flt: CompoundFilter) -> Select[Any]:
+        query: Select[Any] = (
+            select(
+                Compound.id,
+                Compound.name,
+                Compound.address,
+                Compound.grid_id,
+                Compound.management_mode,
+                Compound.manager_name,
+                Compound.head_name,
+                Community.name.label("community"),
+            )
             .join(Community, Community.id == Compound.community_id)
             .order_by(Community.name, Compound.name_pinyin, Compound.id)
         )
@@ -147,15 +167,19 @@ class CompoundService:
     @staticmethod
     def _compound_text(text: str) -> ColumnElement[bool]:
         pattern = f"%{like_escape(text)}%"
-        conds = [Compound.name.like(pattern, escape="\\"),
-                 Compound.address.like(pattern, escape="\\"),
-                 Compound.head_name.like(pattern, escape="\\"),
-                 Compound.manager_name.like(pattern, escape="\\")]
+        conds = [
+            Compound.name.like(pattern, escape="\\"),
+            Compound.address.like(pattern, escape="\\"),
+            Compound.head_name.like(pattern, escape="\\"),
+            Compound.manager_name.like(pattern, escape="\\"),
+        ]
         if is_pinyin_query(text):
             low = like_escape(text.lower().replace(" ", ""))
-            conds += [Compound.name_initials.like(f"%{low}%", escape="\\"),
-                      Compound.name_pinyin.like(f"%{low}%", escape="\\"),
-                      Compound.address_initials.like(f"%{low}%", escape="\\")]
+            conds += [
+                Compound.name_initials.like(f"%{low}%", escape="\\"),
+                Compound.name_pinyin.like(f"%{low}%", escape="\\"),
+                Compound.address_initials.like(f"%{low}%", escape="\\"),
+            ]
         return or_(*conds)
 
     @staticmethod
@@ -163,18 +187,24 @@ class CompoundService:
         if not ids:
             return {}
         out = {i: {"buildings": 0, "households": 0, "residents": 0} for i in ids}
-        for cid, n in s.execute(select(Building.compound_id, func.count())
-                                .where(Building.compound_id.in_(ids))
-                                .group_by(Building.compound_id)):
+        for cid, n in s.execute(
+            select(Building.compound_id, func.count())
+            .where(Building.compound_id.in_(ids))
+            .group_by(Building.compound_id)
+        ):
             out[cid]["buildings"] = n
-        for cid, n in s.execute(select(Household.compound_id, func.count())
-                                .where(Household.compound_id.in_(ids))
-                                .group_by(Household.compound_id)):
+        for cid, n in s.execute(
+            select(Household.compound_id, func.count())
+            .where(Household.compound_id.in_(ids))
+            .group_by(Household.compound_id)
+        ):
             out[cid]["households"] = n
-        for cid, n in s.execute(select(Household.compound_id, func.count(Resident.id))
-                                .join(Resident, Resident.household_id == Household.id)
-                                .where(Household.compound_id.in_(ids))
-                                .group_by(Household.compound_id)):
+        for cid, n in s.execute(
+            select(Household.compound_id, func.count(Resident.id))
+            .join(Resident, Resident.household_id == Household.id)
+            .where(Household.compound_id.in_(ids))
+            .group_by(Household.compound_id)
+        ):
             out[cid]["residents"] = n
         return out
 
@@ -186,12 +216,21 @@ class CompoundService:
             community = s.get_one(Community, c.community_id)
             grids = grid_paths(list(s.scalars(select(Grid))))
             counts = self._counts(s, [c.id])[c.id]
-            area = s.scalar(select(func.coalesce(func.sum(Household.area_centi), 0))
-                            .where(Household.compound_id == c.id)) or 0
+            area = (
+                s.scalar(
+                    select(func.coalesce(func.sum(Household.area_centi), 0)).where(
+                        Household.compound_id == c.id
+                    )
+                )
+                or 0
+            )
             return CompoundDetail(
-                id=c.id, data=_compound_input(c), community_name=community.name,
+                id=c.id,
+                data=_compound_input(c),
+                community_name=community.name,
                 grid_path=grids.get(c.grid_id, "") if c.grid_id else "",
-                total_area=centi_to_area(int(area)), **counts,
+                total_area=centi_to_area(int(area)),
+                **counts,
             )
 
     def validate_compound(self, data: CompoundInput) -> dict[str, str]:
@@ -223,8 +262,13 @@ class CompoundService:
         if s.get(Community, data.community_id) is None:
             errors["community_id"] = "请选择所属社区"
         name = fold(data.name)
-        clash = s.scalar(select(Compound.id).where(Compound.community_id == data.community_id,
-                                                   Compound.name == name, Compound.id != c.id))
+        clash = s.scalar(
+            select(Compound.id).where(
+                Compound.community_id == data.community_id,
+                Compound.name == name,
+                Compound.id != c.id,
+            )
+        )
         if clash is not None:
             errors["name"] = "本社区已有同名楼院"
         if errors:
@@ -280,23 +324,35 @@ class CompoundService:
             s.execute(delete(Household).where(Household.compound_id == c.id))
             s.execute(delete(Building).where(Building.compound_id == c.id))
             s.delete(c)
-            audit.record(s, self._actor, "delete", "compound", compound_id,
-                         before={"name": c.name, "households": n})
+            audit.record(
+                s,
+                self._actor,
+                "delete",
+                "compound",
+                compound_id,
+                before={"name": c.name, "households": n},
+            )
 
     # -- buildings -------------------------------------------------------------------------
 
     def list_buildings(self, compound_id: int) -> list[BuildingRow]:
         with self._sessions() as s:
             rows = s.execute(
-                select(Building.id, Building.name, Building.floors, func.count(Household.id),
-                       func.coalesce(func.sum(Household.area_centi), 0))
+                select(
+                    Building.id,
+                    Building.name,
+                    Building.floors,
+                    func.count(Household.id),
+                    func.coalesce(func.sum(Household.area_centi), 0),
+                )
                 .outerjoin(Household, Household.building_id == Building.id)
                 .where(Building.compound_id == compound_id)
                 .group_by(Building.id, Building.name, Building.floors, Building.sort_key)
                 .order_by(Building.sort_key, Building.name, Building.id)
             ).all()
-        return [BuildingRow(r[0], compound_id, r[1], r[2], r[3], centi_to_area(int(r[4])))
-                for r in rows]
+        return [
+            BuildingRow(r[0], compound_id, r[1], r[2], r[3], centi_to_area(int(r[4]))) for r in rows
+        ]
 
     def add_building(self, compound_id: int, label: str, floors: int | None = None) -> int:
         self._require_edit()
@@ -307,11 +363,15 @@ class CompoundService:
                 name = clean_building(label)
             except FieldError as exc:
                 raise ValidationError({"building": str(exc)}) from exc
-            if s.scalar(select(Building.id).where(Building.compound_id == compound_id,
-                                                  Building.name == name)):
+            if s.scalar(
+                select(Building.id).where(
+                    Building.compound_id == compound_id, Building.name == name
+                )
+            ):
                 raise ValidationError({"building": f"{name}号楼已存在"})
-            b = Building(compound_id=compound_id, name=name, sort_key=sort_key_of(name),
-                         floors=floors)
+            b = Building(
+                compound_id=compound_id, name=name, sort_key=sort_key_of(name), floors=floors
+            )
             s.add(b)
             s.flush()
             return b.id
@@ -330,8 +390,15 @@ class CompoundService:
 
 def _compound_input(c: Compound) -> CompoundInput:
     return CompoundInput(
-        name=c.name, community_id=c.community_id, address=c.address, grid_id=c.grid_id,
-        management_mode=c.management_mode, manager_name=c.manager_name,
-        manager_contact=c.manager_contact, build_year=c.build_year, head_name=c.head_name,
-        head_phone=c.head_phone, notes=c.notes,
+        name=c.name,
+        community_id=c.community_id,
+        address=c.address,
+        grid_id=c.grid_id,
+        management_mode=c.management_mode,
+        manager_name=c.manager_name,
+        manager_contact=c.manager_contact,
+        build_year=c.build_year,
+        head_name=c.head_name,
+        head_phone=c.head_phone,
+        notes=c.notes,
     )

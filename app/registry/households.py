@@ -85,8 +85,10 @@ def resident_errors(data: ResidentInput) -> dict[str, str]:
         clean_name(data.name)
     except FieldError as exc:
         errors["name"] = str(exc)
-    for key, value, check in (("id_number", data.id_number, clean_id_number),
-                              ("phone", data.phone, clean_phone)):
+    for key, value, check in (
+        ("id_number", data.id_number, clean_id_number),
+        ("phone", data.phone, clean_phone),
+    ):
         if value.strip():
             try:
                 check(value)
@@ -133,15 +135,27 @@ class HouseholdService:
         text = fold(flt.text)
         if text:
             query = query.where(_household_text(text))
-        keys: list[Any] = {
-            HouseholdSort.LOCATION: [Household.compound_id, Building.sort_key, Building.name,
-                                     Household.unit, Household.floor, Household.room],
+        orders: dict[HouseholdSort, list[Any]] = {
+            HouseholdSort.LOCATION: [
+                Household.compound_id,
+                Building.sort_key,
+                Building.name,
+                Household.unit,
+                Household.floor,
+                Household.room,
+            ],
             HouseholdSort.NAME: [Household.householder_pinyin],
             HouseholdSort.AREA: [Household.area_centi],
             HouseholdSort.STATUS: [Household.status],
-            HouseholdSort.COMPOUND: [Compound.name_pinyin, Building.sort_key, Household.unit,
-                                     Household.floor, Household.room],
-        }[sort]
+            HouseholdSort.COMPOUND: [
+                Compound.name_pinyin,
+                Building.sort_key,
+                Household.unit,
+                Household.floor,
+                Household.room,
+            ],
+        }
+        keys = orders[sort]
         if descending:
             keys = [k.desc() for k in keys]
         query = query.order_by(*keys, Household.id.desc() if descending else Household.id)
@@ -154,22 +168,44 @@ class HouseholdService:
             return []
         with self._sessions() as s:
             counts: dict[int, int] = {
-                hid: n for hid, n in s.execute(select(Resident.household_id, func.count())
-                                                .where(Resident.household_id.in_(ids))
-                                                .group_by(Resident.household_id))}
+                hid: n
+                for hid, n in s.execute(
+                    select(Resident.household_id, func.count())
+                    .where(Resident.household_id.in_(ids))
+                    .group_by(Resident.household_id)
+                )
+            }
             rows = s.execute(
-                select(Household.id, Household.compound_id, Compound.name, Building.name,
-                       Household.unit, Household.room, Household.area_centi, Household.status,
-                       Household.householder_name, Household.id_number, Household.phone)
+                select(
+                    Household.id,
+                    Household.compound_id,
+                    Compound.name,
+                    Building.name,
+                    Household.unit,
+                    Household.room,
+                    Household.area_centi,
+                    Household.status,
+                    Household.householder_name,
+                    Household.id_number,
+                    Household.phone,
+                )
                 .join(Building, Building.id == Household.building_id)
                 .join(Compound, Compound.id == Household.compound_id)
                 .where(Household.id.in_(ids))
             ).all()
         by_id = {
             r[0]: HouseholdRow(
-                id=r[0], compound_id=r[1], compound_name=r[2], building=r[3], unit=r[4],
-                room=r[5], area=centi_to_area(r[6]), status=r[7], householder_name=r[8],
-                id_number_masked=mask_id_number(r[9]), phone=r[10] or "",
+                id=r[0],
+                compound_id=r[1],
+                compound_name=r[2],
+                building=r[3],
+                unit=r[4],
+                room=r[5],
+                area=centi_to_area(r[6]),
+                status=r[7],
+                householder_name=r[8],
+                id_number_masked=mask_id_number(r[9]),
+                phone=r[10] or "",
                 residents=counts.get(r[0], 0),
             )
             for r in rows
@@ -185,23 +221,40 @@ class HouseholdService:
                 raise NotFound("该住户不存在或已被删除")
             b = s.get_one(Building, h.building_id)
             compound = s.get_one(Compound, h.compound_id)
-            residents = list(s.scalars(select(Resident).where(Resident.household_id == h.id)
-                                       .order_by(Resident.id)))
+            residents = list(
+                s.scalars(
+                    select(Resident).where(Resident.household_id == h.id).order_by(Resident.id)
+                )
+            )
             tags: dict[int, list[str]] = {}
-            for rid, tag in s.execute(select(ResidentTag.resident_id, ResidentTag.tag)
-                                      .where(ResidentTag.resident_id.in_([r.id for r in residents]))):
+            for rid, tag in s.execute(
+                select(ResidentTag.resident_id, ResidentTag.tag).where(
+                    ResidentTag.resident_id.in_([r.id for r in residents])
+                )
+            ):
                 tags.setdefault(rid, []).append(tag)
             return HouseholdDetail(
-                id=h.id, data=_household_input(h, b), compound_name=compound.name,
+                id=h.id,
+                data=_household_input(h, b),
+                compound_name=compound.name,
                 residents=tuple(
-                    ResidentRow(r.id, r.name, r.gender, r.id_number or "", r.birth_date,
-                                r.phone or "", r.relation,
-                                tuple(sorted(tags.get(r.id, []), key=RESIDENT_TAGS.index)))
+                    ResidentRow(
+                        r.id,
+                        r.name,
+                        r.gender,
+                        r.id_number or "",
+                        r.birth_date,
+                        r.phone or "",
+                        r.relation,
+                        tuple(sorted(tags.get(r.id, []), key=RESIDENT_TAGS.index)),
+                    )
                     for r in residents
                 ),
             )
 
-    def validate_household(self, data: HouseholdInput, household_id: int | None = None) -> dict[str, str]:
+    def validate_household(
+        self, data: HouseholdInput, household_id: int | None = None
+    ) -> dict[str, str]:
         """Every field rule plus "room unique in its building" (which needs the database)."""
         errors = household_errors(data)
         if not ({"building", "unit", "room"} & errors.keys()):
@@ -212,12 +265,21 @@ class HouseholdService:
         return errors
 
     def _room_taken(self, s: Session, data: HouseholdInput, household_id: int | None) -> str:
-        building, unit, room = (clean_building(data.building), clean_unit(data.unit),
-                                clean_room(data.room))
-        query = (select(Household.householder_name)
-                 .join(Building, Building.id == Household.building_id)
-                 .where(Household.compound_id == data.compound_id, Building.name == building,
-                        Household.unit == unit, Household.room == room))
+        building, unit, room = (
+            clean_building(data.building),
+            clean_unit(data.unit),
+            clean_room(data.room),
+        )
+        query = (
+            select(Household.householder_name)
+            .join(Building, Building.id == Household.building_id)
+            .where(
+                Household.compound_id == data.compound_id,
+                Building.name == building,
+                Household.unit == unit,
+                Household.room == room,
+            )
+        )
         if household_id is not None:
             query = query.where(Household.id != household_id)
         other = s.scalar(query)
@@ -242,8 +304,9 @@ class HouseholdService:
             raise PermissionDenied("只读用户不能修改数据")
         errors = household_errors(data)
         for n, r in enumerate(residents or (), start=1):
-            errors.update({f"resident{n}.{k}": f"第{n}位居民{v}"
-                           for k, v in resident_errors(r).items()})
+            errors.update(
+                {f"resident{n}.{k}": f"第{n}位居民{v}" for k, v in resident_errors(r).items()}
+            )
         if errors:
             raise ValidationError(errors)
         with self._sessions.begin() as s:
@@ -283,36 +346,52 @@ class HouseholdService:
         after = asdict(_household_input(h, s.get_one(Building, h.building_id)))
         old, new = audit.changed(before, after)
         if household_id is None:
-            audit.record(s, self._actor, "create", "household", h.id,
-                         after={k: after[k] for k in AUDITED})
+            audit.record(
+                s, self._actor, "create", "household", h.id, after={k: after[k] for k in AUDITED}
+            )
         elif any(k in new for k in AUDITED):
             audit.record(s, self._actor, "update", "household", h.id, before=old, after=new)
         return h
 
-    def _replace_residents(self, s: Session, household_id: int,
-                           residents: Sequence[ResidentInput]) -> None:
-        existing = {r.id: r for r in s.scalars(select(Resident)
-                                               .where(Resident.household_id == household_id))}
+    def _replace_residents(
+        self, s: Session, household_id: int, residents: Sequence[ResidentInput]
+    ) -> None:
+        existing = {
+            r.id: r
+            for r in s.scalars(select(Resident).where(Resident.household_id == household_id))
+        }
         keep = {r.id for r in residents if r.id is not None}
         for rid, r in existing.items():
             if rid not in keep:
-                audit.record(s, self._actor, "delete", "resident", rid,
-                             before={"name": r.name, "id_number": r.id_number})
+                audit.record(
+                    s,
+                    self._actor,
+                    "delete",
+                    "resident",
+                    rid,
+                    before={"name": r.name, "id_number": r.id_number},
+                )
                 s.delete(r)
         for data in residents:
-            r = existing.get(data.id) if data.id is not None else None
-            before = _resident_audit(r) if r else {}
-            if r is None:
-                r = Resident(household_id=household_id)
-                s.add(r)
+            found = existing.get(data.id) if data.id is not None else None
+            before = _resident_audit(found) if found else {}
+            r = found if found is not None else Resident(household_id=household_id)
+            s.add(r)
             _fill_resident(r, data)
             s.flush()
             s.execute(delete(ResidentTag).where(ResidentTag.resident_id == r.id))
             s.add_all(ResidentTag(resident_id=r.id, tag=t) for t in dict.fromkeys(data.tags))
             old, new = audit.changed(before, _resident_audit(r))
             if new:
-                audit.record(s, self._actor, "update" if before else "create", "resident",
-                             r.id, before=old, after=new)
+                audit.record(
+                    s,
+                    self._actor,
+                    "update" if before else "create",
+                    "resident",
+                    r.id,
+                    before=old,
+                    after=new,
+                )
 
     def delete_household(self, household_id: int) -> None:
         if not self._actor.can_edit:
@@ -322,9 +401,18 @@ class HouseholdService:
             if h is None:
                 raise NotFound("该住户不存在或已被删除")
             s.execute(delete(Resident).where(Resident.household_id == h.id))
-            audit.record(s, self._actor, "delete", "household", h.id,
-                         before={"householder_name": h.householder_name,
-                                 "id_number": h.id_number, "room": h.room})
+            audit.record(
+                s,
+                self._actor,
+                "delete",
+                "household",
+                h.id,
+                before={
+                    "householder_name": h.householder_name,
+                    "id_number": h.id_number,
+                    "room": h.room,
+                },
+            )
             s.delete(h)
 
 
@@ -338,22 +426,26 @@ def _household_text(text: str) -> ColumnElement[bool]:
     conds: list[ColumnElement[bool]] = []
     if is_pinyin_query(text):
         low = like_escape(text.lower().replace(" ", ""))
-        conds += [Household.householder_initials.like(f"{low}%", escape="\\"),
-                  Household.householder_pinyin.like(f"{low}%", escape="\\")]
+        conds += [
+            Household.householder_initials.like(f"{low}%", escape="\\"),
+            Household.householder_pinyin.like(f"{low}%", escape="\\"),
+        ]
     if any(ch.isdigit() for ch in text):
-        conds += [Household.room.like(f"{escaped}%", escape="\\"),
-                  Household.phone.like(f"%{escaped}%", escape="\\")]
+        conds += [
+            Household.room.like(f"{escaped}%", escape="\\"),
+            Household.phone.like(f"%{escaped}%", escape="\\"),
+        ]
         if len(text) >= 6 and text[:-1].isdigit():
-            conds.append(Household.id_number.like(f"{like_escape(text.upper())}%",
-                                                  escape="\\"))
+            conds.append(Household.id_number.like(f"{like_escape(text.upper())}%", escape="\\"))
     if not conds or not text.isascii():
         conds.append(Household.householder_name.like(f"%{escaped}%", escape="\\"))
     return or_(*conds)
 
 
 def _building_for(s: Session, compound_id: int, name: str) -> int:
-    bid = s.scalar(select(Building.id).where(Building.compound_id == compound_id,
-                                             Building.name == name))
+    bid = s.scalar(
+        select(Building.id).where(Building.compound_id == compound_id, Building.name == name)
+    )
     if bid is not None:
         return bid
     b = Building(compound_id=compound_id, name=name, sort_key=sort_key_of(name))
@@ -378,8 +470,14 @@ def _resident_audit(r: Resident) -> dict[str, Any]:
 
 def _household_input(h: Household, b: Building) -> HouseholdInput:
     return HouseholdInput(
-        compound_id=h.compound_id, building=b.name, room=h.room,
-        area=centi_to_area(h.area_centi), unit=h.unit, status=h.status,
-        householder_name=h.householder_name, id_number=h.id_number or "",
-        phone=h.phone or "", notes=h.notes,
+        compound_id=h.compound_id,
+        building=b.name,
+        room=h.room,
+        area=centi_to_area(h.area_centi),
+        unit=h.unit,
+        status=h.status,
+        householder_name=h.householder_name,
+        id_number=h.id_number or "",
+        phone=h.phone or "",
+        notes=h.notes,
     )

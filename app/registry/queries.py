@@ -35,7 +35,8 @@ def fetch_ids(s: Session, query: Select[Any]) -> list[int]:
     try:
         cursor.execute(sql, params)
         if sqlite:
-            joined = cursor.fetchone()[0]
+            row = cursor.fetchone()
+            joined = row[0] if row else None
             return list(map(int, joined.split(","))) if joined else []
         return [row[0] for row in cursor.fetchall()]
     finally:
