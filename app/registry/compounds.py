@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -138,8 +138,8 @@ class CompoundService:
             for r in rows
         ]
 
-    def _compound_query(self, s: Session, flt: CompoundFilter) -> Select[Unpack[tuple[Any, ...]]]:
-        query: Select[Unpack[tuple[Any, ...]]] = (
+    def _compound_query(self, s: Session, flt: CompoundFilter) -> Select[*tuple[Any, ...]]:
+        query: Select[*tuple[Any, ...]] = (
             select(
                 Compound.id,
                 Compound.name,
