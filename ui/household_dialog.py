@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,6 +44,14 @@ from ui.widgets import (
 logger = logging.getLogger(__name__)
 
 ALL_TOUCHED = "*"
+COLUMN_WIDTHS = {
+    ResidentColumn.NAME: 80,
+    ResidentColumn.GENDER: 48,
+    ResidentColumn.ID_NUMBER: 165,
+    ResidentColumn.BIRTH_DATE: 96,
+    ResidentColumn.PHONE: 110,
+    ResidentColumn.RELATION: 90,
+}
 TEXT_FIELDS = ("building", "unit", "room", "area", "status", "householder_name", "id_number",
                "phone", "notes")
 
@@ -96,7 +104,7 @@ class HouseholdDialog(QDialog):
         layout.addWidget(self._button_box())
         self._errors = FieldErrors(self._rows, self.other_error)
         self._set_tab_order()
-        self.resize(860, 640)
+        self.resize(860, 600)
 
     def _build_fields(self) -> None:
         self.building_combo = QComboBox()
@@ -170,15 +178,16 @@ class HouseholdDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(ResidentColumn.TAGS, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
         self.table.setMinimumHeight(150)
         self.add_button = QPushButton(self.tr("添加居民"))
         self.edit_button = QPushButton(self.tr("编辑"))
         self.delete_button = QPushButton(self.tr("删除"))
-        for button in (self.add_button, self.edit_button, self.delete_button):
-            button.setAutoDefault(False)
         buttons = QVBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
@@ -239,13 +248,12 @@ class HouseholdDialog(QDialog):
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.table.activated.connect(self._on_table_activated)
+        self.table.doubleClicked.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.rowsInserted.connect(lambda *_: self._update_titles())
         self.model.rowsRemoved.connect(lambda *_: self._update_titles())
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self._on_delete_button_clicked)
+        # Enter on the table edits the resident (the dialog would otherwise press 保存).
+        self.table.installEventFilter(self)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.cancel_button.clicked.connect(self.reject)
 
@@ -317,6 +325,17 @@ class HouseholdDialog(QDialog):
         self.delete_button.setEnabled(has_row)
 
     # -- residents -------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and isinstance(event, QKeyEvent) \
+                and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._on_edit_button_clicked()
+                return True
+            if event.key() == Qt.Key.Key_Delete:
+                self._on_delete_button_clicked()
+                return True
+        return super().eventFilter(watched, event)
 
     def _current_row(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

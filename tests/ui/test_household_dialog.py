@@ -301,3 +301,21 @@ def test_resident_model_passes_modeltester(qtmodeltester, demo_services: Service
     qtmodeltester.check(model)
     assert model.headerData(1, Qt.Orientation.Horizontal) == "性别"
     assert model.index(0, 0).data() == residents[0].name
+
+
+def test_keyboard_on_residents_table(qtbot, demo_services: Services):
+    hid, _ = _with_neighbour(demo_services)
+    residents = demo_services.households.get_household(hid).residents
+    dialog = _open(qtbot, demo_services, hid)
+    dialog.table.setFocus()
+    dialog.table.selectRow(0)
+    with qtbot.assertNotEmitted(dialog.saved):
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+        resident = _resident_dialog(qtbot, dialog)
+    assert resident.name_edit.text() == residents[0].name
+    qtbot.keyClick(resident.name_edit, Qt.Key.Key_Escape)  # unchanged: closes without asking
+    qtbot.waitUntil(lambda: not resident.isVisible())
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)
+    assert dialog.model.rowCount() == len(residents) - 1
+    assert dialog.isVisible()
