@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import AppError
@@ -75,24 +75,21 @@ class Task(QObject):
         return self._cancel.is_set()
 
 
-class _Worker(QRunnable):
-    def __init__(self, job: Job, task: Task) -> None:
-        super().__init__()
-        self._job = job
-        self._task = task
-        self.setAutoDelete(False)
+def _work(job: Job, task: Task) -> Callable[[], None]:
+    """The function the pool thread runs; it only emits, never touches a widget."""
+    signals, cancelled = task.worker_signals, task.is_cancelled
 
-    def run(self) -> None:
-        signals, cancelled = self._task.worker_signals, self._task.is_cancelled
+    def run() -> None:
         try:
-            result = self._job(lambda done, total: signals.progressed.emit(done, total),
-                               cancelled)
+            result = job(lambda done, total: signals.progressed.emit(done, total), cancelled)
         except Exception as exc:  # noqa: BLE001 - delivered to the GUI thread as is
             if not isinstance(exc, AppError):
                 logger.exception("background job failed")
             signals.failed.emit(exc)
         else:
             signals.finished.emit(result)
+
+    return run
 
 
 class BusyError(AppError):
@@ -106,7 +103,7 @@ class TaskRunner(QObject):
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
-        self._running: dict[Task, _Worker] = {}
+        self._running: set[Task] = set()
 
     def run(self, job: Job, *, writes: bool = False, title: str = "", label: str = "",
             parent_widget: QWidget | None = None) -> Task:
@@ -118,18 +115,19 @@ class TaskRunner(QObject):
         if writes and any(t.writes for t in self._running):
             raise BusyError()
         task = Task(writes, self)
-        worker = _Worker(job, task)
-        self._running[task] = worker
+        self._running.add(task)
         task.finished.connect(lambda _r: self._forget(task))
         task.failed.connect(lambda _e: self._forget(task))
         if label:
             _attach_dialog(task, title, label, parent_widget)
-        self._pool.start(worker)
+        # A plain callable: Qt owns and deletes the runnable when the thread is done with it.
+        self._pool.start(_work(job, task))
         return task
 
     def _forget(self, task: Task) -> None:
-        self._running.pop(task, None)
-        task.deleteLater()
+        # Not deleteLater(): the caller may still hold the task (and pytest-qt disconnects
+        # from it); finished tasks are small and go with the runner.
+        self._running.discard(task)
 
     def busy(self) -> bool:
         return bool(self._running)

@@ -1,0 +1,122 @@
+"""The thread runner with fake jobs, and the first start of --demo that uses it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from app.config import DatabaseTarget, to_url
+from app.errors import AppError, Cancelled
+from app.jobs import IsCancelled, Progress, check_cancelled
+from ui import app as ui_app
+from ui import dialogs
+from ui.settings import Settings
+from ui.tasks import BusyError, TaskRunner
+
+
+def counting_job(progress: Progress, cancelled: IsCancelled) -> str:
+    for n in range(1, 6):
+        check_cancelled(cancelled)
+        progress(n, 5)
+    return f"done in {threading.current_thread().name}"
+
+
+def test_job_runs_off_the_gui_thread_and_reports_on_it(qtbot) -> None:
+    runner = TaskRunner()
+    task = runner.run(counting_job)
+    seen: list[tuple[int, int, bool]] = []
+    task.progressed.connect(lambda d, t: seen.append(
+        (d, t, threading.current_thread() is threading.main_thread())))
+    with qtbot.waitSignal(task.finished, timeout=5000) as blocker:
+        pass
+    assert blocker.args[0] != f"done in {threading.main_thread().name}"
+    assert [(d, t) for d, t, _ in seen] == [(n, 5) for n in range(1, 6)]
+    assert all(on_main for *_, on_main in seen)
+    runner.wait()
+
+
+def test_failure_is_delivered(qtbot) -> None:
+    def broken(_p: Progress, _c: IsCancelled) -> None:
+        raise AppError("文件已被占用")
+
+    task = TaskRunner().run(broken)
+    with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+        pass
+    assert isinstance(blocker.args[0], AppError)
+    assert blocker.args[0].message == "文件已被占用"
+
+
+def test_cancel_stops_the_job(qtbot) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def waiting(_p: Progress, cancelled: IsCancelled) -> None:
+        started.set()
+        release.wait(5)
+        check_cancelled(cancelled)
+
+    runner = TaskRunner()
+    task = runner.run(waiting, label="正在处理")
+    assert started.wait(5)
+    dialog = task.dialog  # type: ignore[attr-defined]
+    qtbot.waitUntil(dialog.isVisible)  # shown after ~0.5 s
+    (cancel,) = dialog.findChildren(QPushButton)
+    assert cancel.text() == "取消"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    release.set()
+    with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+        pass
+    assert isinstance(blocker.args[0], Cancelled)
+    runner.wait()
+
+
+def test_one_writing_job_at_a_time(qtbot) -> None:
+    release = threading.Event()
+    runner = TaskRunner()
+    task = runner.run(lambda _p, _c: release.wait(5), writes=True)
+    with pytest.raises(BusyError):
+        runner.run(lambda _p, _c: None, writes=True)
+    reader = runner.run(lambda _p, _c: "read")  # reads still run
+    with qtbot.waitSignal(reader.finished, timeout=5000):
+        pass
+    release.set()
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    runner.wait()
+
+
+def test_first_demo_start_fills_in_background(qtbot, tmp_path: Path, prefs: Settings,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.demo import generate
+
+    monkeypatch.setattr(ui_app, "fill_demo", lambda db, progress, cancelled: generate(
+        db, households=150, progress=progress, cancelled=cancelled))
+    target = DatabaseTarget(to_url(tmp_path / "demo.sqlite3"), demo=True)
+    startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
+    assert startup.start()
+    assert startup.window is None  # not before the data exists
+    qtbot.waitUntil(lambda: startup.window is not None, timeout=20000)
+    window = startup.window
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.registry_page.compound_model.rowCount() == 15
+    window.close()
+    startup.runner.wait()
+    assert startup.db is not None
+    startup.db.close()
+
+
+def test_unusable_database_shows_message_and_exits_1(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # main() installs its own
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, message, title="": shown.append(message))
+    bad = tmp_path / "not-a-db.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    assert ui_app.main(["--db", str(bad)]) == 1
+    assert shown and "数据库" in shown[0]
