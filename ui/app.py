@@ -76,10 +76,12 @@ class Startup:
             dialogs.error(None, exc.message)
             return False
         if needs_demo:
-            task = self.runner.run(partial(fill_demo, self.db), writes=True,
-                                   title=QCoreApplication.translate("app", "楼院通"),
-                                   label=QCoreApplication.translate(
-                                       "app", "正在生成演示数据，首次启动约需几秒……"))
+            task = self.runner.run(
+                partial(fill_demo, self.db),
+                writes=True,
+                title=QCoreApplication.translate("app", "楼院通"),
+                label=QCoreApplication.translate("app", "正在生成演示数据，首次启动约需几秒……"),
+            )
             task.finished.connect(self._on_demo_finished)
             task.failed.connect(self._on_demo_failed)
             return True
@@ -97,8 +99,12 @@ class Startup:
 
     def _on_demo_failed(self, exc: object) -> None:
         if isinstance(exc, Cancelled):
-            dialogs.info(None, QCoreApplication.translate(
-                "app", "已取消生成演示数据。下次以 --demo 启动时会重新生成。"))
+            dialogs.info(
+                None,
+                QCoreApplication.translate(
+                    "app", "已取消生成演示数据。下次以 --demo 启动时会重新生成。"
+                ),
+            )
         elif isinstance(exc, AppError):
             dialogs.error(None, exc.message)
         else:
@@ -115,8 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = make_application([])
     install_excepthook(log_dir() / "louyuan.log")
     prefs = Settings()
-    app.setFont(ui_font(prefs.get(settings.UI_FONT_FAMILY),
-                        prefs.get(settings.UI_FONT_POINT_SIZE)))
+    app.setFont(ui_font(prefs.get(settings.UI_FONT_FAMILY), prefs.get(settings.UI_FONT_POINT_SIZE)))
     target = resolve_target(args.db, demo=args.demo)
     logger.info("louyuan %s starting on %s", __version__, target.display)
     startup = Startup(app, target, prefs)
@@ -127,4 +132,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     if startup.db is not None:
         startup.db.close()
     return startup.exit_code or code
-

@@ -11,8 +11,21 @@ from app.registry.dto import CompoundDetail
 class CompoundInfo(QFrame):
     """A read-only card: name, community, grid, management, head and figures."""
 
-    FIELDS = ("社区", "网格", "地址", "管理模式", "管理方", "联系方式", "楼院长", "楼院长电话",
-              "建成年份", "楼栋/住户", "居民", "建筑面积", "备注")
+    FIELDS = (
+        "社区",
+        "网格",
+        "地址",
+        "管理模式",
+        "管理方",
+        "联系方式",
+        "楼院长",
+        "楼院长电话",
+        "建成年份",
+        "楼栋/住户",
+        "居民",
+        "建筑面积",
+        "备注",
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,33 +37,44 @@ class CompoundInfo(QFrame):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setWordWrap(True)
+        self.hint = QLabel(
+            self.tr("未选择楼院：下方列出全部楼院中与搜索相符的住户。点击上方的楼院可只看该楼院。"),
+            self,
+        )
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: palette(mid);")
         self.values: dict[str, QLabel] = {}
-        form = QFormLayout()
+        self.form_widget = QWidget(self)
+        form = QFormLayout(self.form_widget)
+        form.setContentsMargins(0, 0, 0, 0)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(6)
         for name in self.FIELDS:
-            value = QLabel(self)
+            value = QLabel(self.form_widget)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[name] = value
-            caption = QLabel(self.tr(name) + self.tr("："), self)
+            caption = QLabel(self.tr(name) + self.tr("："), self.form_widget)
             caption.setStyleSheet("color: palette(mid);")
             form.addRow(caption, value)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(10)
         layout.addWidget(self.title)
-        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.form_widget)
         layout.addStretch(1)
         self.show_detail(None)
 
     def show_detail(self, detail: CompoundDetail | None) -> None:
         if detail is None:
             self.title.setText(self.tr("全部楼院"))
-            for label in self.values.values():
-                label.setText("")
+            self.form_widget.hide()
+            self.hint.show()
             return
+        self.hint.hide()
+        self.form_widget.show()
         d = detail.data
         self.title.setText(d.name)
         texts = {

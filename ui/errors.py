@@ -21,8 +21,9 @@ class CrashHandler:
         self._log_file = log_file
         self._showing = False
 
-    def __call__(self, kind: type[BaseException], value: BaseException,
-                 tb: TracebackType | None) -> None:
+    def __call__(
+        self, kind: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, tb)
             return
@@ -36,14 +37,18 @@ class CrashHandler:
         finally:
             self._showing = False
 
-    def _show(self, kind: type[BaseException], value: BaseException,
-              tb: TracebackType | None) -> None:
+    def _show(
+        self, kind: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
         tr = QCoreApplication.translate
-        box = QMessageBox(QMessageBox.Icon.Critical, tr("errors", "程序错误"),
-                          tr("errors", "程序遇到了意外错误。刚才的操作可能没有完成，"
-                                       "已保存的数据不受影响。"))
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            tr("errors", "程序错误"),
+            tr("errors", "程序遇到了意外错误。刚才的操作可能没有完成，已保存的数据不受影响。"),
+        )
         box.setInformativeText(
-            tr("errors", "请把以下日志文件发给技术支持：\n{0}").format(self._log_file))
+            tr("errors", "请把以下日志文件发给技术支持：\n{0}").format(self._log_file)
+        )
         box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
         box.exec()
 

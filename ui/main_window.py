@@ -32,8 +32,7 @@ NAV_WIDTH = 132
 class MainWindow(QMainWindow):
     """The one main window; each section of the program is a page in the stack."""
 
-    def __init__(self, services: Services, prefs: Settings,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, prefs: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._prefs = prefs
@@ -46,7 +45,8 @@ class MainWindow(QMainWindow):
             "#nav { border: none; background: palette(window); padding-top: 8px; }"
             "#nav::item { padding: 10px 14px; }"
             "#nav::item:selected { background: palette(highlight);"
-            " color: palette(highlighted-text); }")
+            " color: palette(highlighted-text); }"
+        )
         self.stack = QStackedWidget(self)
         self.registry_page = RegistryPage(services, prefs, self)
         self.add_section(self.tr("楼院台账"), self.registry_page)
@@ -99,8 +99,7 @@ class MainWindow(QMainWindow):
         if target.demo:
             text = self.tr("演示数据库") + " · " + text
         self.database_label = QLabel(text, self)
-        self.database_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.counts_label = QLabel(self)
         self.user_label = QLabel(self.tr("用户：{0}").format(self._services.actor.username), self)
         bar = self.statusBar()
@@ -131,8 +130,15 @@ class MainWindow(QMainWindow):
     def _on_about_triggered(self) -> None:
         target = self._services.db.target
         QMessageBox.about(
-            self, self.tr("关于楼院通"),
-            self.tr("<h3>楼院通 {0}</h3><p>楼院台账、物业收费与入户调查。</p>"
-                    "<p>数据库：{1}{2}</p><p>数据文件夹：{3}</p>").format(
-                __version__, target.display,
-                self.tr("（演示数据）") if target.demo else "", data_dir()))
+            self,
+            self.tr("关于楼院通"),
+            self.tr(
+                "<h3>楼院通 {0}</h3><p>楼院台账、物业收费与入户调查。</p>"
+                "<p>数据库：{1}{2}</p><p>数据文件夹：{3}</p>"
+            ).format(
+                __version__,
+                target.display,
+                self.tr("（演示数据）") if target.demo else "",
+                data_dir(),
+            ),
+        )

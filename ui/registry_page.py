@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.registry.compounds import MANAGEMENT_MODES
 from app.registry.dto import CompoundDetail, CompoundFilter, HouseholdFilter
 from app.registry.errors import CompoundNotEmpty
 from app.services import Services
+from db.models import MANAGEMENT_MODES  # the list only; rules stay in app
 from ui import dialogs, settings
 from ui.compound_info import CompoundInfo
 from ui.models.compound_model import CompoundColumn, CompoundTableModel
@@ -39,15 +39,26 @@ T = TypeVar("T")
 
 SEARCH_DELAY_MS = 200
 SCOPE_COMPOUNDS, SCOPE_HOUSEHOLDS = 0, 1
-COMPOUND_WIDTHS = {CompoundColumn.NAME: 170, CompoundColumn.COMMUNITY: 100,
-                   CompoundColumn.GRID: 120, CompoundColumn.MODE: 90,
-                   CompoundColumn.MANAGER: 190, CompoundColumn.HEAD: 70,
-                   CompoundColumn.BUILDINGS: 50, CompoundColumn.HOUSEHOLDS: 60,
-                   CompoundColumn.RESIDENTS: 60}
-HOUSEHOLD_WIDTHS = {HouseholdColumn.LOCATION: 130, HouseholdColumn.COMPOUND: 140,
-                    HouseholdColumn.HOUSEHOLDER: 80, HouseholdColumn.AREA: 95,
-                    HouseholdColumn.STATUS: 70, HouseholdColumn.RESIDENTS: 50,
-                    HouseholdColumn.PHONE: 110}
+COMPOUND_WIDTHS = {
+    CompoundColumn.NAME: 170,
+    CompoundColumn.COMMUNITY: 100,
+    CompoundColumn.GRID: 120,
+    CompoundColumn.MODE: 90,
+    CompoundColumn.MANAGER: 190,
+    CompoundColumn.HEAD: 70,
+    CompoundColumn.BUILDINGS: 50,
+    CompoundColumn.HOUSEHOLDS: 60,
+    CompoundColumn.RESIDENTS: 60,
+}
+HOUSEHOLD_WIDTHS = {
+    HouseholdColumn.LOCATION: 130,
+    HouseholdColumn.COMPOUND: 140,
+    HouseholdColumn.HOUSEHOLDER: 80,
+    HouseholdColumn.AREA: 95,
+    HouseholdColumn.STATUS: 70,
+    HouseholdColumn.RESIDENTS: 50,
+    HouseholdColumn.PHONE: 110,
+}
 
 
 def make_table(parent: QWidget) -> QTableView:
@@ -77,8 +88,11 @@ class _EnterFilter(QObject):
         view.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and \
-                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             self._action()
             return True
         return super().eventFilter(watched, event)
@@ -89,8 +103,7 @@ class RegistryPage(QWidget):
 
     summary_changed = Signal(str)
 
-    def __init__(self, services: Services, prefs: Settings,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, prefs: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._prefs = prefs
@@ -115,8 +128,12 @@ class RegistryPage(QWidget):
         self.mode_combo = QComboBox(self)
         self.scope_combo = QComboBox(self)
         self.scope_combo.addItems([self.tr("查楼院"), self.tr("查住户")])
-        self.scope_combo.setToolTip(self.tr("查楼院：按名称、地址、楼院长筛选楼院；"
-                                            "查住户：在全部楼院中按户主、电话、房号查找住户"))
+        self.scope_combo.setToolTip(
+            self.tr(
+                "查楼院：按名称、地址、楼院长筛选楼院；"
+                "查住户：在全部楼院中按户主、电话、房号查找住户"
+            )
+        )
         self.search_edit = QLineEdit(self)
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(260)
@@ -124,9 +141,11 @@ class RegistryPage(QWidget):
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        for label, widget in ((self.tr("社区"), self.community_combo),
-                              (self.tr("网格"), self.grid_combo),
-                              (self.tr("管理模式"), self.mode_combo)):
+        for label, widget in (
+            (self.tr("社区"), self.community_combo),
+            (self.tr("网格"), self.grid_combo),
+            (self.tr("管理模式"), self.mode_combo),
+        ):
             filters.addWidget(QLabel(label, self))
             filters.addWidget(widget)
             filters.addSpacing(6)
@@ -162,8 +181,12 @@ class RegistryPage(QWidget):
         compound_bar = QHBoxLayout()
         compound_bar.addWidget(self.compound_count_label)
         compound_bar.addStretch(1)
-        for button in (self.all_compounds_button, self.new_compound_button,
-                       self.edit_compound_button, self.delete_compound_button):
+        for button in (
+            self.all_compounds_button,
+            self.new_compound_button,
+            self.edit_compound_button,
+            self.delete_compound_button,
+        ):
             compound_bar.addWidget(button)
         compound_panel = QWidget(self)
         compound_box = QVBoxLayout(compound_panel)
@@ -176,8 +199,7 @@ class RegistryPage(QWidget):
         self.household_view = make_table(self)
         self.household_view.setModel(self.household_model)
         self.household_view.setSortingEnabled(True)
-        self.household_view.horizontalHeader().setSortIndicator(
-            0, Qt.SortOrder.AscendingOrder)
+        self.household_view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.building_combo = QComboBox(self)
         self.building_combo.setMinimumContentsLength(12)
         self.household_count_label = QLabel(self)
@@ -190,8 +212,11 @@ class RegistryPage(QWidget):
         household_bar.addSpacing(8)
         household_bar.addWidget(self.household_count_label)
         household_bar.addStretch(1)
-        for button in (self.new_household_button, self.edit_household_button,
-                       self.delete_household_button):
+        for button in (
+            self.new_household_button,
+            self.edit_household_button,
+            self.delete_household_button,
+        ):
             household_bar.addWidget(button)
         household_panel = QWidget(self)
         household_box = QVBoxLayout(household_panel)
@@ -209,7 +234,8 @@ class RegistryPage(QWidget):
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self.compound_view.selectionModel().currentRowChanged.connect(
-            self._on_compound_view_current_changed)
+            self._on_compound_view_current_changed
+        )
         self.compound_model.modelReset.connect(self._on_compound_model_reset)
         self.household_view.doubleClicked.connect(self._on_household_view_double_clicked)
         self.household_view.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -244,8 +270,9 @@ class RegistryPage(QWidget):
         self.grid_combo.addItem(self.tr("全部网格"), None)
         for g in self._services.compounds.grids(self.community_combo.currentData()):
             self.grid_combo.addItem("\u3000" * (g.level - 1) + g.name, g.id)
-            self.grid_combo.setItemData(self.grid_combo.count() - 1, g.path,
-                                        Qt.ItemDataRole.ToolTipRole)
+            self.grid_combo.setItemData(
+                self.grid_combo.count() - 1, g.path, Qt.ItemDataRole.ToolTipRole
+            )
         self.grid_combo.blockSignals(False)
 
     # -- state ----------------------------------------------------------------------------
@@ -253,26 +280,31 @@ class RegistryPage(QWidget):
     def _restore_state(self) -> None:
         for column, width in COMPOUND_WIDTHS.items():
             self.compound_view.setColumnWidth(list(CompoundColumn).index(column), width)
-        self.compound_view.horizontalHeader().setStretchLastSection(False)
-        self.compound_view.horizontalHeader().setSectionResizeMode(
-            list(CompoundColumn).index(CompoundColumn.MANAGER), QHeaderView.ResizeMode.Stretch)
         for hcolumn, width in HOUSEHOLD_WIDTHS.items():
             self.household_view.setColumnWidth(list(HouseholdColumn).index(hcolumn), width)
-        for view, key in ((self.compound_view, settings.COMPOUND_HEADER),
-                          (self.household_view, settings.HOUSEHOLD_HEADER)):
+        for view, key in (
+            (self.compound_view, settings.COMPOUND_HEADER),
+            (self.household_view, settings.HOUSEHOLD_HEADER),
+        ):
             state = self._prefs.get(key)
             if not state.isEmpty():
                 view.horizontalHeader().restoreState(state)
+        # The manager's name takes the spare width (also over an older saved state).
+        header = self.compound_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(
+            list(CompoundColumn).index(CompoundColumn.MANAGER), QHeaderView.ResizeMode.Stretch
+        )
         state = self._prefs.get(settings.REGISTRY_SPLITTER)
         if not state.isEmpty():
             self.splitter.restoreState(state)
 
     def save_state(self) -> None:
         """Remember column widths and the splitter (called when the window closes)."""
-        self._prefs.set(settings.COMPOUND_HEADER,
-                        self.compound_view.horizontalHeader().saveState())
-        self._prefs.set(settings.HOUSEHOLD_HEADER,
-                        self.household_view.horizontalHeader().saveState())
+        self._prefs.set(settings.COMPOUND_HEADER, self.compound_view.horizontalHeader().saveState())
+        self._prefs.set(
+            settings.HOUSEHOLD_HEADER, self.household_view.horizontalHeader().saveState()
+        )
         self._prefs.set(settings.REGISTRY_SPLITTER, self.splitter.saveState())
 
     @property
@@ -294,9 +326,12 @@ class RegistryPage(QWidget):
 
     def compound_filter(self) -> CompoundFilter:
         text = self.search_edit.text().strip() if self.scope == SCOPE_COMPOUNDS else ""
-        return CompoundFilter(community_id=self.community_combo.currentData(),
-                              grid_id=self.grid_combo.currentData(),
-                              management_mode=self.mode_combo.currentData(), text=text)
+        return CompoundFilter(
+            community_id=self.community_combo.currentData(),
+            grid_id=self.grid_combo.currentData(),
+            management_mode=self.mode_combo.currentData(),
+            text=text,
+        )
 
     def household_filter(self) -> HouseholdFilter | None:
         """The households to list; None when there is nothing to show."""
@@ -305,15 +340,16 @@ class RegistryPage(QWidget):
         if compound_id is None and not text:
             return None
         return HouseholdFilter(
-            compound_id=compound_id, building_id=self.building_combo.currentData(),
+            compound_id=compound_id,
+            building_id=self.building_combo.currentData(),
             community_id=None if compound_id else self.community_combo.currentData(),
-            text=text)
+            text=text,
+        )
 
     def reload_compounds(self, select_id: int | None = None) -> None:
         """Run the compound query again, keeping (or moving to) a selection."""
         keep = select_id if select_id is not None else self.selected_compound_id()
-        rows = self._guard(lambda: self._services.compounds.list_compounds(
-            self.compound_filter()))
+        rows = self._guard(lambda: self._services.compounds.list_compounds(self.compound_filter()))
         if rows is None:
             return
         self.compound_model.set_rows(rows)
@@ -331,8 +367,10 @@ class RegistryPage(QWidget):
         index = self.compound_model.index(row, 0)
         before = self.selected_compound_id()
         self.compound_view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         self.compound_view.scrollTo(index)
         if before == self.selected_compound_id():
             self._show_compound(before)  # same compound: refresh its figures
@@ -340,8 +378,7 @@ class RegistryPage(QWidget):
     def _show_compound(self, compound_id: int | None) -> None:
         self._detail = None
         if compound_id is not None:
-            self._detail = self._guard(lambda: self._services.compounds.get_compound(
-                compound_id))
+            self._detail = self._guard(lambda: self._services.compounds.get_compound(compound_id))
         self.info.show_detail(self._detail)
         self._fill_buildings()
         self._reload_households()
@@ -355,7 +392,8 @@ class RegistryPage(QWidget):
             buildings = self._services.compounds.list_buildings(self._detail.id)
             for b in buildings:
                 self.building_combo.addItem(
-                    self.tr("{0}号楼（{1}户）").format(b.name, b.households), b.id)
+                    self.tr("{0}号楼（{1}户）").format(b.name, b.households), b.id
+                )
             found = self.building_combo.findData(keep) if keep is not None else -1
             self.building_combo.setCurrentIndex(max(found, 0))
         self.building_combo.setEnabled(self._detail is not None)
@@ -365,7 +403,8 @@ class RegistryPage(QWidget):
         self.household_model.set_filter(self.household_filter())
         in_compound = self.selected_compound_id() is not None
         self.household_view.setColumnHidden(
-            list(HouseholdColumn).index(HouseholdColumn.COMPOUND), in_compound)
+            list(HouseholdColumn).index(HouseholdColumn.COMPOUND), in_compound
+        )
         if select_id is not None and (row := self.household_model.row_of(select_id)) >= 0:
             index = self.household_model.index(row, 0)
             self.household_view.selectRow(row)
@@ -376,8 +415,11 @@ class RegistryPage(QWidget):
         flt = self.household_model.current_filter
         n = self.household_model.rowCount()
         if flt is None:
-            hint = (self.tr("输入户主姓名、拼音首字母、电话或房号，在全部楼院中查找住户")
-                    if self.scope == SCOPE_HOUSEHOLDS else self.tr("请选择楼院"))
+            hint = (
+                self.tr("输入户主姓名、拼音首字母、电话或房号，在全部楼院中查找住户")
+                if self.scope == SCOPE_HOUSEHOLDS
+                else self.tr("请选择楼院")
+            )
             self.household_count_label.setText(hint)
         elif flt.compound_id is None:
             self.household_count_label.setText(self.tr("全部楼院中找到 {0} 户").format(n))
@@ -399,7 +441,8 @@ class RegistryPage(QWidget):
     def emit_summary(self) -> None:
         compounds, households, residents = self.compound_model.totals()
         text = self.tr("楼院 {0} 个，住户 {1} 户，居民 {2} 人").format(
-            compounds, households, residents)
+            compounds, households, residents
+        )
         self.compound_count_label.setText(text)
         self.summary_changed.emit(text)
 
@@ -420,8 +463,9 @@ class RegistryPage(QWidget):
     def _update_search_placeholder(self) -> None:
         self.search_edit.setPlaceholderText(
             self.tr("楼院名称、地址、楼院长或拼音首字母（Ctrl+F）")
-            if self.scope == SCOPE_COMPOUNDS else
-            self.tr("户主姓名、拼音首字母、电话或房号（Ctrl+F）"))
+            if self.scope == SCOPE_COMPOUNDS
+            else self.tr("户主姓名、拼音首字母、电话或房号（Ctrl+F）")
+        )
 
     def _on_community_combo_changed(self) -> None:
         self._fill_grids()
@@ -511,15 +555,18 @@ class RegistryPage(QWidget):
         compounds = self._services.compounds
         try:
             if row.households == 0 and not dialogs.confirm(
-                    self, title, self.tr("确定删除楼院“{0}”吗？").format(row.name)):
+                self, title, self.tr("确定删除楼院“{0}”吗？").format(row.name)
+            ):
                 return
             compounds.delete_compound(row.id)
         except CompoundNotEmpty as exc:
             question = exc.message + "\n\n" + self.tr("确定删除吗？此操作不能撤销。")
             if not dialogs.confirm(self, title, question):
                 return
-            if self._guard(lambda: compounds.delete_compound(row.id, with_households=True)) \
-                    is None and self.compound_model.row_of(row.id) < 0:
+            if (
+                self._guard(lambda: compounds.delete_compound(row.id, with_households=True)) is None
+                and self.compound_model.row_of(row.id) < 0
+            ):
                 return
         except AppError as exc:
             dialogs.error(self, exc.message)
@@ -540,8 +587,11 @@ class RegistryPage(QWidget):
     def edit_household(self) -> None:
         """Open the selected household in the editor (Enter, double-click, 编辑住户)."""
         household_id = self.selected_household_id()
-        row = self.household_model.household_at(
-            self.household_model.row_of(household_id)) if household_id else None
+        row = (
+            self.household_model.household_at(self.household_model.row_of(household_id))
+            if household_id
+            else None
+        )
         if household_id is None or row is None:
             return
         from ui.household_dialog import HouseholdDialog
@@ -553,12 +603,16 @@ class RegistryPage(QWidget):
 
     def _delete_household(self) -> None:
         household_id = self.selected_household_id()
-        row = self.household_model.household_at(
-            self.household_model.row_of(household_id)) if household_id else None
+        row = (
+            self.household_model.household_at(self.household_model.row_of(household_id))
+            if household_id
+            else None
+        )
         if household_id is None or row is None:
             return
         question = self.tr("确定删除住户 {0}（户主：{1}）及其居民信息吗？").format(
-            row.location, row.householder_name)
+            row.location, row.householder_name
+        )
         if not dialogs.confirm(self, self.tr("删除住户"), question):
             return
         try:
@@ -574,15 +628,13 @@ class RegistryPage(QWidget):
 
     def _refresh_figures(self) -> None:
         """Update counts in the compound list and detail without a new household query."""
-        rows = self._guard(lambda: self._services.compounds.list_compounds(
-            self.compound_filter()))
+        rows = self._guard(lambda: self._services.compounds.list_compounds(self.compound_filter()))
         if rows is not None:
             self.compound_model.set_rows(rows)
             self.emit_summary()
         if self._detail is not None:
             detail_id = self._detail.id
-            self._detail = self._guard(lambda: self._services.compounds.get_compound(
-                detail_id))
+            self._detail = self._guard(lambda: self._services.compounds.get_compound(detail_id))
             self.info.show_detail(self._detail)
             self._fill_buildings()
         self._update_buttons()

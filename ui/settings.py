@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -39,17 +39,16 @@ class Settings:
         self._store = store if store is not None else QSettings(ORGANIZATION, APPLICATION)
 
     def get(self, key: Key[T]) -> T:
-        value = self._store.value(key.name, key.default)
-        if value is None:
-            return key.default
-        if key.type is QByteArray:
-            return value if isinstance(value, QByteArray) else key.default  # type: ignore[return-value]
+        value: object = self._store.value(key.name, key.default)
+        if isinstance(value, key.type):
+            return value
+        # INI files give back strings for numbers and booleans.
+        parsed: object = key.default
         if key.type is bool and isinstance(value, str):
-            return value.lower() in ("1", "true", "yes")  # type: ignore[return-value]
-        try:
-            return key.type(value)  # type: ignore[call-arg]
-        except (TypeError, ValueError):
-            return key.default
+            parsed = value.lower() in ("1", "true", "yes")
+        elif key.type is int and isinstance(value, str) and value.lstrip("-").isdigit():
+            parsed = int(value)
+        return cast(T, parsed)
 
     def set(self, key: Key[T], value: T) -> None:
         self._store.setValue(key.name, value)

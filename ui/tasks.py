@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import AppError
@@ -105,8 +105,15 @@ class TaskRunner(QObject):
         self._pool = pool or QThreadPool.globalInstance()
         self._running: set[Task] = set()
 
-    def run(self, job: Job, *, writes: bool = False, title: str = "", label: str = "",
-            parent_widget: QWidget | None = None) -> Task:
+    def run(
+        self,
+        job: Job,
+        *,
+        writes: bool = False,
+        title: str = "",
+        label: str = "",
+        parent_widget: QWidget | None = None,
+    ) -> Task:
         """Start `job`; with a `label`, a progress dialog with Cancel appears after ~0.5 s.
 
         Raises:
@@ -138,10 +145,11 @@ class TaskRunner(QObject):
 
 
 def _attach_dialog(task: Task, title: str, label: str, parent: QWidget | None) -> None:
-    dialog = QProgressDialog(label, QProgressDialog.tr("取消"), 0, 0, parent)
+    dialog = QProgressDialog(label, QCoreApplication.translate("tasks", "取消"), 0, 0, parent)
     dialog.setWindowTitle(title or label)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal if parent
-                             else Qt.WindowModality.ApplicationModal)
+    dialog.setWindowModality(
+        Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal
+    )
     dialog.setMinimumDuration(SHOW_AFTER_MS)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)

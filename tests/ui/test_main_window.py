@@ -58,12 +58,10 @@ def test_window_opens_on_demo_data(window: MainWindow, page: RegistryPage) -> No
     assert page.household_model.rowCount() > 0
 
 
-def test_pinyin_search_finds_compound(qtbot, page: RegistryPage,
-                                      demo_services: Services) -> None:
+def test_pinyin_search_finds_compound(qtbot, page: RegistryPage, demo_services: Services) -> None:
     name = "纺织厂家属院"
     query = pinyin_of(name)[1][:3]  # its initials, "fzc"
-    expected = [r.name for r in demo_services.compounds.list_compounds(
-        CompoundFilter(text=query))]
+    expected = [r.name for r in demo_services.compounds.list_compounds(CompoundFilter(text=query))]
     assert name in expected and len(expected) < 15
     qtbot.keyClicks(page.search_edit, query)
     qtbot.waitUntil(lambda: visible_names(page) == expected)
@@ -90,26 +88,32 @@ def test_select_compound_lists_its_households(qtbot, page: RegistryPage) -> None
     assert 0 < page.household_model.rowCount() < compound.households
 
 
-def test_header_click_sorts_by_name_in_sql(qtbot, page: RegistryPage,
-                                           demo_services: Services) -> None:
+def test_header_click_sorts_by_name_in_sql(
+    qtbot, page: RegistryPage, demo_services: Services
+) -> None:
     compound_id = page.selected_compound_id()
     header = page.household_view.horizontalHeader()
     section = HCOL(HouseholdColumn.HOUSEHOLDER)
-    pos = QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2,
-                 header.height() // 2)
+    pos = QPoint(
+        header.sectionViewportPosition(section) + header.sectionSize(section) // 2,
+        header.height() // 2,
+    )
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert page.household_model.current_sort[0] is HouseholdSort.NAME
     descending = page.household_model.current_sort[1]
     expected = demo_services.households.household_ids(
-        HouseholdFilter(compound_id=compound_id), HouseholdSort.NAME, descending)
+        HouseholdFilter(compound_id=compound_id), HouseholdSort.NAME, descending
+    )
     model = page.household_model
     assert [model.household_id(n) for n in range(model.rowCount())] == expected
 
 
-def test_global_household_search_by_initials(qtbot, page: RegistryPage,
-                                             demo_services: Services) -> None:
+def test_global_household_search_by_initials(
+    qtbot, page: RegistryPage, demo_services: Services
+) -> None:
     some = demo_services.households.household_rows(
-        demo_services.households.household_ids(HouseholdFilter())[100:101])[0]
+        demo_services.households.household_ids(HouseholdFilter())[100:101]
+    )[0]
     initials = pinyin_of(some.householder_name)[1]
     expected = demo_services.households.household_ids(HouseholdFilter(text=initials))
     page.scope_combo.setCurrentIndex(SCOPE_HOUSEHOLDS)
@@ -129,8 +133,8 @@ def test_global_household_search_by_initials(qtbot, page: RegistryPage,
 
 
 def test_delete_compound_asks_with_household_count(
-        qtbot, page: RegistryPage, demo_services: Services,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot, page: RegistryPage, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     asked: list[str] = []
     answer = [False]
 
@@ -152,9 +156,9 @@ def test_delete_compound_asks_with_household_count(
     assert page.selected_compound_id() is not None  # moved on to another compound
 
 
-def test_delete_household_after_confirmation(qtbot, page: RegistryPage,
-                                             demo_services: Services,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_delete_household_after_confirmation(
+    qtbot, page: RegistryPage, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(dialogs, "confirm", lambda *_a: True)
     before = page.household_model.rowCount()
     click_row(qtbot, page.household_view, 2)
@@ -167,8 +171,9 @@ def test_delete_household_after_confirmation(qtbot, page: RegistryPage,
     assert row is not None and row.households == before - 1
 
 
-def test_window_remembers_geometry_and_columns(qtbot, demo_services: Services,
-                                              prefs: Settings) -> None:
+def test_window_remembers_geometry_and_columns(
+    qtbot, demo_services: Services, prefs: Settings
+) -> None:
     w = MainWindow(demo_services, prefs)
     qtbot.addWidget(w)
     w.show()
@@ -178,8 +183,7 @@ def test_window_remembers_geometry_and_columns(qtbot, demo_services: Services,
     assert not prefs.get(settings.WINDOW_GEOMETRY).isEmpty()
     again = MainWindow(demo_services, prefs)
     qtbot.addWidget(again)
-    assert again.registry_page.household_view.columnWidth(
-        HCOL(HouseholdColumn.HOUSEHOLDER)) == 171
+    assert again.registry_page.household_view.columnWidth(HCOL(HouseholdColumn.HOUSEHOLDER)) == 171
     # The offscreen screen is small and may clamp the size; the height is kept.
     assert abs(again.size().height() - w.size().height()) <= 10
 

@@ -41,8 +41,14 @@ PROBE = textwrap.dedent("""
 
 def test_void_calls_keep_none_references() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                          env=env, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     deltas = {}
     for line in done.stdout.splitlines():
@@ -53,4 +59,5 @@ def test_void_calls_keep_none_references() -> None:
     leaking = {name: d for name, d in deltas.items() if d <= -500}
     assert not leaking, (
         f"this PySide6 drops a reference to None on every void call: {leaking}; "
-        "install a release without the bug (see the pin in pyproject.toml)")
+        "install a release without the bug (see the pin in pyproject.toml)"
+    )

@@ -29,8 +29,9 @@ def test_job_runs_off_the_gui_thread_and_reports_on_it(qtbot) -> None:
     runner = TaskRunner()
     task = runner.run(counting_job)
     seen: list[tuple[int, int, bool]] = []
-    task.progressed.connect(lambda d, t: seen.append(
-        (d, t, threading.current_thread() is threading.main_thread())))
+    task.progressed.connect(
+        lambda d, t: seen.append((d, t, threading.current_thread() is threading.main_thread()))
+    )
     with qtbot.waitSignal(task.finished, timeout=5000) as blocker:
         pass
     assert blocker.args[0] != f"done in {threading.main_thread().name}"
@@ -88,12 +89,18 @@ def test_one_writing_job_at_a_time(qtbot) -> None:
     runner.wait()
 
 
-def test_first_demo_start_fills_in_background(qtbot, tmp_path: Path, prefs: Settings,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_demo_start_fills_in_background(
+    qtbot, tmp_path: Path, prefs: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.demo import generate
 
-    monkeypatch.setattr(ui_app, "fill_demo", lambda db, progress, cancelled: generate(
-        db, households=150, progress=progress, cancelled=cancelled))
+    monkeypatch.setattr(
+        ui_app,
+        "fill_demo",
+        lambda db, progress, cancelled: generate(
+            db, households=150, progress=progress, cancelled=cancelled
+        ),
+    )
     target = DatabaseTarget(to_url(tmp_path / "demo.sqlite3"), demo=True)
     startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
     assert startup.start()
@@ -110,7 +117,8 @@ def test_first_demo_start_fills_in_background(qtbot, tmp_path: Path, prefs: Sett
 
 
 def test_unusable_database_shows_message_and_exits_1(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sys
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # main() installs its own

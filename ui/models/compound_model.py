@@ -43,8 +43,11 @@ class CompoundColumn(enum.Enum):
 
     @property
     def numeric(self) -> bool:
-        return self in (CompoundColumn.BUILDINGS, CompoundColumn.HOUSEHOLDS,
-                        CompoundColumn.RESIDENTS)
+        return self in (
+            CompoundColumn.BUILDINGS,
+            CompoundColumn.HOUSEHOLDS,
+            CompoundColumn.RESIDENTS,
+        )
 
 
 COLUMNS = list(CompoundColumn)
@@ -84,8 +87,12 @@ class CompoundTableModel(QAbstractTableModel):
         }
         return by_role.get(role)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -101,8 +108,7 @@ class CompoundTableModel(QAbstractTableModel):
         rows = list(rows)
         if [r.id for r in rows] == [r.id for r in self._rows] and rows:
             self._rows = rows
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(rows) - 1, len(COLUMNS) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
             return
         self.beginResetModel()
         self._rows = rows
@@ -120,5 +126,8 @@ class CompoundTableModel(QAbstractTableModel):
 
     def totals(self) -> tuple[int, int, int]:
         """Compounds, households and residents of the rows shown."""
-        return (len(self._rows), sum(r.households for r in self._rows),
-                sum(r.residents for r in self._rows))
+        return (
+            len(self._rows),
+            sum(r.households for r in self._rows),
+            sum(r.residents for r in self._rows),
+        )

@@ -43,7 +43,8 @@ class HouseholdColumn(enum.Enum):
 
     @property
     def sort(self) -> HouseholdSort | None:
-        return self.value[1]
+        by: HouseholdSort | None = self.value[1]
+        return by
 
 
 COLUMNS = list(HouseholdColumn)
@@ -116,8 +117,12 @@ class HouseholdTableModel(QAbstractTableModel):
             return row
         return (raw if role == SORT_ROLE else display)(row, column)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -155,8 +160,11 @@ class HouseholdTableModel(QAbstractTableModel):
         self._query()
 
     def _query(self) -> None:
-        ids = ([] if self._filter is None else
-               self._service.household_ids(self._filter, self._sort, self._descending))
+        ids = (
+            []
+            if self._filter is None
+            else self._service.household_ids(self._filter, self._sort, self._descending)
+        )
         self.beginResetModel()
         self._ids = ids
         self._rows.clear()
@@ -180,7 +188,7 @@ class HouseholdTableModel(QAbstractTableModel):
         if page in self._pages:
             return
         self._pages.add(page)
-        ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         self._rows.update((r.id, r) for r in self._service.household_rows(ids))
 
     def row_of(self, household_id: int) -> int:
