@@ -170,10 +170,12 @@ class ResidentDialog(QDialog):
             id_number = clean_id_number(text)
         except FieldError:
             self.birth_label.setText(self.tr("（由身份证号自动识别）"))
+            self.birth_label.setStyleSheet("color: #777;")
             self.gender_combo.setEnabled(True)
             return
         birth = birth_date_of(id_number)
         self.birth_label.setText(birth.isoformat() if birth else "")
+        self.birth_label.setStyleSheet("")
         self.gender_combo.setCurrentIndex(GENDERS.index(gender_of(id_number)))
         self.gender_combo.setEnabled(False)
 
