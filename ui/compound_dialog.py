@@ -44,8 +44,9 @@ class CompoundDialog(QDialog):
 
     saved = Signal(int)  # the compound id, after a successful save
 
-    def __init__(self, services: Services, compound_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, compound_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self.compound_id = compound_id
@@ -71,23 +72,38 @@ class CompoundDialog(QDialog):
     def _build(self) -> None:
         self._build_fields()
         left = QVBoxLayout()
-        left.addWidget(self._group(self.tr("基本信息"), [
-            ("name", self.tr("名称"), self.name_edit),
-            ("community_id", self.tr("所属社区"), self.community_combo),
-            ("grid_id", self.tr("网格"), self.grid_combo),
-            ("address", self.tr("地址"), self.address_edit),
-        ]))
-        left.addWidget(self._group(self.tr("楼院长"), [
-            ("head_name", self.tr("楼院长"), self.head_name_edit),
-            ("head_phone", self.tr("电话"), self.head_phone_edit),
-        ]))
+        left.addWidget(
+            self._group(
+                self.tr("基本信息"),
+                [
+                    ("name", self.tr("名称"), self.name_edit),
+                    ("community_id", self.tr("所属社区"), self.community_combo),
+                    ("grid_id", self.tr("网格"), self.grid_combo),
+                    ("address", self.tr("地址"), self.address_edit),
+                ],
+            )
+        )
+        left.addWidget(
+            self._group(
+                self.tr("楼院长"),
+                [
+                    ("head_name", self.tr("楼院长"), self.head_name_edit),
+                    ("head_phone", self.tr("电话"), self.head_phone_edit),
+                ],
+            )
+        )
         right = QVBoxLayout()
-        right.addWidget(self._group(self.tr("管理"), [
-            ("management_mode", self.tr("管理模式"), self.mode_combo),
-            ("manager_name", self.tr("管理方"), self.manager_name_edit),
-            ("manager_contact", self.tr("联系方式"), self.manager_contact_edit),
-            ("build_year", self.tr("建成年份"), self.build_year_edit),
-        ]))
+        right.addWidget(
+            self._group(
+                self.tr("管理"),
+                [
+                    ("management_mode", self.tr("管理模式"), self.mode_combo),
+                    ("manager_name", self.tr("管理方"), self.manager_name_edit),
+                    ("manager_contact", self.tr("联系方式"), self.manager_contact_edit),
+                    ("build_year", self.tr("建成年份"), self.build_year_edit),
+                ],
+            )
+        )
         right.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
@@ -96,10 +112,12 @@ class CompoundDialog(QDialog):
         self._rows["notes"] = add_field(notes, self.tr("备注"), self.notes_edit)
         self.other_error = ErrorLabel()
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(self.tr("保存"),
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(self.tr("取消"),
-                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button = self.buttons.addButton(
+            self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = self.buttons.addButton(
+            self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addLayout(notes)
@@ -121,7 +139,8 @@ class CompoundDialog(QDialog):
         self.grid_combo = QComboBox()
         self.grid_combo.setMinimumContentsLength(16)
         self.grid_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.address_edit = line_edit(placeholder=self.tr("如 建设路12号"), max_length=128)
         self.mode_combo = QComboBox()
         for mode in MANAGEMENT_MODES:
@@ -143,10 +162,19 @@ class CompoundDialog(QDialog):
         return box
 
     def _editors(self) -> list[QWidget]:
-        return [self.name_edit, self.community_combo, self.grid_combo, self.address_edit,
-                self.mode_combo, self.manager_name_edit, self.manager_contact_edit,
-                self.build_year_edit, self.head_name_edit, self.head_phone_edit,
-                self.notes_edit]
+        return [
+            self.name_edit,
+            self.community_combo,
+            self.grid_combo,
+            self.address_edit,
+            self.mode_combo,
+            self.manager_name_edit,
+            self.manager_contact_edit,
+            self.build_year_edit,
+            self.head_name_edit,
+            self.head_phone_edit,
+            self.notes_edit,
+        ]
 
     def _load(self, data: CompoundInput) -> None:
         self.name_edit.setText(data.name)
@@ -172,18 +200,24 @@ class CompoundDialog(QDialog):
         self.grid_combo.blockSignals(False)
 
     def _connect(self) -> None:
-        edits = {"name": self.name_edit, "address": self.address_edit,
-                 "manager_name": self.manager_name_edit,
-                 "manager_contact": self.manager_contact_edit,
-                 "build_year": self.build_year_edit, "head_name": self.head_name_edit,
-                 "head_phone": self.head_phone_edit, "notes": self.notes_edit}
+        edits = {
+            "name": self.name_edit,
+            "address": self.address_edit,
+            "manager_name": self.manager_name_edit,
+            "manager_contact": self.manager_contact_edit,
+            "build_year": self.build_year_edit,
+            "head_name": self.head_name_edit,
+            "head_phone": self.head_phone_edit,
+            "notes": self.notes_edit,
+        }
         for key, edit in edits.items():
             edit.textEdited.connect(lambda _t, k=key: self._on_field_edited(k))
             edit.editingFinished.connect(lambda k=key: self._on_field_edited(k))
         self.community_combo.currentIndexChanged.connect(self._on_community_combo_changed)
         self.grid_combo.currentIndexChanged.connect(lambda _i: self._on_field_edited("grid_id"))
         self.mode_combo.currentIndexChanged.connect(
-            lambda _i: self._on_field_edited("management_mode"))
+            lambda _i: self._on_field_edited("management_mode")
+        )
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.cancel_button.clicked.connect(self.reject)
 
@@ -213,11 +247,21 @@ class CompoundDialog(QDialog):
 
     def is_changed(self) -> bool:
         now, was = self.value(), self._original
-        text = ("name", "address", "manager_name", "manager_contact", "head_name",
-                "head_phone", "notes")
-        return (any(getattr(now, k).strip() != getattr(was, k) for k in text)
-                or (now.community_id, now.grid_id, now.management_mode, now.build_year)
-                != (was.community_id, was.grid_id, was.management_mode, was.build_year))
+        text = (
+            "name",
+            "address",
+            "manager_name",
+            "manager_contact",
+            "head_name",
+            "head_phone",
+            "notes",
+        )
+        return any(getattr(now, k).strip() != getattr(was, k) for k in text) or (
+            now.community_id,
+            now.grid_id,
+            now.management_mode,
+            now.build_year,
+        ) != (was.community_id, was.grid_id, was.management_mode, was.build_year)
 
     # -- slots -----------------------------------------------------------------------------
 
@@ -264,6 +308,7 @@ class CompoundDialog(QDialog):
 
     def reject(self) -> None:
         if self.is_changed() and not dialogs.confirm(
-                self, self.tr("放弃修改"), self.tr("所做的修改尚未保存，确定放弃吗？")):
+            self, self.tr("放弃修改"), self.tr("所做的修改尚未保存，确定放弃吗？")
+        ):
             return
         super().reject()

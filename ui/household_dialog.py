@@ -52,8 +52,17 @@ COLUMN_WIDTHS = {
     ResidentColumn.PHONE: 110,
     ResidentColumn.RELATION: 90,
 }
-TEXT_FIELDS = ("building", "unit", "room", "area", "status", "householder_name", "id_number",
-               "phone", "notes")
+TEXT_FIELDS = (
+    "building",
+    "unit",
+    "room",
+    "area",
+    "status",
+    "householder_name",
+    "id_number",
+    "phone",
+    "notes",
+)
 
 
 class HouseholdDialog(QDialog):
@@ -61,16 +70,20 @@ class HouseholdDialog(QDialog):
 
     saved = Signal(int)  # the household id, after a successful save
 
-    def __init__(self, services: Services, compound_id: int, household_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        compound_id: int,
+        household_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self.compound_id = compound_id
         self.household_id = household_id
         compound = services.compounds.get_compound(compound_id)
         if household_id is None:
-            self._original = HouseholdInput(compound_id=compound_id, building="", room="",
-                                            area="")
+            self._original = HouseholdInput(compound_id=compound_id, building="", room="", area="")
             residents: list[ResidentInput] = []
             self._touched: set[str] = set()
         else:
@@ -128,8 +141,15 @@ class HouseholdDialog(QDialog):
         self._rows: dict[str, FieldRow] = {}
 
     def _header(self, compound: CompoundDetail) -> QWidget:
-        location = " · ".join(p for p in (compound.community_name, compound.data.address,
-                                          compound.grid_path.split(" / ")[-1]) if p)
+        location = " · ".join(
+            p
+            for p in (
+                compound.community_name,
+                compound.data.address,
+                compound.grid_path.split(" / ")[-1],
+            )
+            if p
+        )
         name = QLabel(compound.data.name)
         font = name.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -206,23 +226,42 @@ class HouseholdDialog(QDialog):
 
     def _button_box(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(self.tr("保存"),
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(self.tr("取消"),
-                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button = self.buttons.addButton(
+            self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = self.buttons.addButton(
+            self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         return self.buttons
 
     def _editors(self) -> list[QWidget]:
-        return [self.building_combo, self.unit_edit, self.room_edit, self.area_edit,
-                self.status_combo, self.name_edit, self.id_edit, self.phone_edit]
+        return [
+            self.building_combo,
+            self.unit_edit,
+            self.room_edit,
+            self.area_edit,
+            self.status_combo,
+            self.name_edit,
+            self.id_edit,
+            self.phone_edit,
+        ]
 
     def _set_tab_order(self) -> None:
-        order = [*self._editors(), self.table, self.add_button, self.edit_button,
-                 self.delete_button, self.notes_edit, self.save_button, self.cancel_button]
+        order = [
+            *self._editors(),
+            self.table,
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            self.notes_edit,
+            self.save_button,
+            self.cancel_button,
+        ]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
-        self._navigator = EnterNavigator([*self._editors(), self.notes_edit],
-                                         self._on_save_button_clicked, self)
+        self._navigator = EnterNavigator(
+            [*self._editors(), self.notes_edit], self._on_save_button_clicked, self
+        )
 
     def _load(self, data: HouseholdInput) -> None:
         self.building_combo.setEditText(data.building)
@@ -237,9 +276,15 @@ class HouseholdDialog(QDialog):
         self._update_titles()
 
     def _connect(self) -> None:
-        edits = {"unit": self.unit_edit, "room": self.room_edit, "area": self.area_edit,
-                 "householder_name": self.name_edit, "id_number": self.id_edit,
-                 "phone": self.phone_edit, "notes": self.notes_edit}
+        edits = {
+            "unit": self.unit_edit,
+            "room": self.room_edit,
+            "area": self.area_edit,
+            "householder_name": self.name_edit,
+            "id_number": self.id_edit,
+            "phone": self.phone_edit,
+            "notes": self.notes_edit,
+        }
         for key, edit in edits.items():
             edit.textEdited.connect(lambda _t, k=key: self._on_field_edited(k))
             edit.editingFinished.connect(lambda k=key: self._on_field_edited(k))
@@ -282,8 +327,10 @@ class HouseholdDialog(QDialog):
         def texts(data: HouseholdInput) -> tuple[str, ...]:
             return tuple(str(getattr(data, f)).strip() for f in TEXT_FIELDS)
 
-        return (texts(self.value()) != texts(self._original)
-                or self.model.residents() != self._original_residents)
+        return (
+            texts(self.value()) != texts(self._original)
+            or self.model.residents() != self._original_residents
+        )
 
     # -- inline validation ---------------------------------------------------------------
 
@@ -304,7 +351,8 @@ class HouseholdDialog(QDialog):
         own = {k: v for k, v in errors.items() if not k.startswith("resident")}
         self._errors.show(own, lambda k: ALL_TOUCHED in self._touched or k in self._touched)
         self.residents_error.show_message(
-            "\n".join(v for k, v in errors.items() if k.startswith("resident")))
+            "\n".join(v for k, v in errors.items() if k.startswith("resident"))
+        )
 
     def _update_titles(self) -> None:
         data = self.value()
@@ -327,8 +375,11 @@ class HouseholdDialog(QDialog):
     # -- residents -------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table and isinstance(event, QKeyEvent) \
-                and event.type() == QEvent.Type.KeyPress:
+        if (
+            watched is self.table
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self._on_edit_button_clicked()
                 return True
@@ -384,7 +435,8 @@ class HouseholdDialog(QDialog):
             return
         try:
             self.household_id = self._services.households.save_household(
-                self.household_id, self.value(), self.model.residents())
+                self.household_id, self.value(), self.model.residents()
+            )
         except ValidationError as exc:
             self._show_errors(exc.errors)
             self.save_button.setEnabled(False)
@@ -398,6 +450,7 @@ class HouseholdDialog(QDialog):
 
     def reject(self) -> None:
         if self.is_changed() and not dialogs.confirm(
-                self, self.tr("放弃修改"), self.tr("所做的修改尚未保存，确定放弃吗？")):
+            self, self.tr("放弃修改"), self.tr("所做的修改尚未保存，确定放弃吗？")
+        ):
             return
         super().reject()

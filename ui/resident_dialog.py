@@ -36,8 +36,9 @@ GENDERS = ("", "男", "女")
 class ResidentDialog(QDialog):
     """One resident: name, ID number (gender and birth date derived live), phone, relation, tags."""
 
-    def __init__(self, resident: ResidentInput | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, resident: ResidentInput | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._original = resident or ResidentInput(name="")
         self._touched: set[str] = set() if resident is None else {"*"}
@@ -81,8 +82,9 @@ class ResidentDialog(QDialog):
             grid.addWidget(box, n // 4, n % 4)
 
         self.other_error = ErrorLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("确定"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
@@ -95,15 +97,23 @@ class ResidentDialog(QDialog):
         self._errors = FieldErrors(rows, self.other_error)
         self.setMinimumWidth(440)
 
-        order: list[QWidget] = [self.name_edit, self.id_edit, self.gender_combo,
-                                self.phone_edit, self.relation_combo,
-                                *self.tag_boxes.values(), self.ok_button,
-                                self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
+        order: list[QWidget] = [
+            self.name_edit,
+            self.id_edit,
+            self.gender_combo,
+            self.phone_edit,
+            self.relation_combo,
+            *self.tag_boxes.values(),
+            self.ok_button,
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+        ]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._navigator = EnterNavigator(
-            [self.name_edit, self.id_edit, self.gender_combo, self.phone_edit,
-             self.relation_combo], self._on_ok_clicked, self)
+            [self.name_edit, self.id_edit, self.gender_combo, self.phone_edit, self.relation_combo],
+            self._on_ok_clicked,
+            self,
+        )
 
     def _load(self, r: ResidentInput) -> None:
         self.name_edit.setText(r.name)
@@ -115,8 +125,11 @@ class ResidentDialog(QDialog):
             box.setChecked(tag in r.tags)
 
     def _connect(self) -> None:
-        for key, edit in (("name", self.name_edit), ("id_number", self.id_edit),
-                          ("phone", self.phone_edit)):
+        for key, edit in (
+            ("name", self.name_edit),
+            ("id_number", self.id_edit),
+            ("phone", self.phone_edit),
+        ):
             edit.textEdited.connect(lambda _t, k=key: self._on_field_edited(k))
             edit.editingFinished.connect(lambda k=key: self._on_field_edited(k))
         self.id_edit.textChanged.connect(self._on_id_edit_text_changed)
@@ -192,7 +205,7 @@ class ResidentDialog(QDialog):
 
     def reject(self) -> None:
         if self.is_changed() and not dialogs.confirm(
-                self, self.tr("放弃修改"), self.tr("所做的修改尚未保存，确定放弃吗？")):
+            self, self.tr("放弃修改"), self.tr("所做的修改尚未保存，确定放弃吗？")
+        ):
             return
         super().reject()
-

@@ -80,8 +80,11 @@ class FieldErrors:
         """The red label beside a field ("other" for messages that belong to no field)."""
         return self.rows[name].error_label if name in self.rows else self.other
 
-    def show(self, errors: Mapping[str, str], visible: Callable[[str], bool] = lambda _: True,
-             ) -> None:
+    def show(
+        self,
+        errors: Mapping[str, str],
+        visible: Callable[[str], bool] = lambda _: True,
+    ) -> None:
         """Show each message beside its field; messages of unknown fields go to `other`."""
         for name, row in self.rows.items():
             row.set_error(errors.get(name, "") if visible(name) else "")
@@ -130,9 +133,12 @@ def select_data(combo: QComboBox, value: object) -> None:
 
 
 def _is_plain_enter(event: QEvent) -> bool:
-    return (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+    return (
+        event.type() == QEvent.Type.KeyPress
+        and isinstance(event, QKeyEvent)
+        and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    )
 
 
 class EnterNavigator(QObject):
@@ -141,8 +147,9 @@ class EnterNavigator(QObject):
     Without this, QDialog would press its default button on Enter in any line edit.
     """
 
-    def __init__(self, editors: Sequence[QWidget], on_last: Callable[[], None],
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, editors: Sequence[QWidget], on_last: Callable[[], None], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._editors = list(editors)
         self._on_last = on_last
@@ -154,8 +161,9 @@ class EnterNavigator(QObject):
 
     def _owner(self, watched: QObject) -> QWidget | None:
         for editor in self._editors:
-            if watched is editor or (isinstance(editor, QComboBox)
-                                     and watched is editor.lineEdit()):
+            if watched is editor or (
+                isinstance(editor, QComboBox) and watched is editor.lineEdit()
+            ):
                 return editor
         return None
 
@@ -166,10 +174,9 @@ class EnterNavigator(QObject):
         if isinstance(editor, QComboBox) and editor.view().isVisible():
             return False  # Enter picks the item in an open popup
         index = self._editors.index(editor)
-        for following in self._editors[index + 1:]:
+        for following in self._editors[index + 1 :]:
             if following.isEnabled():
                 following.setFocus(Qt.FocusReason.TabFocusReason)
                 return True
         self._on_last()
         return True
-

@@ -46,15 +46,20 @@ def _with_neighbour(services: Services) -> tuple[int, int]:
         if not (detail.data.id_number and len(detail.residents) >= 2):
             continue
         for row in services.households.household_rows(
-                services.households.household_ids(HouseholdFilter(compound_id=detail.data.compound_id))):
-            if (row.id != hid and row.building == detail.data.building
-                    and row.unit == detail.data.unit):
+            services.households.household_ids(HouseholdFilter(compound_id=detail.data.compound_id))
+        ):
+            if (
+                row.id != hid
+                and row.building == detail.data.building
+                and row.unit == detail.data.unit
+            ):
                 return hid, row.id
     raise AssertionError("demo data has no suitable household")
 
 
-def _open(qtbot, services: Services, household_id: int | None,
-          compound_id: int | None = None) -> HouseholdDialog:
+def _open(
+    qtbot, services: Services, household_id: int | None, compound_id: int | None = None
+) -> HouseholdDialog:
     if compound_id is None:
         assert household_id is not None
         compound_id = services.households.get_household(household_id).data.compound_id
@@ -162,7 +167,8 @@ def test_duplicate_room_in_same_building(qtbot, demo_services: Services):
     _retype(qtbot, dialog.room_edit, neighbour.room)
 
     assert dialog.error_label("room").text() == (
-        f"该楼栋已有此房号（户主：{neighbour.householder_name}）")
+        f"该楼栋已有此房号（户主：{neighbour.householder_name}）"
+    )
     assert not dialog.save_button.isEnabled()
     _retype(qtbot, dialog.room_edit, before.data.room)
     assert not dialog.error_label("room").isVisible()
@@ -254,9 +260,15 @@ def test_new_household(qtbot, demo_services: Services):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     detail = demo_services.households.get_household(saved.args[0])
-    assert detail.data == HouseholdInput(compound_id=compound_id, building="88", unit="2",
-                                         room="1203", area=Decimal("76.50"), status="出租",
-                                         householder_name="孔令辉")
+    assert detail.data == HouseholdInput(
+        compound_id=compound_id,
+        building="88",
+        unit="2",
+        room="1203",
+        area=Decimal("76.50"),
+        status="出租",
+        householder_name="孔令辉",
+    )
 
 
 def test_service_rejection_shows_beside_field(qtbot, demo_services: Services):
@@ -264,11 +276,19 @@ def test_service_rejection_shows_beside_field(qtbot, demo_services: Services):
     hid, _ = _with_neighbour(demo_services)
     compound_id = demo_services.households.get_household(hid).data.compound_id
     dialog = _open(qtbot, demo_services, None, compound_id)
-    for edit, text in ((dialog.building_combo.lineEdit(), "99"), (dialog.room_edit, "101"),
-                       (dialog.area_edit, "50"), (dialog.name_edit, "张三")):
+    for edit, text in (
+        (dialog.building_combo.lineEdit(), "99"),
+        (dialog.room_edit, "101"),
+        (dialog.area_edit, "50"),
+        (dialog.name_edit, "张三"),
+    ):
         type_text(qtbot, edit, text)
-    demo_services.households.save_household(None, HouseholdInput(
-        compound_id=compound_id, building="99", room="101", area="60", householder_name="李四"))
+    demo_services.households.save_household(
+        None,
+        HouseholdInput(
+            compound_id=compound_id, building="99", room="101", area="60", householder_name="李四"
+        ),
+    )
     ids = demo_services.households.household_ids(HouseholdFilter(compound_id=compound_id))
 
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -279,8 +299,7 @@ def test_service_rejection_shows_beside_field(qtbot, demo_services: Services):
     assert demo_services.households.household_ids(HouseholdFilter(compound_id=compound_id)) == ids
 
 
-def test_escape_asks_only_when_changed(qtbot, demo_services: Services,
-                                       confirmations: list[str]):
+def test_escape_asks_only_when_changed(qtbot, demo_services: Services, confirmations: list[str]):
     hid, _ = _with_neighbour(demo_services)
     dialog = _open(qtbot, demo_services, hid)
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
