@@ -6,19 +6,16 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,13 +29,13 @@ from ui import dialogs, settings
 from ui.compound_info import CompoundInfo
 from ui.models.compound_model import CompoundColumn, CompoundTableModel
 from ui.models.household_model import HouseholdColumn, HouseholdTableModel
+from ui.registry_filters import SCOPE_COMPOUNDS, SCOPE_HOUSEHOLDS, RegistryFilterBar
 from ui.settings import Settings
+from ui.table_views import EnterFilter, make_table
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SEARCH_DELAY_MS = 200
-SCOPE_COMPOUNDS, SCOPE_HOUSEHOLDS = 0, 1
 COMPOUND_WIDTHS = {
     CompoundColumn.NAME: 170,
     CompoundColumn.COMMUNITY: 100,
@@ -61,43 +58,6 @@ HOUSEHOLD_WIDTHS = {
 }
 
 
-def make_table(parent: QWidget) -> QTableView:
-    """A read-only, row-selecting table view for records."""
-    view = QTableView(parent)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setTabKeyNavigation(False)
-    vheader = view.verticalHeader()
-    vheader.setVisible(False)
-    vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
-    vheader.setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
-class _EnterFilter(QObject):
-    """Calls `action` when Enter or Return is pressed in a view."""
-
-    def __init__(self, view: QTableView, action: Callable[[], None]) -> None:
-        super().__init__(view)
-        self._action = action
-        view.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self._action()
-            return True
-        return super().eventFilter(watched, event)
-
-
 class RegistryPage(QWidget):
     """Compounds filtered by community, grid, mode and text; households of the selected one."""
 
@@ -109,7 +69,6 @@ class RegistryPage(QWidget):
         self._prefs = prefs
         self._detail: CompoundDetail | None = None
         self._quiet = False  # True while the selection changes without a new query
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.compound_model = CompoundTableModel(self)
         self.household_model = HouseholdTableModel(services.households, self)
         self._build()
@@ -122,36 +81,9 @@ class RegistryPage(QWidget):
 
     def _build(self) -> None:
         self.info = CompoundInfo(self)
-        self.community_combo = QComboBox(self)
-        self.grid_combo = QComboBox(self)
-        self.grid_combo.setMinimumContentsLength(14)
-        self.mode_combo = QComboBox(self)
-        self.scope_combo = QComboBox(self)
-        self.scope_combo.addItems([self.tr("查楼院"), self.tr("查住户")])
-        self.scope_combo.setToolTip(
-            self.tr(
-                "查楼院：按名称、地址、楼院长筛选楼院；"
-                "查住户：在全部楼院中按户主、电话、房号查找住户"
-            )
-        )
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(260)
-        self._update_search_placeholder()
-
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
-        for label, widget in (
-            (self.tr("社区"), self.community_combo),
-            (self.tr("网格"), self.grid_combo),
-            (self.tr("管理模式"), self.mode_combo),
-        ):
-            filters.addWidget(QLabel(label, self))
-            filters.addWidget(widget)
-            filters.addSpacing(6)
-        filters.addStretch(1)
-        filters.addWidget(self.scope_combo)
-        filters.addWidget(self.search_edit, 2)
+        self.filter_bar = RegistryFilterBar(self)
+        self.search_edit = self.filter_bar.search_edit
+        self.scope_combo = self.filter_bar.scope_combo
         self.detail_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.detail_splitter.addWidget(self.info)
         self.detail_splitter.addWidget(self._build_household_panel())
@@ -166,7 +98,7 @@ class RegistryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 6)
         layout.setSpacing(8)
-        layout.addLayout(filters)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
 
     def _build_compound_panel(self) -> QWidget:
@@ -226,13 +158,12 @@ class RegistryPage(QWidget):
         return household_panel
 
     def _connect(self) -> None:
-        self.community_combo.currentIndexChanged.connect(self._on_community_combo_changed)
-        self.grid_combo.currentIndexChanged.connect(self._on_filter_changed)
-        self.mode_combo.currentIndexChanged.connect(self._on_filter_changed)
-        self.scope_combo.currentIndexChanged.connect(self._on_scope_combo_changed)
-        self.search_edit.textChanged.connect(self._search_timer.start)
-        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        bar = self.filter_bar
+        bar.community_changed.connect(self._on_filter_bar_community_changed)
+        bar.filters_changed.connect(self.reload_compounds)
+        bar.scope_changed.connect(self._on_filter_bar_scope_changed)
+        bar.search_due.connect(self._on_filter_bar_search_due)
+        bar.search_submitted.connect(self._on_filter_bar_search_submitted)
         self.compound_view.selectionModel().currentRowChanged.connect(
             self._on_compound_view_current_changed
         )
@@ -250,30 +181,17 @@ class RegistryPage(QWidget):
         self.new_household_button.clicked.connect(self._new_household)
         self.edit_household_button.clicked.connect(self.edit_household)
         self.delete_household_button.clicked.connect(self._delete_household)
-        _EnterFilter(self.household_view, self.edit_household)
-        _EnterFilter(self.compound_view, self._on_compound_view_enter)
+        EnterFilter(self.household_view, self.edit_household)
+        EnterFilter(self.compound_view, self._on_compound_view_enter)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self.focus_search)
 
     def _fill_filters(self) -> None:
-        self.community_combo.addItem(self.tr("全部社区"), None)
-        for c in self._services.compounds.communities():
-            self.community_combo.addItem(c.name, c.id)
-        self.mode_combo.addItem(self.tr("全部"), None)
-        for mode in MANAGEMENT_MODES:
-            self.mode_combo.addItem(mode, mode)
+        self.filter_bar.fill(self._services.compounds.communities(), MANAGEMENT_MODES)
         self._fill_grids()
 
     def _fill_grids(self) -> None:
-        self.grid_combo.blockSignals(True)
-        self.grid_combo.clear()
-        self.grid_combo.addItem(self.tr("全部网格"), None)
-        for g in self._services.compounds.grids(self.community_combo.currentData()):
-            self.grid_combo.addItem("\u3000" * (g.level - 1) + g.name, g.id)
-            self.grid_combo.setItemData(
-                self.grid_combo.count() - 1, g.path, Qt.ItemDataRole.ToolTipRole
-            )
-        self.grid_combo.blockSignals(False)
+        self.filter_bar.fill_grids(self._services.compounds.grids(self.filter_bar.community_id()))
 
     # -- state ----------------------------------------------------------------------------
 
@@ -309,7 +227,7 @@ class RegistryPage(QWidget):
 
     @property
     def scope(self) -> int:
-        return self.scope_combo.currentIndex()
+        return self.filter_bar.scope
 
     def selected_compound_id(self) -> int | None:
         # The current row is the selected one (single selection); during a click the current
@@ -325,24 +243,25 @@ class RegistryPage(QWidget):
     # -- queries --------------------------------------------------------------------------
 
     def compound_filter(self) -> CompoundFilter:
-        text = self.search_edit.text().strip() if self.scope == SCOPE_COMPOUNDS else ""
+        bar = self.filter_bar
+        text = bar.text() if self.scope == SCOPE_COMPOUNDS else ""
         return CompoundFilter(
-            community_id=self.community_combo.currentData(),
-            grid_id=self.grid_combo.currentData(),
-            management_mode=self.mode_combo.currentData(),
+            community_id=bar.community_id(),
+            grid_id=bar.grid_id(),
+            management_mode=bar.management_mode(),
             text=text,
         )
 
     def household_filter(self) -> HouseholdFilter | None:
         """The households to list; None when there is nothing to show."""
         compound_id = self.selected_compound_id()
-        text = self.search_edit.text().strip() if self.scope == SCOPE_HOUSEHOLDS else ""
+        text = self.filter_bar.text() if self.scope == SCOPE_HOUSEHOLDS else ""
         if compound_id is None and not text:
             return None
         return HouseholdFilter(
             compound_id=compound_id,
             building_id=self.building_combo.currentData(),
-            community_id=None if compound_id else self.community_combo.currentData(),
+            community_id=None if compound_id else self.filter_bar.community_id(),
             text=text,
         )
 
@@ -457,22 +376,10 @@ class RegistryPage(QWidget):
     # -- slots ----------------------------------------------------------------------------
 
     def focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
+        self.filter_bar.focus_search()
 
-    def _update_search_placeholder(self) -> None:
-        self.search_edit.setPlaceholderText(
-            self.tr("楼院名称、地址、楼院长或拼音首字母（Ctrl+F）")
-            if self.scope == SCOPE_COMPOUNDS
-            else self.tr("户主姓名、拼音首字母、电话或房号（Ctrl+F）")
-        )
-
-    def _on_community_combo_changed(self) -> None:
+    def _on_filter_bar_community_changed(self) -> None:
         self._fill_grids()
-        self._on_filter_changed()
-
-    def _on_filter_changed(self) -> None:
-        self._search_timer.stop()
         self.reload_compounds()
 
     def _clear_compound_selection(self) -> None:
@@ -483,21 +390,18 @@ class RegistryPage(QWidget):
         finally:
             self._quiet = False
 
-    def _on_scope_combo_changed(self) -> None:
-        self._update_search_placeholder()
+    def _on_filter_bar_scope_changed(self) -> None:
         if self.scope == SCOPE_HOUSEHOLDS:
             self._clear_compound_selection()
-        self._on_filter_changed()
+        self.reload_compounds()
 
-    def _on_search_timer_timeout(self) -> None:
+    def _on_filter_bar_search_due(self) -> None:
         if self.scope == SCOPE_HOUSEHOLDS:
             # A new household search looks in every compound; a click narrows it again.
             self._clear_compound_selection()
-        self._on_filter_changed()
+        self.reload_compounds()
 
-    def _on_search_edit_return_pressed(self) -> None:
-        if self._search_timer.isActive():
-            self._on_search_timer_timeout()
+    def _on_filter_bar_search_submitted(self) -> None:
         target = self.household_view if self.scope == SCOPE_HOUSEHOLDS else self.compound_view
         if target.model().rowCount() > 0:
             target.setFocus()

@@ -223,3 +223,23 @@ def test_edit_household_area_shows_in_list(qtbot, page: RegistryPage, how: str) 
     row = page.household_model.row_of(hid)  # type: ignore[arg-type]
     cell = page.household_model.index(row, HCOL(HouseholdColumn.AREA))
     assert page.household_model.data(cell) == "88.80"
+
+
+def test_community_grid_and_mode_filters(
+    qtbot, page: RegistryPage, demo_services: Services
+) -> None:
+    bar = page.filter_bar
+    community = demo_services.compounds.communities()[1]
+    bar.community_combo.setCurrentIndex(bar.community_combo.findData(community.id))
+    names = {
+        page.compound_model.compound_at(n).community_name  # type: ignore[union-attr]
+        for n in range(page.compound_model.rowCount())
+    }
+    assert names == {community.name}
+    grids = demo_services.compounds.grids(community.id)
+    assert bar.grid_combo.count() == len(grids) + 1  # 全部网格 + the community's grids
+    bar.mode_combo.setCurrentIndex(bar.mode_combo.findData("无主管"))
+    expected = demo_services.compounds.list_compounds(
+        CompoundFilter(community_id=community.id, management_mode="无主管")
+    )
+    assert visible_names(page) == [r.name for r in expected]
