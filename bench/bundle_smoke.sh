@@ -109,8 +109,17 @@ set -u
 start="$(date +%s.%N)"
 "$1" --db "$2" >"$3" 2>&1 </dev/null &
 pid=$!
+mapped() {
+  # A viewable top-level window of ours (WM_CLASS "louyuan"), not Qt's 1x1 helper windows.
+  local id
+  for id in $(xwininfo -root -tree 2>/dev/null \
+      | awk '/\("louyuan" "louyuan"\)/ && $0 ~ /[0-9][0-9][0-9]+x[0-9][0-9][0-9]+/ {print $1}'); do
+    xwininfo -id "$id" 2>/dev/null | grep -q "IsViewable" && return 0
+  done
+  return 1
+}
 for _ in $(seq 1 300); do
-  if xwininfo -root -tree 2>/dev/null | grep -q '楼院通\|louyuan'; then
+  if mapped; then
     awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f\n", b - a }'
     kill "$pid"; wait "$pid" 2>/dev/null
     exit 0
