@@ -398,7 +398,10 @@ class RegistryPage(QWidget):
     def _on_filter_bar_search_due(self) -> None:
         if self.scope == SCOPE_HOUSEHOLDS:
             # A new household search looks in every compound; a click narrows it again.
+            # The compound list does not depend on household text, so it is not queried.
             self._clear_compound_selection()
+            self._show_compound(None)
+            return
         self.reload_compounds()
 
     def _on_filter_bar_search_submitted(self) -> None:

@@ -135,6 +135,7 @@ class HouseholdService:
         text = fold(flt.text)
         if text:
             query = query.where(_household_text(text))
+        filtered = flt != HouseholdFilter()
         orders: dict[HouseholdSort, list[Any]] = {
             HouseholdSort.LOCATION: [
                 Household.compound_id,
@@ -144,9 +145,9 @@ class HouseholdService:
                 Household.floor,
                 Household.room,
             ],
-            HouseholdSort.NAME: [Household.householder_pinyin],
-            HouseholdSort.AREA: [Household.area_centi],
-            HouseholdSort.STATUS: [Household.status],
+            HouseholdSort.NAME: [_plain(Household.householder_pinyin, filtered)],
+            HouseholdSort.AREA: [_plain(Household.area_centi, filtered)],
+            HouseholdSort.STATUS: [_plain(Household.status, filtered)],
             HouseholdSort.COMPOUND: [
                 Compound.name_pinyin,
                 Building.sort_key,
@@ -440,6 +441,18 @@ def _household_text(text: str) -> ColumnElement[bool]:
     if not conds or not text.isascii():
         conds.append(Household.householder_name.like(f"%{escaped}%", escape="\\"))
     return or_(*conds)
+
+
+def _plain(column: Any, filtered: bool) -> Any:
+    """A sort key that the planner may not serve from its index when the list is filtered.
+
+    Walking the whole name (or area) index to produce a few thousand filtered rows in order
+    touches every household; sorting the matches is ten times faster. An unfiltered list
+    keeps the index, which then gives 200,000 rows in order without a sort.
+    """
+    if not filtered:
+        return column
+    return column + 0 if column.type.python_type is int else column.concat("")
 
 
 def _building_for(s: Session, compound_id: int, name: str) -> int:
