@@ -38,14 +38,14 @@ SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭"
     "吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦"
 )
-_GIVEN_NAMES = (
-    "建国 建华 国强 志刚 秀英 桂英 玉兰 秀兰 淑珍 丽华 红梅 海燕 伟 "
-    "芳 娜 敏 静 磊 洋 勇 艳 杰 军 涛 明 超 霞 平 刚 桂兰 文 华 "
-    "鹏 辉 丹 萍 鑫 宇 浩 婷 雪 琳 晨 欣怡 子涵 梓萱 浩然 宇轩 "
-    "振华 春生 秋菊 冬梅 金凤 德明 卫东 红旗 爱民 庆丰 素梅 凤琴 宝山 "
-    "永刚 瑞芳 晓东 晓燕"
+MALE_NAMES = tuple(
+    "建国 建华 国强 志刚 伟 磊 洋 勇 杰 军 涛 明 超 刚 文 华 鹏 辉 鑫 宇 浩 晨 浩然 宇轩 "
+    "振华 春生 德明 卫东 红旗 爱民 庆丰 宝山 永刚 晓东".split()
 )
-GIVEN = tuple(_GIVEN_NAMES.split())
+FEMALE_NAMES = tuple(
+    "秀英 桂英 玉兰 秀兰 淑珍 丽华 红梅 海燕 芳 娜 敏 静 艳 霞 平 桂兰 丹 萍 婷 雪 琳 "
+    "欣怡 子涵 梓萱 秋菊 冬梅 金凤 素梅 凤琴 瑞芳 晓燕".split()
+)
 REGIONS = ("410106", "410102", "410103", "410104", "410105", "410181", "410122")
 COMPOUNDS = (
     ("纺织厂家属院", "建设路12号", "无主管"),
@@ -112,8 +112,11 @@ class _People:
         self.rng = rng
         self._pinyin: dict[str, tuple[str, str]] = {}
 
-    def name(self) -> str:
-        return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
+    def name(self, male: bool | None = None, surname: str = "") -> str:
+        if male is None:
+            male = self.rng.random() < 0.5
+        given = self.rng.choice(MALE_NAMES if male else FEMALE_NAMES)
+        return (surname or self.rng.choice(SURNAMES)) + given
 
     def pinyin(self, name: str) -> tuple[str, str]:
         if name not in self._pinyin:
@@ -311,8 +314,8 @@ def _household(
     hid, cid, bid = keys
     rng = people.rng
     status = rng.choices(("自住", "出租", "空置", "商铺"), (75, 12, 10, 3 if floor == 1 else 0))[0]
-    name = people.name()
     male = rng.random() < 0.55
+    name = people.name(male)
     birth = people.birth(28, 88)
     id_number = people.id_number(birth, male) if rng.random() > 0.04 else None
     full, initials = people.pinyin(name)
@@ -346,15 +349,17 @@ def _residents(
         return
     members = [("本人", home["householder_name"], male, birth, home["id_number"])]
     if home["status"] == "出租":
-        members = [("租户", people.name(), rng.random() < 0.5, people.birth(20, 50), None)]
+        tenant_male = rng.random() < 0.5
+        tenant = people.name(tenant_male)
+        members = [("租户", tenant, tenant_male, people.birth(20, 50), None)]
     extra = rng.choices((0, 1, 2, 3), (18, 42, 25, 15))[0]
     relations = ["配偶", "子女", "子女", "父母"]
     for rel in relations[:extra]:
         low, high = {"配偶": (25, 85), "子女": (1, 40), "父母": (60, 95)}[rel]
         b = people.birth(low, high)
-        surname = home["householder_name"][0] if rel == "子女" else rng.choice(SURNAMES)
+        surname = home["householder_name"][0] if rel == "子女" else ""
         m = not male if rel == "配偶" else rng.random() < 0.5
-        members.append((rel, surname + rng.choice(GIVEN), m, b, people.id_number(b, m)))
+        members.append((rel, people.name(m, surname), m, b, people.id_number(b, m)))
     alone = len(members) == 1
     for rel, name, m, b, id_number in members:
         rid = ids.take("resident")

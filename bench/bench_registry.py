@@ -18,11 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database, rss_mb, timed  # noqa: E402
-
 from app.audit import SYSTEM  # noqa: E402
 from app.registry.dto import HouseholdFilter, HouseholdSort  # noqa: E402
 from app.services import Services  # noqa: E402
+from bench.common import bench_database, rss_mb, timed  # noqa: E402
 
 PAGE = 200
 BUDGET_MS = 100.0
@@ -49,30 +48,36 @@ def main() -> int:
             lambda: raw.execute(
                 "SELECT h.id FROM household h JOIN building b ON b.id = h.building_id "
                 "WHERE h.compound_id = ? ORDER BY h.compound_id, b.sort_key, b.name, h.unit, "
-                "h.floor, h.room, h.id", (largest.id,)).fetchall(),
+                "h.floor, h.room, h.id",
+                (largest.id,),
+            ).fetchall(),
         ),
         f"search all households for {query!r}": (
             lambda: page(hs.household_ids(HouseholdFilter(text=query))),
             lambda: raw.execute(
                 "SELECT id FROM household WHERE householder_name LIKE ? OR phone LIKE ? "
                 "OR room LIKE ? ORDER BY compound_id, id",
-                (f"%{query}%", f"%{query}%", f"{query}%")).fetchall(),
+                (f"%{query}%", f"%{query}%", f"{query}%"),
+            ).fetchall(),
         ),
         "search all households by pinyin 'zh'": (
             lambda: page(hs.household_ids(HouseholdFilter(text="zh"))),
             lambda: raw.execute(
                 "SELECT id FROM household WHERE householder_initials LIKE 'zh%' "
-                "OR householder_pinyin LIKE 'zh%' ORDER BY id").fetchall(),
+                "OR householder_pinyin LIKE 'zh%' ORDER BY id"
+            ).fetchall(),
         ),
         "sort all households by name": (
             lambda: page(hs.household_ids(sort=HouseholdSort.NAME)),
             lambda: raw.execute(
-                "SELECT id FROM household ORDER BY householder_pinyin, id").fetchall(),
+                "SELECT id FROM household ORDER BY householder_pinyin, id"
+            ).fetchall(),
         ),
         "sort all households by area, descending": (
             lambda: page(hs.household_ids(sort=HouseholdSort.AREA, descending=True)),
             lambda: raw.execute(
-                "SELECT id FROM household ORDER BY area_centi DESC, id DESC").fetchall(),
+                "SELECT id FROM household ORDER BY area_centi DESC, id DESC"
+            ).fetchall(),
         ),
     }
     total = sum(c.households for c in services.compounds.list_compounds())

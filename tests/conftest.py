@@ -23,8 +23,9 @@ PG_URL = os.environ.get("LOUYUAN_TEST_PG_URL", "")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
-                       monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the real user data folder or LOUYUAN_DB from a test."""
     monkeypatch.setenv("LOUYUAN_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("LOUYUAN_DB", raising=False)

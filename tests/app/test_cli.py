@@ -23,8 +23,13 @@ def test_init_demo_then_stats_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert figures["residents"] > 3000
     assert figures["buildings"] > 15
     assert sum(c["households"] for c in figures["by_community"]) == 3000
-    assert set(figures["by_management_mode"]) == {"无主管", "公办物业", "市场化物业",
-                                                  "单位自管", "居民自治"}
+    assert set(figures["by_management_mode"]) == {
+        "无主管",
+        "公办物业",
+        "市场化物业",
+        "单位自管",
+        "居民自治",
+    }
     assert sum(m["compounds"] for m in figures["by_management_mode"].values()) == 15
     assert figures["residents_by_tag"]["60岁以上"] > 0
 
@@ -47,8 +52,9 @@ def test_stats_on_missing_database_fails_with_one_line(
     assert len(err.splitlines()) == 1 and "louyuan init" in err
 
 
-def test_env_variable_names_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_env_variable_names_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("LOUYUAN_DB", str(tmp_path / "env.sqlite3"))
     assert main(["init"]) == 0
     assert "env.sqlite3" in capsys.readouterr().out
@@ -61,7 +67,6 @@ def test_launcher_runs_subcommands_without_qt(tmp_path: Path) -> None:
         "assert 'PySide6' not in sys.modules, 'PySide6 imported';"
         "sys.exit(rc)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "数据库已就绪" in done.stdout

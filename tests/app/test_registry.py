@@ -21,6 +21,7 @@ from app.registry.dto import (
 from app.registry.errors import BuildingNotEmpty, CompoundNotEmpty, ValidationError
 from app.registry.validation import id_check_digit
 from app.services import Services
+from app.text import pinyin_of
 from db.models import AuditEntry, Household, Resident, ResidentTag
 
 
@@ -33,8 +34,15 @@ def an_id(birth: str = "19800101", seq: int = 123) -> str:
 def compound(services: Services) -> int:
     community = _community(services)
     return services.compounds.create_compound(
-        CompoundInput(name="建设路12号院", community_id=community, address="建设路12号",
-                      management_mode="公办物业", head_name="张三", head_phone="13812345678"))
+        CompoundInput(
+            name="建设路12号院",
+            community_id=community,
+            address="建设路12号",
+            management_mode="公办物业",
+            head_name="张三",
+            head_phone="13812345678",
+        )
+    )
 
 
 def _community(services: Services) -> int:
@@ -51,9 +59,14 @@ def _community(services: Services) -> int:
 
 
 def household(compound: int, room: str = "101", **kw: str) -> HouseholdInput:
-    values: dict[str, str] = {"building": "3号楼", "unit": "1单元", "area": "85.6㎡",
-                              "householder_name": "张三", "id_number": an_id(),
-                              "phone": "138 1234 5678"}
+    values: dict[str, str] = {
+        "building": "3号楼",
+        "unit": "1单元",
+        "area": "85.6㎡",
+        "householder_name": "张三",
+        "id_number": an_id(),
+        "phone": "138 1234 5678",
+    }
     values.update(kw)
     return HouseholdInput(compound_id=compound, room=room, **values)
 
@@ -78,7 +91,8 @@ def test_room_is_unique_in_its_building(services: Services, compound: int) -> No
     # same room in another building is fine
     services.households.save_household(None, household(compound, building="4"))
     assert services.households.validate_household(household(compound)) == {
-        "room": "该楼栋已有此房号（户主：张三）"}
+        "room": "该楼栋已有此房号（户主：张三）"
+    }
 
 
 def test_invalid_household_saves_nothing(services: Services, compound: int) -> None:
@@ -91,11 +105,13 @@ def test_invalid_household_saves_nothing(services: Services, compound: int) -> N
         assert s.scalar(select(func.count()).select_from(Household)) == 0
 
 
-def test_residents_are_saved_with_tags_and_derived_fields(services: Services,
-                                                           compound: int) -> None:
-    residents = [ResidentInput(name="张三", id_number=an_id(), relation="本人",
-                               tags=("党员", "志愿者")),
-                 ResidentInput(name="王芳", id_number=an_id("19820202", 124), relation="配偶")]
+def test_residents_are_saved_with_tags_and_derived_fields(
+    services: Services, compound: int
+) -> None:
+    residents = [
+        ResidentInput(name="张三", id_number=an_id(), relation="本人", tags=("党员", "志愿者")),
+        ResidentInput(name="王芳", id_number=an_id("19820202", 124), relation="配偶"),
+    ]
     hid = services.households.save_household(None, household(compound), residents)
     rows = services.households.get_household(hid).residents
     assert [r.name for r in rows] == ["张三", "王芳"]
@@ -124,11 +140,11 @@ def test_bad_resident_rolls_back_the_household_too(services: Services, compound:
 def test_personal_data_changes_are_audited(services: Services, compound: int) -> None:
     hid = services.households.save_household(None, household(compound))
     services.households.save_household(hid, household(compound, phone="13900001111"))
-    services.households.save_household(hid, household(compound, phone="13900001111",
-                                                      area="90"))
+    services.households.save_household(hid, household(compound, phone="13900001111", area="90"))
     with services.db.sessions() as s:
-        entries = s.scalars(select(AuditEntry).where(AuditEntry.entity == "household")
-                            .order_by(AuditEntry.id)).all()
+        entries = s.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "household").order_by(AuditEntry.id)
+        ).all()
     assert [e.action for e in entries] == ["create", "update"]
     assert "13900001111" in entries[1].after and "13812345678" in entries[1].before
     assert entries[1].username == "tester"
@@ -136,7 +152,8 @@ def test_personal_data_changes_are_audited(services: Services, compound: int) ->
 
 def test_compound_with_households_needs_confirmation(services: Services, compound: int) -> None:
     hid = services.households.save_household(
-        None, household(compound), [ResidentInput(name="张三")])
+        None, household(compound), [ResidentInput(name="张三")]
+    )
     with pytest.raises(CompoundNotEmpty) as err:
         services.compounds.delete_compound(compound)
     assert err.value.households == 1 and "1 户" in err.value.message
@@ -163,10 +180,10 @@ def test_compound_validation_and_unique_name(services: Services, compound: int) 
     with pytest.raises(ValidationError) as err:
         services.compounds.create_compound(detail.data)
     assert err.value.errors["name"] == "本社区已有同名楼院"
-    bad = CompoundInput(name="", community_id=detail.data.community_id,
-                        head_phone="12345", build_year=1800)
-    assert set(services.compounds.validate_compound(bad)) == {"name", "head_phone",
-                                                              "build_year"}
+    bad = CompoundInput(
+        name="", community_id=detail.data.community_id, head_phone="12345", build_year=1800
+    )
+    assert set(services.compounds.validate_compound(bad)) == {"name", "head_phone", "build_year"}
 
 
 def test_viewer_cannot_edit(services: Services, compound: int) -> None:
@@ -209,34 +226,33 @@ def test_grid_filter_includes_lower_levels(demo: Services) -> None:
     assert {g.level for g in grids} == {1, 2, 3, 4}
     top = next(g for g in grids if g.level == 1)
     under = demo.compounds.list_compounds(CompoundFilter(grid_id=top.id))
-    same_community = [c for c in demo.compounds.list_compounds()
-                      if c.community_name in top.path]
+    same_community = [c for c in demo.compounds.list_compounds() if c.community_name in top.path]
     assert under and len(under) == len(same_community)
 
 
 def test_household_search_and_sort(demo: Services) -> None:
     hs = demo.households
     anyone = hs.household_rows(hs.household_ids()[:1])[0]
-    _, initials = __import__("app.text", fromlist=["pinyin_of"]).pinyin_of(
-        anyone.householder_name)
+    _, initials = pinyin_of(anyone.householder_name)
     found = hs.household_rows(hs.household_ids(HouseholdFilter(text=initials)))
     assert anyone.id in [r.id for r in found]
-    assert all(__import__("app.text", fromlist=["x"]).pinyin_of(r.householder_name)[1]
-               .startswith(initials) for r in found)
+    assert all(pinyin_of(r.householder_name)[1].startswith(initials) for r in found)
     by_phone = hs.household_ids(HouseholdFilter(text=anyone.phone[-6:])) if anyone.phone else []
     assert not anyone.phone or anyone.id in by_phone
     ids = hs.household_ids(HouseholdFilter(compound_id=anyone.compound_id), HouseholdSort.AREA)
     areas = [r.area for r in hs.household_rows(ids)]
     assert areas == sorted(areas)
-    desc = hs.household_ids(HouseholdFilter(compound_id=anyone.compound_id),
-                            HouseholdSort.AREA, descending=True)
+    desc = hs.household_ids(
+        HouseholdFilter(compound_id=anyone.compound_id), HouseholdSort.AREA, descending=True
+    )
     assert [r.area for r in hs.household_rows(desc)] == sorted(areas, reverse=True)
 
 
 def test_location_order_is_building_unit_floor_room(demo: Services) -> None:
     compound = demo.compounds.list_compounds()[0]
     rows = demo.households.household_rows(
-        demo.households.household_ids(HouseholdFilter(compound_id=compound.id)))
+        demo.households.household_ids(HouseholdFilter(compound_id=compound.id))
+    )
     keys = [(int(r.building), r.unit, int(r.room)) for r in rows]
     assert keys == sorted(keys)
     assert len(rows) == compound.households

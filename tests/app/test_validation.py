@@ -111,8 +111,14 @@ def test_bad_phones_are_rejected(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "area"),
-    [("85.6", "85.60"), ("85.6㎡", "85.60"), ("85.6平方米", "85.60"), (" 72 ", "72.00"),
-     ("１２０.５", "120.50"), (Decimal("66.66"), "66.66")],
+    [
+        ("85.6", "85.60"),
+        ("85.6㎡", "85.60"),
+        ("85.6平方米", "85.60"),
+        (" 72 ", "72.00"),
+        ("１２０.５", "120.50"),
+        (Decimal("66.66"), "66.66"),
+    ],
 )
 def test_areas_are_parsed(raw: str, area: str) -> None:
     assert clean_area(raw) == Decimal(area)
@@ -120,8 +126,15 @@ def test_areas_are_parsed(raw: str, area: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("0", "大于0"), ("-5", "大于0"), ("", "请填写"), ("abc", "应为数字"),
-     ("85.123", "两位小数"), ("NaN", "应为数字"), ("100000", "过大")],
+    [
+        ("0", "大于0"),
+        ("-5", "大于0"),
+        ("", "请填写"),
+        ("abc", "应为数字"),
+        ("85.123", "两位小数"),
+        ("NaN", "应为数字"),
+        ("100000", "过大"),
+    ],
 )
 def test_bad_areas_are_rejected(raw: str, message: str) -> None:
     with pytest.raises(FieldError, match=message):

@@ -25,8 +25,18 @@ def test_empty_to_head_matches_the_models(db_url: str) -> None:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
         tables = set(inspect(engine).get_table_names())
-        assert {"street", "community", "grid", "compound", "building", "household",
-                "resident", "resident_tag", "app_user", "audit_log"} <= tables
+        assert {
+            "street",
+            "community",
+            "grid",
+            "compound",
+            "building",
+            "household",
+            "resident",
+            "resident_tag",
+            "app_user",
+            "audit_log",
+        } <= tables
     finally:
         engine.dispose()
 
