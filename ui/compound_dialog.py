@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.registry.dto import CompoundInput
+from app.registry.dto import MANAGEMENT_MODES, CompoundInput
 from app.registry.errors import ValidationError
 from app.services import Services
-from db.models.registry import MANAGEMENT_MODES
 from ui import dialogs
 from ui.widgets import (
     EnterNavigator,

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.registry.dto import CompoundDetail, HouseholdInput, ResidentInput
+from app.registry.dto import HOUSEHOLD_STATUSES, CompoundDetail, HouseholdInput, ResidentInput
 from app.registry.errors import ValidationError
 from app.services import Services
-from db.models.registry import HOUSEHOLD_STATUSES
 from ui import dialogs
 from ui.models.resident_model import ResidentColumn, ResidentModel
 from ui.resident_dialog import ResidentDialog

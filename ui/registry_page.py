@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.registry.dto import CompoundDetail, CompoundFilter, HouseholdFilter
+from app.registry.dto import MANAGEMENT_MODES, CompoundDetail, CompoundFilter, HouseholdFilter
 from app.registry.errors import CompoundNotEmpty
 from app.services import Services
-from db.models import MANAGEMENT_MODES  # the list only; rules stay in app
 from ui import dialogs, settings
 from ui.compound_info import CompoundInfo
 from ui.models.compound_model import CompoundColumn, CompoundTableModel

@@ -14,10 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.registry.dto import ResidentInput
+from app.registry.dto import RESIDENT_TAGS, ResidentInput
 from app.registry.households import resident_errors
 from app.registry.validation import FieldError, birth_date_of, clean_id_number, gender_of
-from db.models.registry import RESIDENT_TAGS
 from ui import dialogs
 from ui.widgets import (
     EnterNavigator,

@@ -7,6 +7,11 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# The registry's choice lists, for forms and filters (the window never reaches into db/).
+from db.models.registry import HOUSEHOLD_STATUSES, MANAGEMENT_MODES, RESIDENT_TAGS
+
+__all__ = ["HOUSEHOLD_STATUSES", "MANAGEMENT_MODES", "RESIDENT_TAGS"]
+
 
 @dataclass(frozen=True)
 class CommunityRef:
