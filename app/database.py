@@ -47,33 +47,35 @@ def _connect(target: DatabaseTarget) -> Engine:
     return engine
 
 
-def _check_revision(engine: Engine, target: DatabaseTarget) -> str | None:
+def _check_revision(engine: Engine, target: DatabaseTarget) -> frozenset[str]:
     try:
-        revision = migrate.current_revision(engine)
+        revisions = migrate.current_revisions(engine)
     except (OperationalError, DBAPIError) as exc:
         raise DatabaseError(f"数据库文件已损坏或不是楼院通的数据库：{target.display}") from exc
-    if revision is not None and revision not in migrate.known_revisions():
+    unknown = revisions - migrate.known_revisions()
+    if unknown:
+        revision = ", ".join(sorted(unknown))
         raise DatabaseError(
             f"数据库 {target.display} 由更新版本的楼院通创建（版本 {revision}），"
             "请升级本程序，或从备份恢复。"
         )
-    return revision
+    return revisions
 
 
 def open_database(target: DatabaseTarget, *, create: bool = True) -> Database:
-    """Open the database, creating or upgrading its schema when `create` is true.
+    """Open the database, upgrading an older schema; an empty one is created if `create`.
 
     Raises:
-        DatabaseError: unreachable, damaged, foreign or made by a newer program; or not yet
-            created and `create` is false.
+        DatabaseError: unreachable, damaged, foreign or made by a newer program; or empty
+            and `create` is false.
     """
     engine = _connect(target)
     try:
-        revision = _check_revision(engine, target)
-        if revision != migrate.head_revision():
-            if not create:
+        revisions = _check_revision(engine, target)
+        if revisions != migrate.head_revisions():
+            if not revisions and not create:
                 raise DatabaseError(f"数据库 {target.display} 尚未初始化，请先运行 louyuan init。")
-            logger.info("upgrading %s from %s", target.display, revision)
+            logger.info("upgrading %s from %s", target.display, sorted(revisions))
             migrate.upgrade(engine)
     except BaseException:
         engine.dispose()

@@ -20,11 +20,13 @@ def alembic_config() -> Config:
     return config
 
 
-def head_revision() -> str:
-    """The newest revision this program knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+def head_revisions() -> frozenset[str]:
+    """The newest revision of each branch this program knows.
+
+    Areas of the program (fees, surveys, governance, ...) may add their tables on branches
+    of their own from a common base; a database is current when it has all heads.
+    """
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def known_revisions() -> set[str]:
@@ -33,14 +35,19 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The database's revision, or None for an empty (or foreign) database."""
+def current_revisions(engine: Engine) -> frozenset[str]:
+    """The database's revisions (one per branch); empty for an empty or foreign database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database to `revision` in one transaction per step."""
+def is_current(engine: Engine) -> bool:
+    """True when the database is at every head (nothing to upgrade)."""
+    return current_revisions(engine) == head_revisions()
+
+
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Upgrade the database to `revision` (default: every head) in one transaction."""
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn

@@ -18,9 +18,9 @@ from db.engine import make_engine
 def test_empty_to_head_matches_the_models(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        assert migrate.current_revision(engine) is None
+        assert migrate.current_revisions(engine) == frozenset()
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == migrate.head_revision()
+        assert migrate.is_current(engine)
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
