@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,7 +168,11 @@ def generate(
             check_cancelled(cancelled)
             figures = _add(figures, _compound(s, ids, people, n, (size, community_ids, micro)))
             progress(n + 1, len(sizes))
-        _sync_sequences(s, ids)
+        _sync_sequences(s)
+        for k, step in enumerate(_area_steps(), start=1):
+            check_cancelled(cancelled)
+            step(s, random.Random(seed + k))
+        _sync_sequences(s)
     return figures
 
 
@@ -400,7 +404,18 @@ def _chunks(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[
         yield rows[start : start + size]
 
 
-def _sync_sequences(s: Session, ids: _Ids) -> None:
+DemoStep = Callable[[Session, random.Random], None]
+
+
+def _area_steps() -> list[DemoStep]:
+    """Demo data of the other areas (fees, surveys, governance, ...), added after the
+    registry in the same transaction. Each step gets its own seeded generator, so adding a
+    step never changes what the others make. Steps insert without explicit ids."""
+    steps: list[DemoStep] = []
+    return steps
+
+
+def _sync_sequences(s: Session) -> None:
     """PostgreSQL sequences do not see explicit ids; move them past what we inserted."""
     if s.get_bind().dialect.name != "postgresql":
         return
