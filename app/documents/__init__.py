@@ -1,0 +1,1 @@
+"""Printed paper (PDF via reportlab): fonts, page helpers and the documents of each area."""

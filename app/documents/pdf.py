@@ -1,0 +1,74 @@
+"""Shared PDF plumbing: the embedded CJK font, A4 canvases, CJK line wrapping.
+
+Every document embeds a subset of the bundled WenQuanYi Micro Hei (TrueType outlines), so
+the paper is the same on a PC with no Chinese font, and pdftotext returns the Chinese.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from app.resources import bundled_font_path
+
+FONT = "LouyuanCJK"
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+# Characters that must not start a line (Chinese typesetting: 避头点).
+NO_LINE_START = set("，。、；：？！）》」』】〕…—,.;:?!)%")
+
+
+@lru_cache(maxsize=1)
+def register_font() -> str:
+    """Register the bundled CJK font with reportlab once; returns its name."""
+    pdfmetrics.registerFont(TTFont(FONT, str(bundled_font_path()), subfontIndex=0))
+    return FONT
+
+
+def new_canvas(path: Path | str, title: str, author: str = "楼院通") -> Canvas:
+    """An A4 canvas with the CJK font registered and the document's title set."""
+    register_font()
+    canvas = Canvas(
+        str(path), pagesize=A4, pageCompression=1, initialFontName=FONT, initialFontSize=11
+    )
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setCreator("楼院通")
+    return canvas
+
+
+def text_width(text: str, size: float, font: str = FONT) -> float:
+    """Width of a string in points."""
+    register_font()
+    return float(pdfmetrics.stringWidth(text, font, size))
+
+
+def wrap(text: str, size: float, width: float, font: str = FONT) -> list[str]:
+    """Break text into lines no wider than `width`, character by character (CJK style),
+    keeping punctuation off the start of a line and honouring explicit newlines."""
+    register_font()
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for ch in paragraph:
+            if line and pdfmetrics.stringWidth(line + ch, font, size) > width:
+                if ch in NO_LINE_START:
+                    line, ch = line[:-1], line[-1] + ch
+                lines.append(line)
+                line = ch
+            else:
+                line += ch
+        lines.append(line)
+    return lines
+
+
+def draw_centered(canvas: Canvas, text: str, y: float, size: float, font: str = FONT) -> None:
+    """One line centred across the page."""
+    canvas.setFont(font, size)
+    canvas.drawCentredString(PAGE_WIDTH / 2, y, text)
