@@ -34,8 +34,14 @@ def register_font() -> str:
 def new_canvas(path: Path | str, title: str, author: str = "楼院通") -> Canvas:
     """An A4 canvas with the CJK font registered and the document's title set."""
     register_font()
+    # The initial font keeps reportlab from adding a non-embedded Helvetica to every PDF.
+    # (types-reportlab types initialFontName as a number; it is the font's name.)
     canvas = Canvas(
-        str(path), pagesize=A4, pageCompression=1, initialFontName=FONT, initialFontSize=11
+        str(path),
+        pagesize=A4,
+        pageCompression=1,
+        initialFontName=FONT,  # type: ignore[arg-type]
+        initialFontSize=11,
     )
     canvas.setTitle(title)
     canvas.setAuthor(author)
