@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
 from app.audit import Actor
@@ -54,6 +55,20 @@ def fill_demo(db: Database, progress: Progress, cancelled: IsCancelled) -> objec
     return generate(db, progress=progress, cancelled=cancelled)
 
 
+class QuitOnFirstPaint(QObject):
+    """Quits the application after the watched window's first paint (LOUYUAN_SMOKE=1)."""
+
+    def __init__(self, app: QApplication, window: QWidget) -> None:
+        super().__init__(window)
+        self._app = app
+        window.installEventFilter(self)
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self._app.quit)
+        return False
+
+
 class Startup:
     """Opens the database and shows the main window, filling the demo in the background."""
 
@@ -92,6 +107,9 @@ class Startup:
         assert self.db is not None
         services = Services.build(self.db, Actor("admin"))
         self.window = MainWindow(services, self.prefs)
+        if os.environ.get("LOUYUAN_SMOKE") == "1":
+            # Bundle smoke test: quit (exit 0) once the main window has painted.
+            self._smoke = QuitOnFirstPaint(self.app, self.window)
         self.window.show()
 
     def _on_demo_finished(self, _figures: object) -> None:
