@@ -6,12 +6,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import itertools  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QInputMethodEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget  # noqa: E402
+from PySide6.QtWidgets import QDialog  # noqa: E402
+from qt_typing import retype, type_text
 
 from app.registry.dto import CompoundFilter  # noqa: E402
 from app.services import Services  # noqa: E402
@@ -32,22 +31,7 @@ def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
-def type_text(qtbot, edit: QWidget, text: str) -> None:
-    """Type like a clerk: ASCII as key presses, Chinese as input-method commits."""
-    for ascii_run, run in itertools.groupby(text, key=str.isascii):
-        chunk = "".join(run)
-        if ascii_run:
-            qtbot.keyClicks(edit, chunk)
-        else:
-            event = QInputMethodEvent("", [])
-            event.setCommitString(chunk)
-            QApplication.sendEvent(edit, event)
-
-
-def _retype(qtbot, edit: QLineEdit, text: str) -> None:
-    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    type_text(qtbot, edit, text)
+_retype = retype
 
 
 def _open(qtbot, services: Services, compound_id: int | None = None) -> CompoundDialog:

@@ -7,13 +7,12 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
-import itertools  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QInputMethodEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget  # noqa: E402
+from PySide6.QtWidgets import QDialog  # noqa: E402
+from qt_typing import retype, type_text
 
 from app.registry.dto import HouseholdFilter, HouseholdInput  # noqa: E402
 from app.registry.validation import id_check_digit  # noqa: E402
@@ -70,26 +69,7 @@ def _open(
     return dialog
 
 
-def type_text(qtbot, edit: QWidget, text: str) -> None:
-    """Type like a clerk: ASCII as key presses, Chinese as input-method commits.
-
-    (QTest can only synthesise ASCII key presses; Chinese arrives through the input method.)
-    """
-    for ascii_run, run in itertools.groupby(text, key=str.isascii):
-        chunk = "".join(run)
-        if ascii_run:
-            qtbot.keyClicks(edit, chunk)
-        else:
-            event = QInputMethodEvent("", [])
-            event.setCommitString(chunk)
-            QApplication.sendEvent(edit, event)
-
-
-def _retype(qtbot, edit: QLineEdit, text: str) -> None:
-    """Select everything in a field and type over it."""
-    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    type_text(qtbot, edit, text)
+_retype = retype
 
 
 def _wrong_check_digit(id_number: str) -> str:
