@@ -9,7 +9,15 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
@@ -45,7 +53,23 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(QCoreApplication.translate("app", "楼院通"))
     app.setApplicationVersion(__version__)
+    install_qt_translations(app)
     return app
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own texts (standard buttons, file dialogs, context menus) in Simplified Chinese."""
+    if getattr(app, "_louyuan_translator", None) is not None:
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
+    ):
+        app.installTranslator(translator)
+        app._louyuan_translator = translator  # type: ignore[attr-defined]
+    else:
+        logger.info("Qt's Chinese translations not found in %s", folder)
 
 
 def fill_demo(db: Database, progress: Progress, cancelled: IsCancelled) -> object:
