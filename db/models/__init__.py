@@ -2,6 +2,17 @@
 
 from db.models.auth import AuditEntry, User
 from db.models.geo import Community, Grid, Street
+from db.models.governance import (
+    DEFAULT_PROBLEM_CATEGORIES,
+    ORGANISATION_KINDS,
+    PROBLEM_STATUSES,
+    CompoundConvention,
+    Meeting,
+    Organisation,
+    Problem,
+    ProblemCategory,
+    Resolution,
+)
 from db.models.registry import (
     HOUSEHOLD_STATUSES,
     MANAGEMENT_MODES,
@@ -14,6 +25,15 @@ from db.models.registry import (
 )
 
 __all__ = [
+    "DEFAULT_PROBLEM_CATEGORIES",
+    "ORGANISATION_KINDS",
+    "PROBLEM_STATUSES",
+    "CompoundConvention",
+    "Meeting",
+    "Organisation",
+    "Problem",
+    "ProblemCategory",
+    "Resolution",
     "HOUSEHOLD_STATUSES",
     "MANAGEMENT_MODES",
     "RESIDENT_TAGS",
