@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import DatabaseTarget
-from app.errors import DatabaseError
+from app.errors import DatabaseDamaged, DatabaseError
 from db import migrate
 from db.engine import make_engine, make_sessionmaker
 
@@ -40,11 +40,31 @@ def _connect(target: DatabaseTarget) -> Engine:
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
         logger.warning("cannot open %s: %s", target.display, exc)
+        if any(m in str(exc) for m in ("not a database", "malformed")):
+            raise DatabaseDamaged(target.display) from exc
         raise DatabaseError(
             f"无法打开数据库：{target.display}。请检查文件是否损坏、是否被其他程序占用，"
             "或网络数据库是否可以连接。"
         ) from exc
     return engine
+
+
+def _check_integrity(engine: Engine, target: DatabaseTarget) -> None:
+    """SQLite's quick_check at open: a damaged file is refused with the way out."""
+    if not target.is_sqlite:
+        return
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("PRAGMA quick_check")).scalars().all()
+    except (OperationalError, DBAPIError) as exc:
+        if "locked" in str(exc).lower():
+            raise DatabaseError(
+                f"数据库 {target.display} 正被其他程序使用，请稍后再试或关闭其他楼院通窗口。"
+            ) from exc
+        rows = [str(exc.orig)]
+    if rows != ["ok"]:
+        logger.error("integrity check of %s failed: %s", target.display, rows[:5])
+        raise DatabaseDamaged(target.display)
 
 
 def _check_revision(engine: Engine, target: DatabaseTarget) -> frozenset[str]:
@@ -71,6 +91,7 @@ def open_database(target: DatabaseTarget, *, create: bool = True) -> Database:
     """
     engine = _connect(target)
     try:
+        _check_integrity(engine, target)
         revisions = _check_revision(engine, target)
         if revisions != migrate.head_revisions():
             if not revisions and not create:

@@ -19,6 +19,18 @@ class DatabaseError(AppError):
     """The database cannot be opened or used: damaged, too new, in use, unreachable."""
 
 
+class DatabaseDamaged(DatabaseError):
+    """The SQLite file fails its integrity check; the way out is a backup."""
+
+    def __init__(self, display: str) -> None:
+        super().__init__(
+            f"数据库文件已损坏（完整性检查未通过）：{display}。\n"
+            "请从备份恢复：在本窗口选择“从备份恢复”，或运行 louyuan restore 备份文件。"
+            "备份默认在数据文件夹的 backups 子文件夹中。"
+        )
+        self.display = display
+
+
 class Cancelled(AppError):
     """A long job stopped because the user pressed Cancel; nothing was written."""
 

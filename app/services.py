@@ -9,6 +9,9 @@ from app.database import Database
 from app.registry.compounds import CompoundService
 from app.registry.households import HouseholdService
 from app.stats import StatsService
+from app.surveys.designer import SurveyService
+from app.surveys.entry import EntryService
+from app.surveys.results import ResultsService
 
 
 @dataclass
@@ -20,6 +23,9 @@ class Services:
     compounds: CompoundService
     households: HouseholdService
     stats: StatsService
+    surveys: SurveyService
+    survey_entry: EntryService
+    survey_results: ResultsService
 
     @classmethod
     def build(cls, db: Database, actor: Actor) -> Services:
@@ -29,4 +35,7 @@ class Services:
             compounds=CompoundService(db.sessions, actor),
             households=HouseholdService(db.sessions, actor),
             stats=StatsService(db.sessions),
+            surveys=SurveyService(db.sessions, actor),
+            survey_entry=EntryService(db.sessions, actor),
+            survey_results=ResultsService(db.sessions),
         )

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import NotFound, PermissionDenied
+from app.auth import Permission, require
+from app.errors import NotFound
 from app.registry.dto import (
     BuildingRow,
     CommunityRef,
@@ -254,8 +255,7 @@ class CompoundService:
         return errors
 
     def _require_edit(self) -> None:
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.EDIT)
 
     def _apply(self, s: Session, c: Compound, data: CompoundInput) -> None:
         errors = self.validate_compound(data)

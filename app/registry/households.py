@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import NotFound, PermissionDenied
+from app.auth import Permission, require
+from app.errors import NotFound
 from app.registry.dto import (
     HouseholdDetail,
     HouseholdFilter,
@@ -301,8 +302,7 @@ class HouseholdService:
         Raises:
             ValidationError: any field (of the household or a resident) breaks a rule.
         """
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.EDIT)
         errors = household_errors(data)
         for n, r in enumerate(residents or (), start=1):
             errors.update(
@@ -395,8 +395,7 @@ class HouseholdService:
                 )
 
     def delete_household(self, household_id: int) -> None:
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.EDIT)
         with self._sessions.begin() as s:
             h = s.get(Household, household_id)
             if h is None:

@@ -1,0 +1,1 @@
+"""Users: first-start administrator, sign-in with lockout, passwords, user administration."""
