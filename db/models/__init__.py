@@ -1,7 +1,7 @@
 """All models, imported here so that `Base.metadata` knows every table."""
 
-from db.models import surveys as surveys  # survey tables (app.surveys imports them)
 from db.models import fees as fees  # fee tables (app.fees imports them)
+from db.models import surveys as surveys  # survey tables (app.surveys imports them)
 from db.models.auth import AuditEntry, User
 from db.models.geo import Community, Grid, Street
 from db.models.governance import (

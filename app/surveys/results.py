@@ -1,0 +1,335 @@
+"""Coverage and results of a survey, counted in SQL (GROUP BY) so 200,000 sheets stay fast."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import NotFound
+from app.surveys.dto import (
+    SATISFIED,
+    BuildingSatisfaction,
+    Coverage,
+    CoverageRow,
+    NotReachedRow,
+    OptionTally,
+    QuestionRow,
+    QuestionTally,
+    Results,
+    share,
+)
+from app.surveys.queries import in_scope, questions_of, scope_items
+from db.models import Building, Compound, Household
+from db.models.surveys import Survey, SurveyAnswer, SurveyResponse
+
+
+class ResultsService:
+    """Read-only figures of a survey: coverage, the not-reached list, tallies."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def coverage(self, survey_id: int) -> Coverage:
+        with self._sessions() as s:
+            _survey(s, survey_id)
+            return coverage(s, survey_id)
+
+    def not_reached(self, survey_id: int) -> list[NotReachedRow]:
+        """Households not visited yet or found nobody home, in walking order."""
+        with self._sessions() as s:
+            _survey(s, survey_id)
+            items = scope_items(s, survey_id)
+            rows = s.execute(
+                select(
+                    Household.id,
+                    Compound.name,
+                    Building.name,
+                    Household.unit,
+                    Household.room,
+                    Household.householder_name,
+                    Household.phone,
+                    SurveyResponse.outcome,
+                    SurveyResponse.collected_on,
+                )
+                .join(Compound, Compound.id == Household.compound_id)
+                .join(Building, Building.id == Household.building_id)
+                .outerjoin(
+                    SurveyResponse,
+                    and_(
+                        SurveyResponse.household_id == Household.id,
+                        SurveyResponse.survey_id == survey_id,
+                    ),
+                )
+                .where(
+                    in_scope(items),
+                    (SurveyResponse.id.is_(None)) | (SurveyResponse.outcome == "nobody_home"),
+                )
+                .order_by(
+                    Compound.name_pinyin,
+                    Compound.id,
+                    Building.sort_key,
+                    Building.name,
+                    Household.unit,
+                    Household.floor,
+                    Household.room,
+                    Household.id,
+                )
+            ).all()
+        return [
+            NotReachedRow(
+                hid,
+                compound,
+                building,
+                unit,
+                room,
+                name,
+                phone or "",
+                "无人在家" if outcome == "nobody_home" else "未走访",
+                visited,
+            )
+            for hid, compound, building, unit, room, name, phone, outcome, visited in rows
+        ]
+
+    def results(self, survey_id: int) -> Results:
+        with self._sessions() as s:
+            sv = _survey(s, survey_id)
+            questions = questions_of(s, survey_id)
+            tallies = _tallies(s, questions)
+            sat_ids = [q.id for q in questions if q.data.kind == "satisfaction5"]
+            valid = sum(t.valid for t in tallies if t.question.data.kind == "satisfaction5")
+            satisfied = sum(
+                o.count
+                for t in tallies
+                if t.question.data.kind == "satisfaction5"
+                for i, o in enumerate(t.options)
+                if i in SATISFIED
+            )
+            return Results(
+                survey_id=sv.id,
+                title=sv.title,
+                status=sv.status,
+                coverage=coverage(s, survey_id).total,
+                questions=tuple(tallies),
+                satisfaction_valid=valid,
+                satisfaction_satisfied=satisfied,
+                by_building=_by_building(s, sat_ids),
+            )
+
+    def text_answers(self, question_id: int, limit: int = 2000) -> list[tuple[str, str]]:
+        """(household place, text) of a free-text question, in walking order."""
+        with self._sessions() as s:
+            rows = s.execute(
+                select(
+                    Compound.name, Building.name, Household.unit, Household.room, SurveyAnswer.text
+                )
+                .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+                .join(Household, Household.id == SurveyResponse.household_id)
+                .join(Compound, Compound.id == Household.compound_id)
+                .join(Building, Building.id == Household.building_id)
+                .where(SurveyAnswer.question_id == question_id, SurveyAnswer.text.is_not(None))
+                .order_by(
+                    Compound.id, Building.sort_key, Household.unit, Household.room, SurveyAnswer.id
+                )
+                .limit(limit)
+            ).all()
+        return [(f"{c} {b}号楼{u + '单元' if u else ''}{r}", t or "") for c, b, u, r, t in rows]
+
+
+def _survey(s: Session, survey_id: int) -> Survey:
+    sv = s.get(Survey, survey_id)
+    if sv is None:
+        raise NotFound("该问卷不存在或已被删除")
+    return sv
+
+
+def coverage(s: Session, survey_id: int) -> Coverage:
+    """Households in scope and responses by outcome, per building, compound and in total."""
+    items = scope_items(s, survey_id)
+    homes = s.execute(
+        select(Household.compound_id, Household.building_id, func.count())
+        .where(in_scope(items))
+        .group_by(Household.compound_id, Household.building_id)
+    ).all()
+    counts: dict[tuple[int, str], int] = {
+        (bid, outcome): n
+        for bid, outcome, n in s.execute(
+            select(SurveyResponse.building_id, SurveyResponse.outcome, func.count())
+            .where(SurveyResponse.survey_id == survey_id)
+            .group_by(SurveyResponse.building_id, SurveyResponse.outcome)
+        ).all()
+    }
+    bids = [b for _, b, _ in homes]
+    names = (
+        {
+            bid: (cid, cname, bname, key)
+            for bid, cid, cname, bname, key in s.execute(
+                select(Building.id, Compound.id, Compound.name, Building.name, Building.sort_key)
+                .join(Compound, Compound.id == Building.compound_id)
+                .where(Building.id.in_(bids))
+            ).all()
+        }
+        if bids
+        else {}
+    )
+    by_building = []
+    for _cid, bid, n in homes:
+        cid, cname, bname, _ = names[bid]
+        by_building.append(
+            CoverageRow(
+                cid,
+                cname,
+                bid,
+                bname,
+                n,
+                counts.get((bid, "answered"), 0),
+                counts.get((bid, "refused"), 0),
+                counts.get((bid, "nobody_home"), 0),
+            )
+        )
+    by_building.sort(key=lambda r: (r.compound_name, names[r.building_id or 0][3], r.building))
+    by_compound: dict[int, CoverageRow] = {}
+    for r in by_building:
+        assert r.compound_id is not None
+        old = by_compound.get(r.compound_id)
+        by_compound[r.compound_id] = _plus(old, r, r.compound_id, r.compound_name, "")
+    total: CoverageRow | None = None
+    for r in by_compound.values():
+        total = _plus(total, r, None, "合计", "")
+    return Coverage(
+        total or CoverageRow(None, "合计", None, "", 0, 0, 0, 0),
+        tuple(by_compound.values()),
+        tuple(by_building),
+    )
+
+
+def _plus(
+    a: CoverageRow | None, b: CoverageRow, cid: int | None, cname: str, building: str
+) -> CoverageRow:
+    if a is None:
+        return CoverageRow(
+            cid, cname, None, building, b.households, b.answered, b.refused, b.nobody_home
+        )
+    return CoverageRow(
+        cid,
+        cname,
+        None,
+        building,
+        a.households + b.households,
+        a.answered + b.answered,
+        a.refused + b.refused,
+        a.nobody_home + b.nobody_home,
+    )
+
+
+def _tallies(s: Session, questions: tuple[QuestionRow, ...]) -> list[QuestionTally]:
+    ids = [q.id for q in questions]
+    if not ids:
+        return []
+    counts: dict[tuple[int, int], int] = {
+        (qid, int(choice or 0)): n
+        for qid, choice, n in s.execute(
+            select(SurveyAnswer.question_id, SurveyAnswer.choice, func.count())
+            .where(SurveyAnswer.question_id.in_(ids), SurveyAnswer.choice.is_not(None))
+            .group_by(SurveyAnswer.question_id, SurveyAnswer.choice)
+        ).all()
+    }
+    multi = [q.id for q in questions if q.data.kind == "multiple"]
+    respondents: dict[int, int] = (
+        dict(
+            s.execute(
+                select(
+                    SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id))
+                )
+                .where(SurveyAnswer.question_id.in_(multi))
+                .group_by(SurveyAnswer.question_id)
+            ).all()
+        )
+        if multi
+        else {}
+    )
+    numeric = [q.id for q in questions if q.data.kind in ("number", "text")]
+    figures: dict[int, tuple[Any, ...]] = (
+        {
+            qid: tuple(rest)
+            for qid, *rest in s.execute(
+                select(
+                    SurveyAnswer.question_id,
+                    func.count(SurveyAnswer.number),
+                    func.sum(SurveyAnswer.number),
+                    func.min(SurveyAnswer.number),
+                    func.max(SurveyAnswer.number),
+                    func.count(SurveyAnswer.text),
+                )
+                .where(SurveyAnswer.question_id.in_(numeric))
+                .group_by(SurveyAnswer.question_id)
+            ).all()
+        }
+        if numeric
+        else {}
+    )
+    return [_tally(q, counts, respondents, figures) for q in questions]
+
+
+def _tally(
+    q: QuestionRow,
+    counts: dict[tuple[int, int], int],
+    respondents: dict[int, int],
+    figures: dict[int, tuple[Any, ...]],
+) -> QuestionTally:
+    kind = q.data.kind
+    if kind in ("number", "text"):
+        n_num, total, low, high, n_text = figures.get(q.id, (0, None, None, None, 0))
+        if kind == "text":
+            return QuestionTally(q, int(n_text))
+        return QuestionTally(
+            q, int(n_num), number_sum=_dec(total), number_min=_dec(low), number_max=_dec(high)
+        )
+    per = [counts.get((q.id, i), 0) for i in range(len(q.choices))]
+    valid = respondents.get(q.id, 0) if kind == "multiple" else sum(per)
+    options = tuple(
+        OptionTally(label, n, share(n, valid)) for label, n in zip(q.choices, per, strict=True)
+    )
+    rate = (
+        share(sum(per[i] for i in SATISFIED), valid) if kind == "satisfaction5" and valid else None
+    )
+    return QuestionTally(q, valid, options, rate)
+
+
+def _dec(value: object) -> Decimal | None:
+    # SQLite hands back floats for SUM over NUMERIC; go through str to keep the cents exact.
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _by_building(s: Session, sat_ids: list[int]) -> tuple[BuildingSatisfaction, ...]:
+    if not sat_ids:
+        return ()
+    rows = s.execute(
+        select(
+            Building.id,
+            Compound.name,
+            Building.name,
+            Building.sort_key,
+            SurveyAnswer.choice,
+            func.count(),
+        )
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .join(Building, Building.id == SurveyResponse.building_id)
+        .join(Compound, Compound.id == SurveyResponse.compound_id)
+        .where(SurveyAnswer.question_id.in_(sat_ids))
+        .group_by(Building.id, Compound.name, Building.name, Building.sort_key, SurveyAnswer.choice)
+    ).all()
+    acc: dict[tuple[str, int, str, int], list[int]] = {}
+    for bid, cname, bname, key, choice, n in rows:
+        slot = acc.setdefault((cname, key, bname, bid), [0, 0])
+        slot[0] += n
+        if choice in SATISFIED:
+            slot[1] += n
+    return tuple(
+        BuildingSatisfaction(cname, bname, valid, sat)
+        for (cname, _key, bname, _bid), (valid, sat) in sorted(acc.items())
+    )
