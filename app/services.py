@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.audit import Actor
+from app.audit_query import AuditQueryService
+from app.backup import BackupService
 from app.database import Database
+from app.program_settings import load_settings
 from app.registry.compounds import CompoundService
 from app.registry.households import HouseholdService
 from app.stats import StatsService
 from app.surveys.designer import SurveyService
 from app.surveys.entry import EntryService
 from app.surveys.results import ResultsService
+from app.users.service import UserService
 
 
 @dataclass
@@ -26,9 +30,13 @@ class Services:
     surveys: SurveyService
     survey_entry: EntryService
     survey_results: ResultsService
+    users: UserService
+    audit_log: AuditQueryService
+    backups: BackupService
 
     @classmethod
     def build(cls, db: Database, actor: Actor) -> Services:
+        settings = load_settings()
         return cls(
             db=db,
             actor=actor,
@@ -38,4 +46,7 @@ class Services:
             surveys=SurveyService(db.sessions, actor),
             survey_entry=EntryService(db.sessions, actor),
             survey_results=ResultsService(db.sessions),
+            users=UserService(db.sessions, actor, settings.login_policy()),
+            audit_log=AuditQueryService(db.sessions, actor),
+            backups=BackupService(db, actor, settings),
         )
