@@ -8,6 +8,7 @@ from app.audit import Actor
 from app.audit_query import AuditQueryService
 from app.backup import BackupService
 from app.database import Database
+from app.governance.service import GovernanceService
 from app.program_settings import load_settings
 from app.registry.compounds import CompoundService
 from app.registry.households import HouseholdService
@@ -30,6 +31,7 @@ class Services:
     surveys: SurveyService
     survey_entry: EntryService
     survey_results: ResultsService
+    governance: GovernanceService
     users: UserService
     audit_log: AuditQueryService
     backups: BackupService
@@ -46,6 +48,7 @@ class Services:
             surveys=SurveyService(db.sessions, actor),
             survey_entry=EntryService(db.sessions, actor),
             survey_results=ResultsService(db.sessions),
+            governance=GovernanceService(db.sessions, actor),
             users=UserService(db.sessions, actor, settings.login_policy()),
             audit_log=AuditQueryService(db.sessions, actor),
             backups=BackupService(db, actor, settings),

@@ -1,0 +1,1 @@
+"""Compound governance: organisations, convention, deliberation, problem ledger, figures."""

@@ -1,0 +1,40 @@
+"""One entry point to the governance services (the object graph holds one of these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.audit import Actor
+from app.governance.dto import ResolutionRow
+from app.governance.figures import GovernanceFigures
+from app.governance.meetings import MeetingService
+from app.governance.organisations import OrganisationService
+from app.governance.problems import ProblemService
+
+
+class GovernanceService:
+    """Organisations, meetings, problems and their figures for one database and user.
+
+    `today` is the day overdue problems are judged against (tests pass a fixed day).
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        actor: Actor,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.organisations = OrganisationService(sessions, actor)
+        self.meetings = MeetingService(sessions, actor)
+        self.problems = ProblemService(sessions, actor, today)
+        self.figures = GovernanceFigures(sessions, actor, today)
+
+    def resolutions_for_compound(self, compound_id: int) -> list[ResolutionRow]:
+        """The compound's resolutions (newest meeting first); fee schemes link one by id."""
+        return self.meetings.resolutions_for_compound(compound_id)
+
+    def get_resolution(self, resolution_id: int) -> ResolutionRow:
+        return self.meetings.get_resolution(resolution_id)
