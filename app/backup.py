@@ -252,14 +252,7 @@ class BackupService:
             raise BackupError("不能用正在使用的数据库恢复它自己。")
         info = inspect_backup(backup)
         self._db.engine.dispose()
-        safety = self.folder / self.default_name("before-restore")
-        try:
-            _copy(target, safety)
-        except BackupError:
-            # The current file may be damaged (that is often why one restores): keep its bytes.
-            logger.warning("current database could not be copied; keeping its raw file")
-            safety.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(target, safety)
+        safety = self._keep_current(target)
         self._replace(backup, target)
         if not migrate.is_current(self._db.engine):
             migrate.upgrade(self._db.engine)
@@ -269,6 +262,20 @@ class BackupService:
             )
         logger.info("restored %s from %s (safety copy %s)", target, backup, safety)
         return RestoreResult(info, safety)
+
+    def _keep_current(self, target: Path) -> Path | None:
+        """Copy the database about to be replaced into the backup folder (if it has data)."""
+        if not target.exists() or target.stat().st_size == 0:
+            return None
+        safety = self.folder / self.default_name("before-restore")
+        try:
+            _copy(target, safety)
+        except BackupError:
+            # The current file may be damaged (that is often why one restores): keep its bytes.
+            logger.warning("current database could not be copied; keeping its raw file")
+            safety.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(target, safety)
+        return safety
 
     @staticmethod
     def _replace(backup: Path, target: Path) -> None:

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from app import __version__
+from app import __version__, admin_cli
 from app.audit import SYSTEM
 from app.config import data_dir, resolve_target
 from app.database import Database, is_empty, open_database
@@ -22,7 +22,7 @@ from app.services import Services
 
 logger = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("gui", "init", "stats")
+SUBCOMMANDS = ("gui", "init", "stats", *admin_cli.SUBCOMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", action="store_true", help="同时填入演示数据")
     stats = sub.add_parser("stats", help="统计楼院、楼栋、住户、居民数")
     stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    admin_cli.add_parsers(sub)
     return parser
 
 
@@ -92,6 +93,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "stats": cmd_stats,
+    **admin_cli.COMMANDS,
 }
 
 
