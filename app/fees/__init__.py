@@ -1,0 +1,1 @@
+"""Property fees: schemes, billing, payments and receipts, arrears, expenses, exports."""
