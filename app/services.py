@@ -8,6 +8,7 @@ from app.audit import Actor
 from app.audit_query import AuditQueryService
 from app.backup import BackupService
 from app.database import Database
+from app.fees.service import FeeServices
 from app.governance.service import GovernanceService
 from app.program_settings import load_settings
 from app.registry.compounds import CompoundService
@@ -31,6 +32,7 @@ class Services:
     surveys: SurveyService
     survey_entry: EntryService
     survey_results: ResultsService
+    fees: FeeServices
     governance: GovernanceService
     users: UserService
     audit_log: AuditQueryService
@@ -48,6 +50,7 @@ class Services:
             surveys=SurveyService(db.sessions, actor),
             survey_entry=EntryService(db.sessions, actor),
             survey_results=ResultsService(db.sessions),
+            fees=FeeServices.build(db.sessions, actor),
             governance=GovernanceService(db.sessions, actor),
             users=UserService(db.sessions, actor, settings.login_policy()),
             audit_log=AuditQueryService(db.sessions, actor),
