@@ -20,6 +20,7 @@ from app.database import Database
 from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
 from app.registry.validation import id_check_digit
 from app.text import pinyin_of
+from app.users.demo import demo_users
 from db.models import (
     MANAGEMENT_MODES,
     Building,
@@ -411,7 +412,7 @@ def _area_steps() -> list[DemoStep]:
     """Demo data of the other areas (fees, surveys, governance, ...), added after the
     registry in the same transaction. Each step gets its own seeded generator, so adding a
     step never changes what the others make. Steps insert without explicit ids."""
-    steps: list[DemoStep] = []
+    steps: list[DemoStep] = [demo_users]
     return steps
 
 

@@ -180,3 +180,14 @@ def test_viewer_cannot_change_the_registry(demo: Services) -> None:
     household = demo.households.household_ids()[0]
     with pytest.raises(PermissionDenied):
         viewer.households.delete_household(household)
+
+
+def test_demo_has_one_account_per_role(demo: Services) -> None:
+    from app.users.demo import DEMO_PASSWORD
+
+    users = _service(demo.db)
+    assert {users.login(n, DEMO_PASSWORD).role for n in ("admin", "clerk", "viewer")} == {
+        "admin",
+        "clerk",
+        "viewer",
+    }
