@@ -18,11 +18,12 @@ from app.config import data_dir, resolve_target
 from app.database import Database, is_empty, open_database
 from app.errors import AppError
 from app.logging_setup import setup_logging
+from app.roster import cli as roster_cli
 from app.services import Services
 
 logger = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("gui", "init", "stats", *admin_cli.SUBCOMMANDS)
+SUBCOMMANDS = ("gui", "init", "stats", *admin_cli.SUBCOMMANDS, *roster_cli.SUBCOMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="统计楼院、楼栋、住户、居民数")
     stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     admin_cli.add_parsers(sub)
+    roster_cli.add_parsers(sub)
     return parser
 
 
@@ -94,6 +96,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "stats": cmd_stats,
     **admin_cli.COMMANDS,
+    **roster_cli.COMMANDS,
 }
 
 

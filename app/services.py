@@ -13,6 +13,7 @@ from app.governance.service import GovernanceService
 from app.program_settings import load_settings
 from app.registry.compounds import CompoundService
 from app.registry.households import HouseholdService
+from app.roster.service import RosterService, build_roster_service
 from app.stats import StatsService
 from app.surveys.designer import SurveyService
 from app.surveys.entry import EntryService
@@ -37,6 +38,7 @@ class Services:
     users: UserService
     audit_log: AuditQueryService
     backups: BackupService
+    rosters: RosterService
 
     @classmethod
     def build(cls, db: Database, actor: Actor) -> Services:
@@ -55,4 +57,5 @@ class Services:
             users=UserService(db.sessions, actor, settings.login_policy()),
             audit_log=AuditQueryService(db.sessions, actor),
             backups=BackupService(db, actor, settings),
+            rosters=build_roster_service(db.sessions, actor),
         )

@@ -1,0 +1,173 @@
+"""Records against the database: which rows are new, updates or unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.registry.validation import area_to_centi, centi_to_area
+from app.roster.dto import Fate, RowPreview
+from app.roster.rows import Record
+from app.text import mask_id_number
+from db.models import Building, Community, Compound, Household
+
+Key = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class Stored:
+    id: int
+    area_centi: int
+    name: str
+    id_number: str | None
+    phone: str | None
+    status: str
+    notes: str
+
+
+@dataclass
+class Matched:
+    rows: list[RowPreview] = field(default_factory=list)
+    # (record, household id or None, merged values to write)
+    writes: list[tuple[Record, int | None, dict[str, Any]]] = field(default_factory=list)
+    compound_ids: dict[str, int] = field(default_factory=dict)
+    new_compounds: list[str] = field(default_factory=list)
+    building_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    new_buildings: list[tuple[str, str]] = field(default_factory=list)
+    before: dict[int, Stored] = field(default_factory=dict)
+
+
+def community_id(s: Session, name: str) -> int | None:
+    """The named community, else (name "") the first one; None when there is none yet."""
+    query = select(Community.id).order_by(Community.id).limit(1)
+    if name:
+        query = select(Community.id).where(Community.name == name).order_by(Community.id)
+    return s.scalars(query).first()
+
+
+def _compounds(s: Session, names: set[str], preferred: int | None) -> dict[str, int]:
+    found: dict[str, int] = {}
+    rows = s.execute(
+        select(Compound.name, Compound.id, Compound.community_id)
+        .where(Compound.name.in_(sorted(names)))
+        .order_by(Compound.id)
+    )
+    for name, cid, community in rows:
+        if name not in found or community == preferred:
+            found[name] = cid
+    return found
+
+
+def _stored(s: Session, compound_ids: dict[str, int]) -> dict[Key, Stored]:
+    names = {cid: name for name, cid in compound_ids.items()}
+    stored: dict[Key, Stored] = {}
+    if not names:
+        return stored
+    h, b = Household, Building
+    query = (
+        select(h.compound_id, b.name, h.unit, h.room, h.id, h.area_centi, h.householder_name)
+        .add_columns(h.id_number, h.phone, h.status, h.notes)
+        .join(b, b.id == h.building_id)
+        .where(h.compound_id.in_(sorted(names)))
+    )
+    for row in s.execute(query):
+        key = (names[row[0]], row[1], row[2], row[3])
+        stored[key] = Stored(*row[4:])
+    return stored
+
+
+def _buildings(s: Session, compound_ids: dict[str, int]) -> dict[tuple[str, str], int]:
+    names = {cid: name for name, cid in compound_ids.items()}
+    if not names:
+        return {}
+    rows = s.execute(
+        select(Building.compound_id, Building.name, Building.id).where(
+            Building.compound_id.in_(sorted(names))
+        )
+    )
+    return {(names[cid], bname): bid for cid, bname, bid in rows}
+
+
+LABELS = {
+    "area_centi": "面积",
+    "householder_name": "户主",
+    "id_number": "身份证号",
+    "phone": "电话",
+    "status": "状态",
+    "notes": "备注",
+}
+
+
+def _values(record: Record, old: Stored | None) -> dict[str, Any]:
+    def keep(new: str | None, current: str | None, default: str | None) -> str | None:
+        if new is not None:
+            return new
+        return current if old is not None else default
+
+    return {
+        "area_centi": area_to_centi(record.area),
+        "householder_name": record.name,
+        "id_number": keep(record.id_number, old.id_number if old else None, None),
+        "phone": keep(record.phone, old.phone if old else None, None),
+        "status": keep(record.status, old.status if old else None, "自住"),
+        "notes": keep(record.notes, old.notes if old else None, ""),
+    }
+
+
+def match(
+    s: Session, records: Sequence[tuple[RowPreview, Record, object]], preferred: int | None
+) -> Matched:
+    """Give each record its fate against what the database holds now."""
+    out = Matched()
+    names = {r.compound for _b, r, _v in records}
+    out.compound_ids = _compounds(s, names, preferred)
+    out.new_compounds = sorted(names - out.compound_ids.keys())
+    stored = _stored(s, out.compound_ids)
+    out.building_ids = _buildings(s, out.compound_ids)
+    new_buildings: set[tuple[str, str]] = set()
+    for base, record, _values_unused in records:
+        old = stored.get(record.key)
+        values = _values(record, old)
+        if (record.compound, record.building) not in out.building_ids:
+            new_buildings.add((record.compound, record.building))
+        if old is None:
+            fate, reason = Fate.NEW, ""
+        else:
+            changed = [
+                label for col, label in LABELS.items() if values[col] != getattr(old, _attr(col))
+            ]
+            fate = Fate.UPDATE if changed else Fate.UNCHANGED
+            reason = "变更：" + "、".join(changed) if changed else ""
+            out.before[old.id] = old
+        if fate is not Fate.UNCHANGED:
+            out.writes.append((record, old.id if old else None, values))
+        out.rows.append(_preview(base, record, fate, reason, values))
+    out.new_buildings = sorted(new_buildings)
+    return out
+
+
+def _attr(column: str) -> str:
+    return {"householder_name": "name"}.get(column, column)
+
+
+def _preview(
+    base: RowPreview, record: Record, fate: Fate, reason: str, values: dict[str, Any]
+) -> RowPreview:
+    return replace(
+        base,
+        fate=fate,
+        compound=record.compound,
+        building=record.building,
+        unit=record.unit,
+        room=record.room,
+        name=record.name,
+        id_number=mask_id_number(values["id_number"]),
+        phone=values["phone"] or "",
+        area=centi_to_area(values["area_centi"]),
+        reason=reason,
+        warnings=record.warnings,
+    )

@@ -1,0 +1,322 @@
+"""Roster use cases: inspect a file, plan an import (the preview), commit it, export."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import audit
+from app.audit import Actor
+from app.errors import NotFound, PermissionDenied
+from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
+from app.registry.validation import floor_of_room, sort_key_of
+from app.roster.columns import MappingStore, normalize_header, sheet_layout
+from app.roster.dto import (
+    Fate,
+    Field,
+    FileLayout,
+    ImportOptions,
+    ImportPreview,
+    ImportResult,
+    RowPreview,
+)
+from app.roster.errors import NoCommunity
+from app.roster.export import ExportResult, count_households, export_query, write_roster
+from app.roster.matching import Matched, community_id, match
+from app.roster.plan import Parsed, parse_files
+from app.roster.reader import read_file
+from app.roster.rejects import write_rejects
+from app.roster.template import write_template
+from app.text import fold, pinyin_of
+from db.models import Building, Community, Compound, Household, Street
+
+logger = logging.getLogger(__name__)
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """A preview and what it was made from; `commit` matches it again inside its transaction."""
+
+    paths: tuple[Path, ...]
+    options: ImportOptions
+    parsed: Parsed
+    preview: ImportPreview
+
+
+class RosterService:
+    """Importing and exporting household rosters."""
+
+    def __init__(self, sessions: sessionmaker[Session], actor: Actor, store: MappingStore) -> None:
+        self._sessions = sessions
+        self._actor = actor
+        self._store = store
+
+    # -- import ----------------------------------------------------------------------------
+
+    def inspect(self, path: Path, options: ImportOptions | None = None) -> FileLayout:
+        """Sheets of a file with their header rows and column meanings (for the wizard)."""
+        options = options or ImportOptions()
+        return FileLayout(
+            path, tuple(sheet_layout(sh, options.mappings, self._store) for sh in read_file(path))
+        )
+
+    def remember(self, signature: str, mapping: dict[str, Field | None]) -> None:
+        """Keep a hand-made mapping for the next file with the same headers."""
+        self._store.put(signature, {normalize_header(k): v for k, v in mapping.items()})
+
+    def plan(
+        self,
+        paths: Sequence[Path],
+        options: ImportOptions | None = None,
+        progress: Progress = no_progress,
+        cancelled: IsCancelled = never_cancelled,
+    ) -> ImportPlan:
+        """Read the files and decide every row's fate; writes nothing."""
+        options = options or ImportOptions()
+        parsed = parse_files(paths, options, self._store, progress, cancelled)
+        with self._sessions() as s:
+            preferred = community_id(s, options.community)
+            matched = match(s, parsed.records, preferred)
+            if matched.new_compounds and preferred is None and not options.community:
+                raise NoCommunity()
+        return ImportPlan(tuple(paths), options, parsed, _preview(parsed, matched))
+
+    def commit(
+        self,
+        plan: ImportPlan,
+        progress: Progress = no_progress,
+        cancelled: IsCancelled = never_cancelled,
+    ) -> ImportResult:
+        """Write the plan in one transaction; Cancel or any failure leaves everything as it was.
+
+        The rows are matched again inside the transaction, so changes made since the preview
+        are respected (a room added meanwhile becomes an update, not a duplicate).
+        """
+        if not self._actor.can_edit:
+            raise PermissionDenied("只读用户不能导入花名册")
+        with self._sessions.begin() as s:
+            preferred = _community_for(s, plan.options.community)
+            matched = match(s, plan.parsed.records, preferred)
+            if matched.new_compounds and preferred is None:
+                raise NoCommunity()
+            total = len(matched.writes) or 1
+            progress(0, total)
+            check_cancelled(cancelled)
+            _create_compounds(s, matched, preferred)
+            _create_buildings(s, matched)
+            created, updated = self._write_households(s, matched, progress, cancelled, total)
+            counts = Counter(r.fate for r in matched.rows)
+            result = ImportResult(
+                created_compounds=len(matched.new_compounds),
+                created_buildings=len(matched.new_buildings),
+                created=created,
+                updated=updated,
+                unchanged=counts[Fate.UNCHANGED],
+                skipped=sum(1 for r in plan.parsed.others if r.fate is Fate.SKIPPED),
+                rejected=sum(1 for r in plan.parsed.others if r.fate is Fate.REJECTED),
+            )
+            audit.record(
+                s,
+                self._actor,
+                "import",
+                "household",
+                None,
+                after={"created": created, "updated": updated},
+                note="导入花名册：" + "、".join(p.name for p in plan.paths),
+            )
+            check_cancelled(cancelled)
+        progress(total, total)
+        return result
+
+    def _write_households(
+        self,
+        s: Session,
+        matched: Matched,
+        progress: Progress,
+        cancelled: IsCancelled,
+        total: int,
+    ) -> tuple[int, int]:
+        table = Household.__table__
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        done = 0
+        for record, household_id, values in matched.writes:
+            row = dict(values)
+            full, initials = pinyin_of(record.name)
+            row["householder_pinyin"], row["householder_initials"] = full, initials
+            if household_id is None:
+                row["compound_id"] = matched.compound_ids[record.compound]
+                row["building_id"] = matched.building_ids[(record.compound, record.building)]
+                row["unit"], row["room"] = record.unit, record.room
+                row["floor"] = floor_of_room(record.room)
+                inserts.append(row)
+            else:
+                row["hid"] = household_id
+                updates.append(row)
+                self._audit_update(s, matched, household_id, values)
+            if len(inserts) + len(updates) >= BATCH:
+                done += _flush(s, table, inserts, updates)
+                check_cancelled(cancelled)
+                progress(done, total)
+        created = sum(1 for _r, hid, _v in matched.writes if hid is None)
+        _flush(s, table, inserts, updates)
+        return created, len(matched.writes) - created
+
+    def _audit_update(
+        self, s: Session, matched: Matched, household_id: int, values: dict[str, Any]
+    ) -> None:
+        old = matched.before[household_id]
+        before = {"householder_name": old.name, "id_number": old.id_number, "phone": old.phone}
+        after = {k: values[k] for k in before}
+        old_changed, new_changed = audit.changed(before, after)
+        if new_changed:
+            audit.record(
+                s, self._actor, "import", "household", household_id,
+                before=old_changed, after=new_changed,
+            )  # fmt: skip
+
+    # -- files -----------------------------------------------------------------------------
+
+    def write_rejects(self, preview: ImportPreview, out: Path) -> int:
+        """The rejected rows as an .xlsx (original columns plus 行号 and 原因)."""
+        return write_rejects(preview, out)
+
+    def write_template(self, out: Path) -> None:
+        write_template(out)
+
+    # -- export ----------------------------------------------------------------------------
+
+    def compound_ids(self, name: str) -> list[int]:
+        """Ids of the compounds with this name (one per community at most)."""
+        with self._sessions() as s:
+            ids = list(s.scalars(select(Compound.id).where(Compound.name == fold(name))))
+        if not ids:
+            raise NotFound(f"没有名为“{name}”的楼院")
+        return ids
+
+    def export(
+        self,
+        out: Path,
+        compound_ids: Sequence[int] | None = None,
+        *,
+        unmasked: bool = False,
+        progress: Progress = no_progress,
+        cancelled: IsCancelled = never_cancelled,
+    ) -> ExportResult:
+        """The roster of the compounds (all when None), masked unless asked and allowed.
+
+        An unmasked export is recorded in the audit log.
+        """
+        if unmasked and not self._actor.can_edit:
+            raise PermissionDenied("只读用户不能导出未脱敏的身份证号和电话")
+        with self._sessions() as s:
+            total = count_households(s, compound_ids)
+            progress(0, total)
+            rows = s.execute(export_query(compound_ids).execution_options(yield_per=5000))
+            compounds, households = write_roster(
+                out, rows, masked=not unmasked, total=total, progress=progress,
+                cancelled=cancelled,
+            )  # fmt: skip
+        if unmasked:
+            with self._sessions.begin() as s:
+                audit.record(
+                    s, self._actor, "export_unmasked", "household", None,
+                    after={"households": households, "compounds": compounds},
+                    note=f"导出未脱敏花名册：{out.name}",
+                )  # fmt: skip
+        progress(total, total)
+        return ExportResult(out, compounds, households, not unmasked)
+
+
+def _flush(
+    s: Session, table: Any, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]
+) -> int:
+    count = len(inserts) + len(updates)
+    if inserts:
+        s.execute(insert(table), inserts)
+        inserts.clear()
+    if updates:
+        statement = update(table).where(table.c.id == bindparam("hid"))
+        s.execute(statement, updates)
+        updates.clear()
+    return count
+
+
+def _community_for(s: Session, name: str) -> int | None:
+    """The named community, created (under the first street) when the database lacks it."""
+    found = community_id(s, name)
+    if found is not None or not name:
+        return found
+    street = s.scalars(select(Street.id).order_by(Street.id).limit(1)).first()
+    if street is None:
+        street_row = Street(name="未指定街道")
+        s.add(street_row)
+        s.flush()
+        street = street_row.id
+    community = Community(street_id=street, name=name)
+    s.add(community)
+    s.flush()
+    audit.record(s, audit.SYSTEM, "create", "community", community.id, after={"name": name})
+    return community.id
+
+
+def _create_compounds(s: Session, matched: Matched, community: int | None) -> None:
+    for name in matched.new_compounds:
+        assert community is not None
+        full, initials = pinyin_of(name)
+        c = Compound(community_id=community, name=name, name_pinyin=full, name_initials=initials)
+        s.add(c)
+        s.flush()
+        matched.compound_ids[name] = c.id
+
+
+def _create_buildings(s: Session, matched: Matched) -> None:
+    if not matched.new_buildings:
+        return
+    rows = [
+        {"compound_id": matched.compound_ids[c], "name": b, "sort_key": sort_key_of(b)}
+        for c, b in matched.new_buildings
+    ]
+    s.execute(insert(Building), rows)
+    ids = {cid: name for name, cid in matched.compound_ids.items()}
+    found = s.execute(
+        select(Building.compound_id, Building.name, Building.id).where(
+            Building.compound_id.in_(sorted({r["compound_id"] for r in rows}))
+        )
+    )
+    for cid, bname, bid in found:
+        matched.building_ids[(ids[cid], bname)] = bid
+
+
+def _preview(parsed: Parsed, matched: Matched) -> ImportPreview:
+    rows = sorted([*matched.rows, *parsed.others], key=lambda r: (r.file, r.sheet, r.row))
+    counts = Counter(r.fate for r in rows)
+    return ImportPreview(
+        rows=tuple(rows),
+        counts={fate: counts.get(fate, 0) for fate in Fate},
+        warnings=sum(1 for r in matched.rows if r.warnings),
+        new_compounds=tuple(matched.new_compounds),
+        existing_compounds=tuple(sorted(matched.compound_ids.keys() - set(matched.new_compounds))),
+        new_buildings=tuple(f"{c} {b}号楼" for c, b in matched.new_buildings),
+        sources=tuple(parsed.sources),
+        skipped_sheets=tuple(parsed.skipped_sheets),
+    )
+
+
+def preview_rows_of(preview: ImportPreview, fate: Fate) -> list[RowPreview]:
+    return [r for r in preview.rows if r.fate is fate]
+
+
+def build_roster_service(sessions: sessionmaker[Session], actor: Actor) -> RosterService:
+    """The service with header mappings remembered in the user data folder."""
+    from app.config import data_dir
+
+    return RosterService(sessions, actor, MappingStore(data_dir() / "roster_mappings.json"))

@@ -1,0 +1,173 @@
+"""Roster import: messy files in, fates out, all or nothing, rejected rows handed back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from roster_corpus import ID_A, building_column_xlsx, gbk_csv, messy_xlsx, old_xls
+
+from app.cli import main
+from app.errors import Cancelled
+from app.roster.dto import Fate, Field, ImportOptions
+from app.roster.errors import NoCommunity, RosterFileError
+from app.services import Services
+
+OPTS = ImportOptions(community="幸福社区")
+
+
+def _by_row(preview, sheet):  # type: ignore[no-untyped-def]
+    return {r.row: r for r in preview.rows if r.sheet == sheet}
+
+
+def test_messy_workbook_fates(services: Services, tmp_path: Path) -> None:
+    plan = services.rosters.plan([messy_xlsx(tmp_path / "m.xlsx")], OPTS)
+    p = plan.preview
+    rows = _by_row(p, "3号楼")
+    assert p.skipped_sheets == ("m.xlsx / 填表说明",)
+    first = rows[4]
+    assert (first.fate, first.compound, first.building, first.unit, first.room) == (
+        Fate.NEW, "和平里小区", "3", "1", "101",
+    )  # fmt: skip
+    assert first.phone == "13812345678" and first.area is not None and str(first.area) == "85.60"
+    # merged 1单元 filled down, 全角 room, lowercase x, numeric phone cell
+    assert (rows[5].unit, rows[5].room, rows[5].phone) == ("1", "102", "13912345678")
+    assert rows[6].fate is Fate.REJECTED and "数字" in rows[6].reason  # ID held as a number
+    assert rows[7].fate is Fate.REJECTED and "4.10102E+17" in rows[7].reason
+    assert rows[8].fate is Fate.SKIPPED  # 小计
+    assert rows[9].reason == "未填户主姓名" and rows[9].column == "户主姓名"
+    assert "不是数字" in rows[10].reason and rows[10].column.startswith("建筑面积")
+    assert rows[11].reason == "建筑面积应大于0"
+    assert (rows[12].fate, rows[12].unit, rows[12].room) == (Fate.NEW, "1", "205")  # 1-205
+    assert any("12345" in w for w in rows[12].warnings)  # odd phone: a warning only
+    assert rows[13].fate is rows[14].fate is Fate.REJECTED  # the same room twice
+    assert "第14行" in rows[13].reason
+    assert "校验位" in rows[15].reason
+    assert rows[17].fate is Fate.SKIPPED and rows[18].reason == "落款/签字行"
+    five = _by_row(p, "5栋")
+    assert [(r.building, r.unit, r.room) for r in five.values()] == [
+        ("5", "1", "101"), ("5", "1", "102"), ("5", "2", "101"),
+    ]  # fmt: skip
+    assert p.counts[Fate.NEW] == 6 and p.counts[Fate.REJECTED] == 8
+    assert p.new_compounds == ("和平里小区",)
+
+
+def test_commit_then_reimport_is_unchanged(services: Services, tmp_path: Path) -> None:
+    path = messy_xlsx(tmp_path / "m.xlsx")
+    result = services.rosters.commit(services.rosters.plan([path], OPTS))
+    assert (result.created, result.created_compounds, result.created_buildings) == (6, 1, 2)
+    again = services.rosters.plan([path], OPTS).preview
+    assert again.counts[Fate.NEW] == 0 and again.counts[Fate.UNCHANGED] == 6
+    communities = [c.name for c in services.compounds.communities()]
+    assert "幸福社区" in communities
+
+
+def test_update_changes_only_given_fields(services: Services, tmp_path: Path) -> None:
+    path = messy_xlsx(tmp_path / "m.xlsx")
+    services.rosters.commit(services.rosters.plan([path], OPTS))
+    book = openpyxl.load_workbook(path)
+    book["3号楼"]["G4"] = "90"
+    book.save(path)
+    plan = services.rosters.plan([path], OPTS)
+    row = _by_row(plan.preview, "3号楼")[4]
+    assert row.fate is Fate.UPDATE and "面积" in row.reason
+    assert services.rosters.commit(plan).updated == 1
+
+
+def test_building_written_many_ways(services: Services, tmp_path: Path) -> None:
+    p = services.rosters.plan([building_column_xlsx(tmp_path / "b.xlsx")], OPTS).preview
+    rows = _by_row(p, "Sheet1")
+    assert [(rows[i].building, rows[i].unit, rows[i].room) for i in (2, 3, 4)] == [
+        ("3", "1", "101"), ("3", "1", "102"), ("4", "2", "101"),
+    ]  # fmt: skip
+    assert rows[5].fate is Fate.REJECTED and "不一致" in rows[5].reason
+    assert any("居住人数" in w for w in rows[3].warnings)
+
+
+def test_xls_and_gbk_csv(services: Services, tmp_path: Path) -> None:
+    files = [old_xls(tmp_path / "o.xls"), gbk_csv(tmp_path / "g.csv")]
+    p = services.rosters.plan(files, OPTS).preview
+    xls = _by_row(p, "花名册")
+    assert [(r.compound, r.building, r.unit, r.room) for r in xls.values()] == [
+        ("红旗院", "1", "1", "101"), ("红旗院", "1", "1", "102"), ("红旗院", "1", "2", "101"),
+    ]  # fmt: skip
+    assert xls[3].id_number == ID_A[:6] + "********" + ID_A[-4:]
+    csv_rows = _by_row(p, "g")
+    assert csv_rows[2].compound == "光明院" and csv_rows[2].fate is Fate.NEW
+    assert csv_rows[4].fate is Fate.REJECTED
+
+
+def test_utf8_bom_csv(services: Services, tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_bytes("\ufeff楼院名称,楼号,房号,姓名,面积\n光明院,1,101,甲,50\n".encode())
+    assert services.rosters.plan([path], OPTS).preview.counts[Fate.NEW] == 1
+
+
+def test_unreadable_files(services: Services, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(RosterFileError):
+        services.rosters.plan([bad], OPTS)
+    with pytest.raises(RosterFileError):
+        services.rosters.plan([tmp_path / "missing.xlsx"], OPTS)
+
+
+def test_new_compound_needs_a_community(services: Services, tmp_path: Path) -> None:
+    with pytest.raises(NoCommunity):
+        services.rosters.plan([gbk_csv(tmp_path / "g.csv")])
+
+
+def test_cancel_leaves_database_untouched(services: Services, tmp_path: Path) -> None:
+    plan = services.rosters.plan([messy_xlsx(tmp_path / "m.xlsx")], OPTS)
+    calls: list[tuple[int, int]] = []
+    with pytest.raises(Cancelled):
+        services.rosters.commit(plan, lambda d, t: calls.append((d, t)), lambda: bool(calls))
+    assert services.stats.summary()["households"] == 0
+    assert services.compounds.communities() == []
+
+
+def test_rejects_file(services: Services, tmp_path: Path) -> None:
+    preview = services.rosters.plan([messy_xlsx(tmp_path / "m.xlsx")], OPTS).preview
+    out = tmp_path / "errors.xlsx"
+    assert services.rosters.write_rejects(preview, out) == 8
+    ws = openpyxl.load_workbook(out)["3号楼"]
+    header = [c.value for c in ws[1]]
+    assert header[0] == "行号" and "原因" in header and "户主姓名" in header
+    assert header[6] == "联系电话"  # line break taken out of "联系\n电话"
+    reasons = {
+        ws.cell(r, 1).value: ws.cell(r, header.index("原因") + 1).value for r in range(2, 10)
+    }
+    assert reasons[9] == "未填户主姓名"
+    assert ws.cell(2, header.index("户主姓名") + 1).value == "王五"
+
+
+def test_remembered_mapping(services: Services, tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("楼院名称,楼号,房号,姓名,住房建面\n光明院,1,101,甲,50\n", encoding="utf-8")
+    layout = services.rosters.inspect(path).sheets[0]
+    assert [c.header for c in layout.unplaced] == ["住房建面"]
+    assert services.rosters.plan([path], OPTS).preview.counts[Fate.REJECTED] == 1
+    services.rosters.remember(layout.signature, {"住房建面": Field.AREA})
+    again = services.rosters.inspect(path).sheets[0]
+    assert again.mapping()[4] is Field.AREA and not again.unplaced
+    assert services.rosters.plan([path], OPTS).preview.counts[Fate.NEW] == 1
+
+
+def test_cli_json_and_errors(services: Services, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    url = services.db.target.url
+    path = messy_xlsx(tmp_path / "m.xlsx")
+    errors = tmp_path / "e.xlsx"
+    argv = ["--db", url, "import-roster", str(path), "--community", "幸福社区", "--json"]
+    assert main([*argv, "--dry-run"]) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert dry["written"] is False and dry["households"]["new"] == 6
+    assert main([*argv, "--errors", str(errors)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["written"] is True and out["compounds"]["new"] == ["和平里小区"]
+    assert {"file", "sheet", "row", "column", "reason"} <= out["rejected"][0].keys()
+    assert errors.exists()
+    assert services.stats.summary()["households"] == 6
+    assert main(["--db", url, "import-roster", str(tmp_path / "none.xlsx")]) == 1
+    assert "找不到文件" in capsys.readouterr().err
