@@ -8,6 +8,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import NotFound
 from app.fees.arithmetic import add_months, month_index
 from app.fees.dto import (
     ArrearsRow,
@@ -87,6 +88,39 @@ class FeeLedgerService:
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
+
+    def compound_id(self, name: str) -> int:
+        """The compound of this name.
+
+        Raises:
+            NotFound: none, or more than one (in different communities).
+        """
+        with self._sessions() as s:
+            ids = list(s.scalars(select(Compound.id).where(Compound.name == name.strip()).limit(2)))
+        if len(ids) != 1:
+            raise NotFound(f"没有名为“{name}”的楼院" if not ids else f"楼院名称“{name}”不唯一")
+        return ids[0]
+
+    def compounds(self) -> list[tuple[int, str]]:
+        """(id, name) of every compound, for pickers."""
+        with self._sessions() as s:
+            return [
+                (i, n)
+                for i, n in s.execute(
+                    select(Compound.id, Compound.name).order_by(Compound.name, Compound.id)
+                )
+            ]
+
+    def buildings(self, compound_id: int) -> list[tuple[int, str]]:
+        with self._sessions() as s:
+            return [
+                (i, n)
+                for i, n in s.execute(
+                    select(Building.id, Building.name)
+                    .where(Building.compound_id == compound_id)
+                    .order_by(Building.sort_key, Building.name, Building.id)
+                )
+            ]
 
     def charge_ids(self, flt: ChargeFilter) -> list[int]:
         """Ids of the charges a filter shows, by period (newest first) and location."""

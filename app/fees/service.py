@@ -11,6 +11,7 @@ from app.fees.billing import BillingService
 from app.fees.dto import DEFAULT_CAP_MILLI
 from app.fees.expenses import ExpenseService
 from app.fees.ledger import FeeLedgerService
+from app.fees.notices import FeeDocumentData
 from app.fees.payments import PaymentService
 from app.fees.schemes import FeeSchemeService
 
@@ -22,6 +23,7 @@ class FeeServices:
     payments: PaymentService
     ledger: FeeLedgerService
     expenses: ExpenseService
+    documents: FeeDocumentData
 
     @classmethod
     def build(
@@ -33,4 +35,5 @@ class FeeServices:
             payments=PaymentService(sessions, actor),
             ledger=FeeLedgerService(sessions),
             expenses=ExpenseService(sessions, actor),
+            documents=FeeDocumentData(sessions),
         )

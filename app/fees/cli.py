@@ -1,0 +1,206 @@
+"""Fee subcommands (wired into app.cli): fee-scheme, bill, notices, pay, posting."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from app.audit import SYSTEM
+from app.database import Database
+from app.fees.arithmetic import add_months, parse_period
+from app.fees.dto import PAYMENT_METHODS, PaymentInput, SchemeInput
+from app.fees.errors import FeeError
+from app.money import format_yuan, parse_yuan
+from app.services import Services
+
+SUBCOMMANDS = ("fee-scheme", "bill", "notices", "pay", "posting")
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    scheme = sub.add_parser("fee-scheme", help="创建并启用楼院的收费方案")
+    scheme.add_argument("--compound", required=True, metavar="NAME", help="楼院名称")
+    scheme.add_argument("--price", required=True, help="单价（元/㎡·月），如 0.45")
+    scheme.add_argument("--start", required=True, metavar="YYYY-MM", help="起始月份")
+    scheme.add_argument("--transition-months", type=int, default=1, metavar="N", help="免费过渡期")
+    scheme.add_argument("--confirm-over-cap", metavar="REASON", default="", help="超出上限的理由")
+    bill = sub.add_parser("bill", help="为楼院生成某期物业费")
+    bill.add_argument("--compound", required=True, metavar="NAME")
+    bill.add_argument("--period", required=True, metavar="YYYY-MM")
+    bill.add_argument("--months", type=int, metavar="N", help="计费月数（默认按方案周期）")
+    bill.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    notices = sub.add_parser("notices", help="打印某期缴费通知单（PDF）")
+    notices.add_argument("out", metavar="OUT.pdf")
+    notices.add_argument("--compound", required=True, metavar="NAME")
+    notices.add_argument("--period", required=True, metavar="YYYY-MM")
+    notices.add_argument("--per-page", type=int, choices=(1, 2, 3), default=3)
+    notices.add_argument("--unpaid", action="store_true", help="只打印未缴清的")
+    notices.add_argument("--masked", action="store_true", help="户主姓名打码")
+    pay = sub.add_parser("pay", help="登记一笔缴费，打印收据编号")
+    pay.add_argument("--compound", required=True, metavar="NAME")
+    pay.add_argument("--room", required=True, metavar="B-U-R", help="楼-单元-房号，如 3-1-101")
+    pay.add_argument("--amount", required=True, help="金额（元）")
+    pay.add_argument("--method", choices=PAYMENT_METHODS, default="现金")
+    pay.add_argument("--receipt", metavar="OUT.pdf", help="同时生成收据 PDF")
+    pay.add_argument("--json", action="store_true")
+    posting = sub.add_parser("posting", help="打印收费公示或收支公示（PDF）")
+    posting.add_argument("kind", choices=("fee-scheme", "accounts", "arrears"))
+    posting.add_argument("out", metavar="OUT.pdf")
+    posting.add_argument("--compound", required=True, metavar="NAME")
+    posting.add_argument("--months", type=int, default=12, help="收支公示的月数（到本月）")
+
+
+def _open(args: argparse.Namespace) -> tuple[Database, Services]:
+    from app.cli import open_target
+
+    db = open_target(args, create=False)
+    return db, Services.build(db, SYSTEM)
+
+
+def _pdf(out: str) -> Path:
+    path = Path(out)
+    if path.suffix.lower() != ".pdf":
+        raise FeeError("输出文件应为 .pdf")
+    return path
+
+
+def cmd_fee_scheme(args: argparse.Namespace) -> int:
+    db, services = _open(args)
+    try:
+        cid = services.fees.ledger.compound_id(args.compound)
+        row = services.fees.schemes.create_active(
+            SchemeInput(
+                compound_id=cid,
+                price=args.price,
+                start_month=args.start,
+                transition_months=args.transition_months,
+                over_cap_reason=args.confirm_over_cap,
+            ),
+            "命令行创建并启用",
+        )
+    finally:
+        db.close()
+    print(
+        f"已启用收费方案：{row.compound_name} {row.price_text} 元/㎡·月，"
+        f"自 {row.billing_start} 起计费"
+    )
+    return 0
+
+
+def cmd_bill(args: argparse.Namespace) -> int:
+    db, services = _open(args)
+    try:
+        cid = services.fees.ledger.compound_id(args.compound)
+        result = services.fees.billing.run(cid, args.period, args.months)
+    finally:
+        db.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "charges": result.charges,
+                    "total": str(format_yuan(result.total_fen)).replace(",", ""),
+                    "total_fen": result.total_fen,
+                    "skipped": result.skipped,
+                    "period": result.period,
+                    "months": result.months,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(
+            f"生成 {result.charges} 笔费用，合计 {format_yuan(result.total_fen)} 元"
+            f"（跳过 {result.skipped} 户）"
+        )
+    return 0
+
+
+def cmd_notices(args: argparse.Namespace) -> int:
+    from app.documents.fees_notices import write_notices
+
+    out = _pdf(args.out)
+    db, services = _open(args)
+    try:
+        docs = services.fees.documents
+        cid = services.fees.ledger.compound_id(args.compound)
+        ids = docs.notice_ids(cid, args.period, unpaid_only=args.unpaid)
+        pages = write_notices(
+            out, docs.notices(ids, masked=args.masked), len(ids), per_page=args.per_page
+        )
+    finally:
+        db.close()
+    print(f"已生成 {len(ids)} 张通知单（{pages} 页）：{out}")
+    return 0
+
+
+def cmd_pay(args: argparse.Namespace) -> int:
+    out = _pdf(args.receipt) if args.receipt else None
+    db, services = _open(args)
+    try:
+        cid = services.fees.ledger.compound_id(args.compound)
+        account = services.fees.payments.find_room(cid, args.room)
+        receipt = services.fees.payments.pay(
+            PaymentInput(account.household_id, parse_yuan(args.amount), args.method)
+        )
+        if out:
+            from app.documents.fees_receipt import write_receipt
+
+            write_receipt(out, services.fees.payments.receipt(receipt.payment_id))
+        left = services.fees.payments.account(account.household_id)
+    finally:
+        db.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "receipt_no": receipt.receipt_no,
+                    "amount_fen": receipt.amount_fen,
+                    "due_fen": left.due_fen,
+                    "credit_fen": left.credit_fen,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(receipt.receipt_no)
+    return 0
+
+
+def cmd_posting(args: argparse.Namespace) -> int:
+    out = _pdf(args.out)
+    db, services = _open(args)
+    try:
+        cid = services.fees.ledger.compound_id(args.compound)
+        docs = services.fees.documents
+        if args.kind == "fee-scheme":
+            from app.documents.fees_postings import write_scheme_posting
+
+            write_scheme_posting(out, docs.scheme_for(cid))
+        elif args.kind == "accounts":
+            from app.documents.fees_postings import write_accounts
+
+            last = parse_period(f"{dt.date.today():%Y-%m}")
+            first = add_months(last, 1 - max(1, min(args.months, 36)))
+            months = services.fees.expenses.accounts(cid, first, last)
+            write_accounts(out, args.compound, months)
+        else:
+            from app.documents.fees_notices import write_notices
+
+            items = docs.reminder_items(cid)
+            write_notices(out, [items], len(items), per_page=2, title="物业费催缴通知单")
+    finally:
+        db.close()
+    print(f"已生成：{out}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "fee-scheme": cmd_fee_scheme,
+    "bill": cmd_bill,
+    "notices": cmd_notices,
+    "pay": cmd_pay,
+    "posting": cmd_posting,
+}

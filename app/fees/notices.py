@@ -1,0 +1,240 @@
+"""What the fee documents print: notices, reminders, postings (read-only queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import NotFound
+from app.fees.arithmetic import format_price, parse_period, period_label
+from app.fees.dto import SchemeRow, location_of, mask_name
+from app.fees.errors import FeeError
+from app.fees.schemes import load_scheme
+from db.models import Building, Compound, Household
+from db.models.fees import FeeCharge, FeeScheme
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """One household's fee notice (or arrears reminder)."""
+
+    number: str
+    compound_name: str
+    location: str
+    householder_name: str
+    area_centi: int
+    price_text: str
+    period_text: str
+    amount_fen: int
+    earlier_fen: int  # arrears from earlier periods
+    due_date: dt.date
+    pay_ways: str
+    office: str
+    manager_name: str
+    manager_contact: str
+
+    @property
+    def total_fen(self) -> int:
+        return self.amount_fen + self.earlier_fen
+
+
+@dataclass(frozen=True)
+class NoticeBatch:
+    """A compound's notices for a period, fetched lazily in batches (memory stays flat)."""
+
+    title: str
+    count: int
+    batches: Iterator[list[NoticeItem]]
+
+
+class FeeDocumentData:
+    """Data of the fee documents."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def _scheme_for(self, s: Session, compound_id: int) -> SchemeRow:
+        sid = s.scalar(
+            select(FeeScheme.id)
+            .where(FeeScheme.compound_id == compound_id, FeeScheme.state != "ended")
+            .order_by((FeeScheme.state == "active").desc(), FeeScheme.id.desc())
+            .limit(1)
+        ) or s.scalar(
+            select(FeeScheme.id)
+            .where(FeeScheme.compound_id == compound_id)
+            .order_by(FeeScheme.id.desc())
+            .limit(1)
+        )
+        if sid is None:
+            compound = s.get(Compound, compound_id)
+            raise FeeError(f"楼院“{compound.name if compound else compound_id}”还没有收费方案")
+        return load_scheme(s, sid)
+
+    def scheme_for(self, compound_id: int) -> SchemeRow:
+        """The compound's current scheme (active, else the newest not ended, else newest)."""
+        with self._sessions() as s:
+            return self._scheme_for(s, compound_id)
+
+    def notice_ids(
+        self,
+        compound_id: int,
+        period: str,
+        household_ids: Sequence[int] | None = None,
+        unpaid_only: bool = False,
+    ) -> list[int]:
+        """Charge ids of the period's notices, in building/unit/room order."""
+        period = parse_period(period)
+        with self._sessions() as s:
+            if s.get(Compound, compound_id) is None:
+                raise NotFound("该楼院不存在")
+            query = (
+                select(FeeCharge.id)
+                .join(Household, Household.id == FeeCharge.household_id)
+                .join(Building, Building.id == Household.building_id)
+                .where(FeeCharge.compound_id == compound_id, FeeCharge.period == period)
+                .order_by(
+                    Building.sort_key, Building.name, Household.unit, Household.room, FeeCharge.id
+                )
+            )
+            if household_ids is not None:
+                query = query.where(FeeCharge.household_id.in_(list(household_ids)))
+            if unpaid_only:
+                query = query.where(FeeCharge.amount_fen > FeeCharge.paid_fen)
+            return list(s.scalars(query))
+
+    def notices(
+        self, charge_ids: Sequence[int], masked: bool = False
+    ) -> Iterator[list[NoticeItem]]:
+        """Notice items in batches of BATCH, in the order of the ids."""
+        for start in range(0, len(charge_ids), BATCH):
+            with self._sessions() as s:
+                yield self._items(s, list(charge_ids[start : start + BATCH]), masked)
+
+    def _items(self, s: Session, ids: list[int], masked: bool) -> list[NoticeItem]:
+        rows = s.execute(
+            select(
+                FeeCharge.id,
+                FeeCharge.household_id,
+                FeeCharge.scheme_id,
+                FeeCharge.period,
+                FeeCharge.months,
+                FeeCharge.area_centi,
+                FeeCharge.price_milli,
+                FeeCharge.amount_fen - FeeCharge.paid_fen,
+                FeeCharge.due_date,
+                Compound.name,
+                Building.name,
+                Household.unit,
+                Household.room,
+                Household.householder_name,
+            )
+            .join(Household, Household.id == FeeCharge.household_id)
+            .join(Building, Building.id == Household.building_id)
+            .join(Compound, Compound.id == FeeCharge.compound_id)
+            .where(FeeCharge.id.in_(ids))
+        ).all()
+        if not rows:
+            return []
+        households = [r[1] for r in rows]
+        earlier: dict[tuple[int, str], int] = {}
+        for hid, period, due in s.execute(
+            select(
+                FeeCharge.household_id, FeeCharge.period, FeeCharge.amount_fen - FeeCharge.paid_fen
+            ).where(
+                FeeCharge.household_id.in_(households),
+                FeeCharge.amount_fen > FeeCharge.paid_fen,
+            )
+        ):
+            earlier[(hid, period)] = earlier.get((hid, period), 0) + int(due)
+        schemes: dict[int, SchemeRow] = {}
+        by_id = {}
+        for cid, hid, sid, period, months, area, price, due, due_date, cname, b, u, r, name in rows:
+            if sid not in schemes:
+                schemes[sid] = load_scheme(s, sid)
+            scheme = schemes[sid]
+            before = sum(v for (h, p), v in earlier.items() if h == hid and p < period)
+            by_id[cid] = NoticeItem(
+                number=f"{period.replace('-', '')}-{cid:07d}",
+                compound_name=cname,
+                location=location_of(b, u, r),
+                householder_name=mask_name(name) if masked else name,
+                area_centi=area,
+                price_text=format_price(price),
+                period_text=period_label(period, months),
+                amount_fen=max(0, int(due)),
+                earlier_fen=before,
+                due_date=due_date,
+                pay_ways=scheme.pay_ways,
+                office=scheme.office,
+                manager_name=scheme.manager_name,
+                manager_contact=scheme.manager_contact,
+            )
+        return [by_id[i] for i in ids if i in by_id]
+
+    def reminder_items(self, compound_id: int, masked: bool = False) -> list[NoticeItem]:
+        """One arrears reminder per household that owes, with all it owes."""
+        with self._sessions() as s:
+            scheme = self._scheme_for(s, compound_id)
+            rows = s.execute(
+                select(
+                    FeeCharge.household_id,
+                    func.min(FeeCharge.period),
+                    func.max(FeeCharge.period),
+                    func.sum(FeeCharge.amount_fen - FeeCharge.paid_fen),
+                    func.min(FeeCharge.due_date),
+                    Compound.name,
+                    Building.name,
+                    Household.unit,
+                    Household.room,
+                    Household.householder_name,
+                    Household.area_centi,
+                    Building.sort_key,
+                )
+                .join(Household, Household.id == FeeCharge.household_id)
+                .join(Building, Building.id == Household.building_id)
+                .join(Compound, Compound.id == FeeCharge.compound_id)
+                .where(
+                    FeeCharge.compound_id == compound_id, FeeCharge.amount_fen > FeeCharge.paid_fen
+                )
+                .group_by(
+                    FeeCharge.household_id,
+                    Compound.name,
+                    Building.name,
+                    Household.unit,
+                    Household.room,
+                    Household.householder_name,
+                    Household.area_centi,
+                    Building.sort_key,
+                )
+                .order_by(Building.sort_key, Building.name, Household.unit, Household.room)
+            ).all()
+        today = dt.date.today()
+        items = []
+        for hid, first, last, due, _d, cname, b, u, r, name, area, _k in rows:
+            first_label = period_label(first, 1)
+            last_label = period_label(last, 1)
+            items.append(
+                NoticeItem(
+                    number=f"CJ{today:%Y%m%d}-{hid:07d}",
+                    compound_name=cname,
+                    location=location_of(b, u, r),
+                    householder_name=mask_name(name) if masked else name,
+                    area_centi=area,
+                    price_text=scheme.price_text,
+                    period_text=first_label if first == last else f"{first_label}—{last_label}",
+                    amount_fen=int(due),
+                    earlier_fen=0,
+                    due_date=today + dt.timedelta(days=15),
+                    pay_ways=scheme.pay_ways,
+                    office=scheme.office,
+                    manager_name=scheme.manager_name,
+                    manager_contact=scheme.manager_contact,
+                )
+            )
+        return items
