@@ -17,13 +17,21 @@ from app.audit import SYSTEM
 from app.config import data_dir, resolve_target
 from app.database import Database, is_empty, open_database
 from app.errors import AppError
+from app.fees import cli as fees_cli
 from app.logging_setup import setup_logging
 from app.roster import cli as roster_cli
 from app.services import Services
 
 logger = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("gui", "init", "stats", *admin_cli.SUBCOMMANDS, *roster_cli.SUBCOMMANDS)
+SUBCOMMANDS = (
+    "gui",
+    "init",
+    "stats",
+    *admin_cli.SUBCOMMANDS,
+    *roster_cli.SUBCOMMANDS,
+    *fees_cli.SUBCOMMANDS,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     admin_cli.add_parsers(sub)
     roster_cli.add_parsers(sub)
+    fees_cli.add_parsers(sub)
     return parser
 
 
@@ -97,6 +106,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "stats": cmd_stats,
     **admin_cli.COMMANDS,
     **roster_cli.COMMANDS,
+    **fees_cli.COMMANDS,
 }
 
 
