@@ -413,6 +413,9 @@ def _area_steps() -> list[DemoStep]:
     registry in the same transaction. Each step gets its own seeded generator, so adding a
     step never changes what the others make. Steps insert without explicit ids."""
     steps: list[DemoStep] = [demo_users]
+    from app.fees.demo import fees_demo
+
+    steps.append(fees_demo)
     return steps
 
 

@@ -65,6 +65,7 @@ def messy_xlsx(path: Path) -> Path:
     ]
     for row in rows:
         ws.append(row)
+    ws["J5"].data_type = "s"  # a note that looks like a formula, typed as text
     ws.merge_cells("B4:B6")  # 1单元 over 101-103
     ws["B4"] = "1单元"
 
