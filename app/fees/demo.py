@@ -1,0 +1,191 @@
+"""Demo fee data: schemes in every state, billed months, payments, voids, arrears, expenses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.fees.arithmetic import add_months, charge_fen
+from app.fees.receipts import receipt_no
+from db.models import Building, Compound, Household
+from db.models.fees import (
+    EXPENSE_CATEGORIES,
+    PAYMENT_METHODS,
+    FeeAllocation,
+    FeeCharge,
+    FeeExemption,
+    FeeExpense,
+    FeePayment,
+    FeeScheme,
+    ReceiptCounter,
+)
+
+TODAY = dt.datetime(2026, 11, 1, 9, 0)
+MONTHS = ("2026-07", "2026-08", "2026-09", "2026-10")
+PRICES = (450, 400, 500, 420)
+EXPENSE_BASE = {
+    "保洁": 180000,
+    "保安": 240000,
+    "绿化": 30000,
+    "维修": 40000,
+    "公摊水电": 60000,
+    "人工": 90000,
+    "其他": 10000,
+}
+
+
+def _scheme(s: Session, cid: int, name: str, price: int, start: str, *, state: str) -> FeeScheme:
+    scheme = FeeScheme(
+        compound_id=cid,
+        name=f"{name}物业服务收费方案",
+        price_milli=price,
+        cap_milli=500,
+        start_month=start,
+        cycle="月",
+        transition_months=1,
+        due_days=30,
+        manager_name="中心路公办物业服务有限公司",
+        manager_contact="0371-6688" + f"{cid % 10000:04d}",
+        office=f"{name}物业服务中心（1号楼一层）",
+        pay_ways="现金、微信、支付宝、银行转账",
+        service_basis="保洁每日一次，门岗24小时值守，绿化每月修剪，公共设施小修及时处理。",
+        resolution_note=f"{add_months(start, -1)} 居民议事会表决通过（到会户数三分之二以上同意）",
+        state=state,
+        created_at=TODAY - dt.timedelta(days=150),
+        state_reason="入户调查满意度达标，议事会同意开始收费" if state == "active" else "",
+    )
+    s.add(scheme)
+    s.flush()
+    s.add(FeeExemption(scheme_id=scheme.id, kind="status", match="空置", mode="percent", value=50))
+    s.add(FeeExemption(scheme_id=scheme.id, kind="tag", match="低保", mode="fixed", value=1000))
+    return scheme
+
+
+def fees_demo(s: Session, rng: random.Random) -> None:
+    """Add the fee demo data in the caller's transaction."""
+    compounds = s.execute(
+        select(Compound.id, Compound.name, Compound.management_mode).order_by(Compound.id)
+    ).all()
+    public = [(cid, name) for cid, name, mode in compounds if mode == "公办物业"]
+    others = [(cid, name) for cid, name, mode in compounds if mode == "无主管"]
+    seq = 0
+    for k, (cid, name) in enumerate(public):
+        if k == len(public) - 1 and len(public) > 1:
+            _scheme(s, cid, name, 450, "2026-10", state="transition")  # in its free month
+            continue
+        old = _scheme(s, cid, name, 380, "2025-01", state="ended")
+        old.state_reason = "由新方案接替"
+        scheme = _scheme(s, cid, name, PRICES[k % len(PRICES)], "2026-06", state="active")
+        seq = _bill_and_pay(s, rng, cid, scheme, seq)
+        _expenses(s, rng, cid)
+    if others:
+        _scheme(s, others[0][0], others[0][1], 450, "2027-01", state="posted")
+    if len(others) > 1:
+        _scheme(s, others[1][0], others[1][1], 480, "2027-01", state="draft")
+    if seq:
+        s.execute(insert(ReceiptCounter), [{"year": 2026, "last_seq": seq}])
+
+
+def _bill_and_pay(s: Session, rng: random.Random, cid: int, scheme: FeeScheme, seq: int) -> int:
+    homes = s.execute(
+        select(Household.id, Household.area_centi, Household.status, Household.householder_name)
+        .join(Building, Building.id == Household.building_id)
+        .where(Household.compound_id == cid)
+        .order_by(Household.id)
+    ).all()
+    rows = []
+    for month in MONTHS:
+        y, m = (int(x) for x in month.split("-"))
+        for hid, area, status, _name in homes:
+            gross, amount = charge_fen(area, scheme.price_milli, 1, 50 if status == "空置" else 0)
+            rows.append(
+                {
+                    "household_id": hid,
+                    "scheme_id": scheme.id,
+                    "compound_id": cid,
+                    "period": month,
+                    "months": 1,
+                    "area_centi": area,
+                    "price_milli": scheme.price_milli,
+                    "gross_fen": gross,
+                    "discount_fen": gross - amount,
+                    "discount_note": "空置减50%" if status == "空置" else "",
+                    "amount_fen": amount,
+                    "paid_fen": 0,
+                    "due_date": dt.date(y, m, 1) + dt.timedelta(days=30),
+                    "created_at": dt.datetime(y, m, 1, 8),
+                }
+            )
+    s.execute(insert(FeeCharge), rows)
+    charges: dict[int, list[tuple[int, int]]] = {}
+    for charge_id, hid, amount in s.execute(
+        select(FeeCharge.id, FeeCharge.household_id, FeeCharge.amount_fen)
+        .where(FeeCharge.scheme_id == scheme.id)
+        .order_by(FeeCharge.period, FeeCharge.id)
+    ):
+        charges.setdefault(hid, []).append((charge_id, amount))
+    for hid, _area, _status, name in homes:
+        kind = rng.random()
+        owed = charges.get(hid, [])
+        total = sum(a for _c, a in owed)
+        if kind < 0.15 or not total:
+            continue  # arrears
+        amount = total if kind < 0.75 else (total // 2 if kind < 0.9 else total + owed[0][1] * 2)
+        seq += 1
+        paid_at = dt.datetime(
+            2026, rng.choice((8, 9, 10)), rng.randint(1, 28), rng.randint(8, 17), rng.randint(0, 59)
+        )
+        payment = FeePayment(
+            household_id=hid,
+            compound_id=cid,
+            receipt_year=2026,
+            receipt_seq=seq,
+            receipt_no=receipt_no(2026, seq),
+            amount_fen=amount,
+            method=rng.choice(PAYMENT_METHODS[:4]),
+            payer=name,
+            paid_at=paid_at,
+            operator="clerk",
+            printed=1,
+        )
+        s.add(payment)
+        s.flush()
+        if rng.random() < 0.02:
+            payment.voided, payment.void_reason = True, "金额录入错误，已重开收据"
+            payment.voided_at, payment.voided_by = paid_at + dt.timedelta(minutes=5), "clerk"
+            continue
+        left = amount
+        for charge_id, due in owed:
+            part = min(due, left)
+            if part <= 0:
+                break
+            s.add(FeeAllocation(payment_id=payment.id, charge_id=charge_id, amount_fen=part))
+            s.get(FeeCharge, charge_id).paid_fen += part  # type: ignore[union-attr]
+            left -= part
+    s.flush()
+    return seq
+
+
+def _expenses(s: Session, rng: random.Random, cid: int) -> None:
+    rows = []
+    for k in range(12):
+        month = add_months("2025-11", k)
+        for category in EXPENSE_CATEGORIES:
+            if category in ("维修", "其他") and rng.random() < 0.5:
+                continue
+            base = EXPENSE_BASE[category]
+            rows.append(
+                {
+                    "compound_id": cid,
+                    "month": month,
+                    "category": category,
+                    "amount_fen": base + rng.randint(-base // 5, base // 5) // 100 * 100,
+                    "note": "",
+                    "created_at": TODAY,
+                    "created_by": "clerk",
+                }
+            )
+    s.execute(insert(FeeExpense), rows)
