@@ -21,6 +21,7 @@ from app.fees import cli as fees_cli
 from app.logging_setup import setup_logging
 from app.roster import cli as roster_cli
 from app.services import Services
+from app.surveys import cli as surveys_cli
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ SUBCOMMANDS = (
     *admin_cli.SUBCOMMANDS,
     *roster_cli.SUBCOMMANDS,
     *fees_cli.SUBCOMMANDS,
+    *surveys_cli.SUBCOMMANDS,
 )
 
 
@@ -55,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_cli.add_parsers(sub)
     roster_cli.add_parsers(sub)
     fees_cli.add_parsers(sub)
+    surveys_cli.add_parsers(sub)
     return parser
 
 
@@ -107,6 +110,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     **admin_cli.COMMANDS,
     **roster_cli.COMMANDS,
     **fees_cli.COMMANDS,
+    **surveys_cli.COMMANDS,
 }
 
 

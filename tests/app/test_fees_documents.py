@@ -1,0 +1,172 @@
+"""Fee PDFs and the fee CLI: figures, Chinese text, embedded fonts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fees_factory import small_compound
+from pypdf import PdfReader
+
+from app.cli import main
+from app.config import to_url
+from app.documents.fees_notices import write_notices
+from app.documents.fees_postings import write_accounts, write_scheme_posting
+from app.documents.fees_receipt import write_receipt
+from app.fees.dto import ExpenseInput, PaymentInput, SchemeInput
+from app.services import Services
+
+
+def _text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def _fonts_embedded(path: Path) -> None:
+    if not shutil.which("pdffonts"):
+        return
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = [line.split() for line in out.stdout.splitlines()[2:] if line.strip()]
+    assert rows and all(row[-5:-2] == ["yes", "yes", "yes"] for row in rows), out.stdout
+
+
+@pytest.fixture
+def billed(db, services: Services) -> int:  # type: ignore[no-untyped-def]
+    cid = small_compound(db)
+    services.fees.schemes.create_active(
+        SchemeInput(
+            compound_id=cid, price="0.45", start_month="2026-01", manager_name="公办物业公司"
+        ),
+        "满意",
+    )
+    services.fees.billing.run(cid, "2026-02")
+    services.fees.billing.run(cid, "2026-03")
+    return cid
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3])
+def test_notices_per_page(billed: int, services: Services, tmp_path: Path, per_page: int) -> None:
+    docs = services.fees.documents
+    ids = docs.notice_ids(billed, "2026-03")
+    path = tmp_path / "n.pdf"
+    pages = write_notices(path, docs.notices(ids, masked=True), len(ids), per_page=per_page)
+    assert pages == -(-6 // per_page) == len(PdfReader(path).pages)
+    text = _text(path)
+    assert "物业费缴费通知单" in text and "3号楼1单元101" in text
+    assert "¥36.00" in text and "叁拾陆元整" in text  # 80 m² × 0.45
+    assert "往期欠费：¥36.00" in text and "¥72.00" in text  # February still due
+    assert "住户101" not in text and "住***1" in text  # masked names
+    _fonts_embedded(path)
+
+
+def test_receipt_reprint_and_void(billed: int, services: Services, tmp_path: Path) -> None:
+    pay = services.fees.payments
+    hid = pay.find_room(billed, "3-1-101").household_id
+    first = pay.pay(PaymentInput(hid, Decimal("53.91"), "微信"))
+    write_receipt(tmp_path / "r.pdf", pay.receipt(first.payment_id))
+    text = _text(tmp_path / "r.pdf")
+    assert first.receipt_no in text and "伍拾叁元玖角壹分" in text and "补打" not in text
+    assert "2026年2月物业费" in text
+    pay.void(first.payment_id, "录错")
+    write_receipt(tmp_path / "r2.pdf", pay.receipt(first.payment_id))
+    text = _text(tmp_path / "r2.pdf")
+    assert "补打" in text and "作废" in text and "录错" in text
+    _fonts_embedded(tmp_path / "r2.pdf")
+
+
+def test_postings(billed: int, services: Services, tmp_path: Path) -> None:
+    scheme = services.fees.documents.scheme_for(billed)
+    write_scheme_posting(tmp_path / "p.pdf", scheme)
+    text = _text(tmp_path / "p.pdf")
+    assert "物业服务收费公示" in text and "0.45" in text and "0.50" in text
+    assert "2026年1月为免费过渡期" in text
+    services.fees.expenses.add(ExpenseInput(billed, "2026-03", "保洁", Decimal("800")))
+    hid = services.fees.payments.find_room(billed, "3-1-101").household_id
+    services.fees.payments.pay(PaymentInput(hid, Decimal("36")))
+    months = services.fees.expenses.accounts(billed, "2026-03", "2026-03")
+    write_accounts(tmp_path / "a.pdf", "测试家属院", months)
+    text = _text(tmp_path / "a.pdf")
+    assert "收支公示" in text and "800.00" in text and "保洁" in text
+    _fonts_embedded(tmp_path / "a.pdf")
+
+
+def test_cli_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.config import DatabaseTarget
+    from app.database import open_database
+
+    url = to_url(tmp_path / "cli.sqlite3")
+    db = open_database(DatabaseTarget(url))
+    small_compound(db)
+    db.close()
+    base = ["--db", url]
+    assert (
+        main(
+            [
+                *base,
+                "fee-scheme",
+                "--compound",
+                "测试家属院",
+                "--price",
+                "0.55",
+                "--start",
+                "2026-01",
+            ]
+        )
+        == 1
+    )
+    assert "上限" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                *base,
+                "fee-scheme",
+                "--compound",
+                "测试家属院",
+                "--price",
+                "0.45",
+                "--start",
+                "2026-01",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main([*base, "bill", "--compound", "测试家属院", "--period", "2026-02", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["charges"] == 6 and out["total"] == "222.75"  # 495 m² × 0.45
+    assert main([*base, "bill", "--compound", "测试家属院", "--period", "2026-02", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["charges"] == 0
+    assert (
+        main([*base, "pay", "--compound", "测试家属院", "--room", "3-1-101", "--amount", "53.91"])
+        == 0
+    )
+    assert capsys.readouterr().out.strip().endswith("-000001")
+    assert (
+        main(
+            [
+                *base,
+                "notices",
+                str(tmp_path / "n.pdf"),
+                "--compound",
+                "测试家属院",
+                "--period",
+                "2026-02",
+                "--per-page",
+                "2",
+            ]
+        )
+        == 0
+    )
+    assert len(PdfReader(tmp_path / "n.pdf").pages) == 3
+    for kind in ("fee-scheme", "accounts", "arrears"):
+        assert (
+            main(
+                [*base, "posting", kind, str(tmp_path / f"{kind}.pdf"), "--compound", "测试家属院"]
+            )
+            == 0
+        )
+    assert main([*base, "bill", "--compound", "没有这个院", "--period", "2026-02"]) == 1
+    assert "没有名为" in capsys.readouterr().err
