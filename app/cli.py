@@ -18,6 +18,7 @@ from app.config import data_dir, resolve_target
 from app.database import Database, is_empty, open_database
 from app.errors import AppError
 from app.fees import cli as fees_cli
+from app.governance import cli as governance_cli
 from app.logging_setup import setup_logging
 from app.roster import cli as roster_cli
 from app.services import Services
@@ -30,6 +31,7 @@ SUBCOMMANDS = (
     "init",
     "stats",
     *admin_cli.SUBCOMMANDS,
+    *governance_cli.SUBCOMMANDS,
     *roster_cli.SUBCOMMANDS,
     *fees_cli.SUBCOMMANDS,
     *surveys_cli.SUBCOMMANDS,
@@ -55,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="统计楼院、楼栋、住户、居民数")
     stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     admin_cli.add_parsers(sub)
+    governance_cli.add_parsers(sub)
     roster_cli.add_parsers(sub)
     fees_cli.add_parsers(sub)
     surveys_cli.add_parsers(sub)
@@ -108,6 +111,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "stats": cmd_stats,
     **admin_cli.COMMANDS,
+    **governance_cli.COMMANDS,
     **roster_cli.COMMANDS,
     **fees_cli.COMMANDS,
     **surveys_cli.COMMANDS,

@@ -413,9 +413,15 @@ def _area_steps() -> list[DemoStep]:
     registry in the same transaction. Each step gets its own seeded generator, so adding a
     step never changes what the others make. Steps insert without explicit ids."""
     steps: list[DemoStep] = [demo_users]
+    from app.governance.demo import governance_demo
+
+    steps.append(lambda s, rng: governance_demo(s, rng, REFERENCE_DAY))
     from app.fees.demo import fees_demo
 
     steps.append(fees_demo)
+    from app.surveys.demo import surveys_demo
+
+    steps.append(surveys_demo)
     return steps
 
 

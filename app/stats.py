@@ -7,6 +7,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.audit import SYSTEM
+from app.governance.figures import GovernanceFigures
+from app.surveys.figures import survey_figures
 from db.models import (
     MANAGEMENT_MODES,
     RESIDENT_TAGS,
@@ -60,6 +63,9 @@ class StatsService:
             "by_community": [{"community": names[cid], **row} for cid, row in by_community.items()],
             "by_management_mode": by_mode,
             "residents_by_tag": {tag: tags.get(tag, 0) for tag in RESIDENT_TAGS},
+            "surveys": survey_figures(self._sessions),  # app.surveys.figures
+            # organisations, grids, problems (app.governance.figures)
+            **GovernanceFigures(self._sessions, SYSTEM).summary(),
         }
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import Actor
-from app.governance.dto import ResolutionRow
+from app.governance.dto import ProblemFilter, ResolutionRow
+from app.governance.export import write_problems
 from app.governance.figures import GovernanceFigures
 from app.governance.meetings import MeetingService
 from app.governance.organisations import OrganisationService
@@ -38,3 +40,10 @@ class GovernanceService:
 
     def get_resolution(self, resolution_id: int) -> ResolutionRow:
         return self.meetings.get_resolution(resolution_id)
+
+    def export_problems(self, path: Path | str, flt: ProblemFilter | None = None) -> int:
+        """Write the (filtered) problem ledger to .xlsx; returns the number of problems."""
+        rows = self.problems.list_problems(flt)
+        community = flt.community_id if flt else None
+        by_category = self.figures.closure_by_category(community)
+        return write_problems(path, rows, by_category, self.problems.today())
