@@ -301,3 +301,19 @@ def percent(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{(value * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """One entered sheet for the raw-answers export: place, visit and answers as text."""
+
+    compound_name: str
+    building: str
+    unit: str
+    room: str
+    householder_name: str
+    outcome: str
+    channel: str
+    collected_by: str
+    collected_on: dt.date
+    answers: Mapping[int, str]  # question id → "满意" / "保洁、安保" / "3" / free text

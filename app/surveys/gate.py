@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -85,3 +86,25 @@ def gate_status(
         met=met,
         message=message,
     )
+
+
+class _Scheme(Protocol):
+    survey_id: int | None
+    satisfaction_threshold: int | None  # percent
+
+
+def fee_activation_gate(s: Session, scheme: _Scheme) -> str | None:
+    """The fee service's activation gate: None when billing may start, else why not.
+
+    A scheme that names no survey is not gated. The threshold is the scheme's percent
+    (default 2/3); coverage must reach half of the households in the survey's scope.
+    """
+    if scheme.survey_id is None:
+        return None
+    threshold = (
+        Fraction(scheme.satisfaction_threshold, 100)
+        if scheme.satisfaction_threshold is not None
+        else None
+    )
+    status = gate_status(s, scheme.survey_id, threshold)
+    return None if status.met else status.message

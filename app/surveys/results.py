@@ -18,6 +18,7 @@ from app.surveys.dto import (
     OptionTally,
     QuestionRow,
     QuestionTally,
+    RawSheet,
     Results,
     share,
 )
@@ -117,6 +118,74 @@ class ResultsService:
                 satisfaction_satisfied=satisfied,
                 by_building=_by_building(s, sat_ids),
             )
+
+    def sheets(self, survey_id: int) -> list[RawSheet]:
+        """Every entered sheet with its answers as text, in walking order (for the export)."""
+        with self._sessions() as s:
+            _survey(s, survey_id)
+            questions = {q.id: q for q in questions_of(s, survey_id)}
+            texts: dict[int, dict[int, list[str]]] = {}
+            for rid, qid, choice, number, text in s.execute(
+                select(
+                    SurveyAnswer.response_id,
+                    SurveyAnswer.question_id,
+                    SurveyAnswer.choice,
+                    SurveyAnswer.number,
+                    SurveyAnswer.text,
+                )
+                .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+                .where(SurveyResponse.survey_id == survey_id)
+                .order_by(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.choice)
+            ):
+                q = questions[qid]
+                if choice is not None:
+                    value = q.choices[choice] if choice < len(q.choices) else str(choice)
+                else:
+                    value = str(number) if number is not None else text or ""
+                texts.setdefault(rid, {}).setdefault(qid, []).append(value)
+            rows = s.execute(
+                select(
+                    SurveyResponse.id,
+                    Compound.name,
+                    Building.name,
+                    Household.unit,
+                    Household.room,
+                    Household.householder_name,
+                    SurveyResponse.outcome,
+                    SurveyResponse.channel,
+                    SurveyResponse.collected_by,
+                    SurveyResponse.collected_on,
+                )
+                .join(Household, Household.id == SurveyResponse.household_id)
+                .join(Compound, Compound.id == Household.compound_id)
+                .join(Building, Building.id == Household.building_id)
+                .where(SurveyResponse.survey_id == survey_id)
+                .order_by(
+                    Compound.name_pinyin,
+                    Compound.id,
+                    Building.sort_key,
+                    Building.name,
+                    Household.unit,
+                    Household.floor,
+                    Household.room,
+                    SurveyResponse.id,
+                )
+            ).all()
+        return [
+            RawSheet(
+                cname,
+                bname,
+                unit,
+                room,
+                name,
+                outcome,
+                channel,
+                by,
+                on,
+                {qid: "、".join(v) for qid, v in texts.get(rid, {}).items()},
+            )
+            for rid, cname, bname, unit, room, name, outcome, channel, by, on in rows
+        ]
 
     def text_answers(self, question_id: int, limit: int = 2000) -> list[tuple[str, str]]:
         """(household place, text) of a free-text question, in walking order."""

@@ -1,0 +1,220 @@
+"""Paper questionnaires: one per household of a survey's scope, pre-printed with the household
+and a QR code ("LY1:S<survey>:H<household>") that opens its answer form when scanned.
+
+The questions are the same on every sheet, so each page's question block is drawn once as a
+PDF form XObject and placed on every household's page: the batch stays small and fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Rect
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from app.documents.pdf import (
+    FONT,
+    MARGIN,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    new_canvas,
+    text_width,
+    wrap,
+)
+from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
+from app.surveys import payload
+from app.surveys.dto import CHANNELS, HouseholdRef, QuestionRow, SurveyDetail
+
+QR_SIZE = 30 * mm
+HEADER_HEIGHT = 50 * mm  # title, household box and QR code
+FOOTER_HEIGHT = 22 * mm  # collector, date, channel, outcome
+BOX = 3.6 * mm
+BODY = 10.5
+LINE = 6.2 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+# A drawing step: ("text", x, y, text, size) / ("box", x, y) / ("line", x1, y, x2).
+Op = tuple[str, float, float, str | float, float]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The questions split over pages (page n is drawn once, as form "q<n>")."""
+
+    pages: tuple[tuple[Op, ...], ...]
+
+
+def layout_questions(survey: SurveyDetail) -> Layout:
+    """Place the introduction and the questions on as many pages as they need."""
+    top = PAGE_HEIGHT - MARGIN - HEADER_HEIGHT
+    bottom = MARGIN + FOOTER_HEIGHT
+    pages: list[list[Op]] = [[]]
+    y = top
+    for line in wrap(survey.data.intro, 9.5, CONTENT_WIDTH) if survey.data.intro else []:
+        pages[-1].append(("text", MARGIN, y, line, 9.5))
+        y -= 5 * mm
+    y -= 2 * mm
+    for q in survey.questions:
+        block, height = _question_block(q)
+        if y - height < bottom and pages[-1]:
+            pages.append([])
+            y = top
+        pages[-1].extend((kind, x, y - dy, arg, size) for kind, x, dy, arg, size in block)
+        y -= height + 2.5 * mm
+    return Layout(tuple(tuple(p) for p in pages))
+
+
+def _draw(c: Canvas, ops: Sequence[Op]) -> None:
+    c.setLineWidth(0.6)
+    for kind, x, y, arg, size in ops:
+        if kind == "text":
+            c.setFont(FONT, size)
+            c.drawString(x, y, str(arg))
+        elif kind == "box":
+            c.rect(x, y - 0.6 * mm, BOX, BOX, stroke=1, fill=0)
+        else:
+            c.line(x, y, float(arg), y)
+
+
+def _question_block(q: QuestionRow) -> tuple[list[Op], float]:
+    """Ops with y measured down from the block's top, and the block's height."""
+    kind = q.data.kind
+    suffix = {"multiple": "（可多选）", "single": "（单选）"}.get(kind, "")
+    if suffix and suffix.strip("（）") in q.data.text:
+        suffix = ""
+    if not q.data.required:
+        suffix += "（选答）"
+    ops: list[Op] = []
+    dy = 0.0
+    for line in wrap(f"{q.number}. {q.data.text}{suffix}", BODY, CONTENT_WIDTH):
+        ops.append(("text", MARGIN, dy, line, BODY))
+        dy += LINE
+    indent = MARGIN + 8 * mm
+    if kind in ("number", "text"):
+        width = 60 * mm if kind == "number" else CONTENT_WIDTH - 8 * mm
+        for _ in range(1 if kind == "number" else 3):
+            ops.append(("line", indent, dy + 1.5 * mm, indent + width, 0))
+            dy += LINE
+        return ops, dy
+    x = indent
+    for n, label in enumerate(q.choices, start=1):
+        text = f"{n} {label}"
+        width = BOX + 1.5 * mm + text_width(text, BODY) + 7 * mm
+        if x + width > PAGE_WIDTH - MARGIN and x > indent:
+            x = indent
+            dy += LINE
+        ops.append(("box", x, dy, "", 0))
+        ops.append(("text", x + BOX + 1.5 * mm, dy, text, BODY))
+        x += width
+    return ops, dy + LINE
+
+
+def _footer(c: Canvas) -> None:
+    y = MARGIN + 13 * mm
+    c.setLineWidth(0.6)
+    c.line(MARGIN, y + 7 * mm, PAGE_WIDTH - MARGIN, y + 7 * mm)
+    c.setFont(FONT, 9.5)
+    _ticks(c, "调查人：__________    日期：____年___月___日    方式：", CHANNELS, y)
+    _ticks(c, "走访结果（由工作人员填写）：", ("已答卷", "拒答", "无人在家"), y - 7 * mm)
+
+
+def _ticks(c: Canvas, lead: str, labels: Sequence[str], y: float) -> None:
+    c.drawString(MARGIN, y, lead)
+    x = MARGIN + text_width(lead, 9.5) + 1 * mm
+    for label in labels:
+        c.rect(x, y - 0.6 * mm, BOX * 0.85, BOX * 0.85)
+        c.drawString(x + BOX + 0.5 * mm, y, label)
+        x += BOX + text_width(label, 9.5) + 5 * mm
+
+
+def _qr(c: Canvas, text: str, x: float, y: float, size: float = QR_SIZE) -> None:
+    """reportlab's own QR encoder; its dark modules are filled straight on the canvas
+    (renderPDF would add a non-embedded Helvetica to the file)."""
+    widget = QrCodeWidget(text, barLevel="M", barBorder=2)
+    x0, _y0, x1, _y1 = widget.getBounds()
+    k = size / (x1 - x0)
+    c.setFillColorRGB(0, 0, 0)
+    for shape in widget.draw().contents:  # type: ignore[no-untyped-call]
+        if isinstance(shape, Rect) and shape.fillColor is not None:
+            c.rect(x + shape.x * k, y + shape.y * k, shape.width * k, shape.height * k, 0, 1)
+
+
+def _header(c: Canvas, survey: SurveyDetail, home: HouseholdRef, page: int, pages: int) -> None:
+    top = PAGE_HEIGHT - MARGIN
+    c.setFont(FONT, 16)
+    c.drawString(MARGIN, top - 8 * mm, survey.data.title)
+    c.setFont(FONT, 10.5)
+    box_top = top - 14 * mm
+    c.setLineWidth(0.8)
+    c.rect(MARGIN, box_top - 24 * mm, CONTENT_WIDTH - QR_SIZE - 4 * mm, 24 * mm)
+    c.drawString(MARGIN + 3 * mm, box_top - 7 * mm, f"楼院：{home.compound_name}")
+    c.drawString(MARGIN + 3 * mm, box_top - 14 * mm, f"住址：{home.location}")
+    c.drawString(MARGIN + 3 * mm, box_top - 21 * mm, f"户主：{home.householder_name}")
+    code = payload.encode(survey.id, home.id)
+    _qr(c, code, PAGE_WIDTH - MARGIN - QR_SIZE, box_top - QR_SIZE + 3 * mm)
+    c.setFont(FONT, 7)
+    c.drawCentredString(PAGE_WIDTH - MARGIN - QR_SIZE / 2, box_top - QR_SIZE - 0.5 * mm, code)
+    c.setFont(FONT, 8)
+    c.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 6 * mm, f"第 {page}/{pages} 页  {code}")
+    c.drawString(MARGIN, MARGIN - 6 * mm, "请在选项前的方框内打“√”。您的答卷仅用于本次调查统计。")
+
+
+def write_questionnaires(
+    out: Path | str,
+    survey: SurveyDetail,
+    households: Sequence[HouseholdRef],
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never_cancelled,
+) -> int:
+    """Write one questionnaire per household; returns the number of pages."""
+    layout = layout_questions(survey)
+    c = new_canvas(out, f"{survey.data.title} 调查问卷")
+    for n, ops in enumerate(layout.pages):
+        c.beginForm(f"q{n}")
+        _draw(c, ops)
+        c.endForm()
+    c.beginForm("footer")
+    _footer(c)
+    c.endForm()
+    pages = 0
+    per_home = len(layout.pages)
+    for done, home in enumerate(households, start=1):
+        for n in range(per_home):
+            _header(c, survey, home, n + 1, per_home)
+            c.doForm(f"q{n}")
+            if n == per_home - 1:
+                c.doForm("footer")
+            c.showPage()
+            pages += 1
+        if done % 50 == 0:
+            check_cancelled(cancelled)
+            progress(done, len(households))
+    if not households:
+        c.setFont(FONT, 12)
+        c.drawString(MARGIN, PAGE_HEIGHT / 2, "调查范围内没有住户。")
+        c.showPage()
+    c.save()
+    progress(len(households), len(households))
+    return pages
+
+
+def write_questionnaires_raw(
+    out: Path | str, survey: SurveyDetail, households: Sequence[HouseholdRef]
+) -> int:
+    """The same pages drawn op by op on every page, without forms (the benchmark's baseline)."""
+    layout = layout_questions(survey)
+    c = new_canvas(out, f"{survey.data.title} 调查问卷")
+    pages = 0
+    for home in households:
+        for n, ops in enumerate(layout.pages):
+            _header(c, survey, home, n + 1, len(layout.pages))
+            _draw(c, ops)
+            if n == len(layout.pages) - 1:
+                _footer(c)
+            c.showPage()
+            pages += 1
+    c.save()
+    return pages
