@@ -9,7 +9,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import Actor
-from app.governance.dto import ProblemFilter, ResolutionRow
+from app.documents.governance_ledger import write_ledger
+from app.governance.brief import BriefService
+from app.governance.dto import ClosureRow, ProblemFilter, ResolutionRow
 from app.governance.export import write_problems
 from app.governance.figures import GovernanceFigures
 from app.governance.meetings import MeetingService
@@ -33,6 +35,7 @@ class GovernanceService:
         self.meetings = MeetingService(sessions, actor)
         self.problems = ProblemService(sessions, actor, today)
         self.figures = GovernanceFigures(sessions, actor, today)
+        self.brief = BriefService(sessions, actor)
 
     def resolutions_for_compound(self, compound_id: int) -> list[ResolutionRow]:
         """The compound's resolutions (newest meeting first); fee schemes link one by id."""
@@ -47,3 +50,20 @@ class GovernanceService:
         community = flt.community_id if flt else None
         by_category = self.figures.closure_by_category(community)
         return write_problems(path, rows, by_category, self.problems.today())
+
+    def print_ledger(
+        self, path: Path | str, flt: ProblemFilter | None = None, scope: str = "全部楼院"
+    ) -> int:
+        """Write the (filtered) ledger as a PDF; returns the number of pages."""
+        rows = self.problems.list_problems(flt)
+        as_of = self.problems.today()
+        closed = [r for r in rows if r.status == "已办结"]
+        totals = ClosureRow(
+            0,
+            scope,
+            len(rows),
+            len(closed),
+            sum(1 for r in rows if r.overdue),
+            sum(r.days_taken(as_of) for r in closed),
+        )
+        return write_ledger(path, rows, totals, scope=scope, as_of=as_of)

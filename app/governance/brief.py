@@ -1,0 +1,192 @@
+"""工作简报: the period's governance figures written out in the style of the district bulletins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.governance.dto import CLOSED, KINDS, mean_days, percent
+from app.governance.organisations import GovernanceBase, coverage_rows, summarise_coverage
+from db.models import (
+    Community,
+    Compound,
+    CompoundConvention,
+    Grid,
+    Meeting,
+    Organisation,
+    Problem,
+    ProblemCategory,
+    Resolution,
+)
+
+LEVELS = {1: "一级网格", 2: "二级网格", 3: "三级网格", 4: "微网格"}
+FOCUS = ("飞线充电", "杂物堆积", "非机动车乱停乱放")
+
+
+@dataclass(frozen=True)
+class BriefDraft:
+    """The brief as the clerk will edit it: a title, a header line and the body text."""
+
+    title: str
+    header: str
+    body: str
+
+
+def _cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+class BriefService(GovernanceBase):
+    """Drafts the work brief from the data; the window lets the clerk edit it before printing."""
+
+    def draft(
+        self,
+        start: dt.date,
+        end: dt.date,
+        community_id: int | None = None,
+        office: str = "",
+    ) -> BriefDraft:
+        """The brief for problems and meetings dated start..end (inclusive)."""
+        with self._sessions() as s:
+            scope = "本街道"
+            if community_id is not None:
+                scope = s.get_one(Community, community_id).name
+            compounds_q = select(Compound.id, Compound.management_mode)
+            if community_id is not None:
+                compounds_q = compounds_q.where(Compound.community_id == community_id)
+            compounds = dict(s.execute(compounds_q).all())
+            ids = list(compounds)
+            coverage = summarise_coverage(coverage_rows(s, community_id))[-1]
+            org_counts = Counter(
+                k
+                for (k,) in s.execute(
+                    select(Organisation.kind).where(Organisation.compound_id.in_(ids))
+                )
+            )
+            conventions = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(CompoundConvention)
+                    .where(CompoundConvention.compound_id.in_(ids))
+                )
+                or 0
+            )
+            grid_q = select(Grid.level, func.count()).group_by(Grid.level)
+            workers_q = select(func.count()).select_from(Grid).where(Grid.worker_name != "")
+            if community_id is not None:
+                grid_q = grid_q.where(Grid.community_id == community_id)
+                workers_q = workers_q.where(Grid.community_id == community_id)
+            grids = dict(s.execute(grid_q).all())
+            workers = s.scalar(workers_q) or 0
+            meetings = (
+                s.execute(
+                    select(Meeting.id).where(
+                        Meeting.compound_id.in_(ids), Meeting.held_on.between(start, end)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            res = (
+                s.execute(
+                    select(Resolution.passed).where(Resolution.meeting_id.in_(list(meetings)))
+                )
+                .scalars()
+                .all()
+            )
+            problems = s.execute(
+                select(
+                    ProblemCategory.name,
+                    Problem.status,
+                    Problem.reported_on,
+                    Problem.closed_on,
+                    Problem.deadline,
+                )
+                .join(ProblemCategory, ProblemCategory.id == Problem.category_id)
+                .where(Problem.compound_id.in_(ids), Problem.reported_on.between(start, end))
+            ).all()
+        modes = Counter(compounds.values())
+        paragraphs = [
+            f"{_cn_date(start)}至{_cn_date(end)}，{scope}围绕楼院治理“三类组织”全覆盖、网格化服务和"
+            f"楼院问题大起底，各项工作扎实推进。现将有关情况通报如下。",
+            self._organisations(
+                len(ids), coverage.complete, coverage.rate, org_counts, conventions
+            ),
+            self._management(modes),
+            self._grids(grids, workers),
+            self._meetings(len(meetings), len(res), sum(1 for p in res if p)),
+            self._problems(problems, end),
+        ]
+        title = "楼院治理工作简报"
+        header = f"{office or scope}　　{_cn_date(end)}"
+        return BriefDraft(title, header, "\n".join(p for p in paragraphs if p))
+
+    @staticmethod
+    def _organisations(
+        total: int, complete: int, rate: object, counts: Counter[str], conventions: int
+    ) -> str:
+        kinds = "、".join(f"{k}{counts.get(k, 0)}个" for k in KINDS)
+        text = (
+            f"一、建强组织。{total}个楼院中已有{complete}个实现“三类组织”（党组织、自治组织、"
+            f"志愿服务组织）全覆盖，覆盖率{rate}%；共建立{kinds}。"
+        )
+        if total - complete:
+            text += f"尚有{total - complete}个楼院未实现全覆盖，正在逐院补齐。"
+        if conventions:
+            text += f"{conventions}个楼院制定了楼院公约。"
+        return text
+
+    @staticmethod
+    def _management(modes: Counter[str]) -> str:
+        if not modes:
+            return ""
+        parts = "、".join(f"{mode}{n}个" for mode, n in modes.most_common())
+        text = f"二、楼院管理。现有楼院按管理模式分：{parts}。"
+        if modes.get("公办物业"):
+            text += f"公办物业公司已成功入驻{modes['公办物业']}个楼院，收费标准不高于0.5元/平米。"
+        if modes.get("无主管"):
+            text += f"仍有{modes['无主管']}个无主管楼院，将通过居民议事协商确定管理方式。"
+        return text
+
+    @staticmethod
+    def _grids(levels: dict[int, int], workers: int) -> str:
+        if not levels:
+            return ""
+        parts = "、".join(f"{LEVELS[k]}{levels[k]}个" for k in sorted(levels))
+        return f"三、织密网格。科学设置{parts}，配备网格员{workers}名，做到楼院事网格办。"
+
+    @staticmethod
+    def _meetings(meetings: int, resolutions: int, passed: int) -> str:
+        if not meetings:
+            return "四、民主协商。本期未召开居民议事会。"
+        return (
+            f"四、民主协商。本期召开居民议事会{meetings}次，形成决议{resolutions}项，"
+            f"其中表决通过{passed}项。"
+        )
+
+    @staticmethod
+    def _problems(rows: Sequence[Any], end: dt.date) -> str:
+        total = len(rows)
+        if not total:
+            return "五、问题整治。本期未登记楼院问题。"
+        closed = [r for r in rows if r[1] == CLOSED]
+        days = sum(((r[3] or r[2]) - r[2]).days for r in closed)
+        by_cat = Counter(r[0] for r in rows)
+        focus = "、".join(f"{c}{by_cat[c]}件" for c in FOCUS if by_cat.get(c))
+        overdue = sum(1 for r in rows if r[1] != CLOSED and r[4] is not None and r[4] < end)
+        avg = mean_days(days, len(closed))
+        text = (
+            f"五、问题整治。开展楼院问题大起底、大排查行动，本期共排查登记问题{total}件，"
+            f"已办结{len(closed)}件，办结率{percent(len(closed), total)}%"
+        )
+        text += f"，平均办理{avg}天。" if avg is not None else "。"
+        if focus:
+            text += f"其中{focus}，均已列入重点整治。"
+        if overdue:
+            text += f"尚有{overdue}件逾期未办结，已督促责任网格限期办理。"
+        return text
