@@ -50,6 +50,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.registry_page = RegistryPage(services, prefs, self)
         self.add_section(self.tr("楼院台账"), self.registry_page)
+        from ui.fees.fees_page import FeesPage
+
+        self.fees_page = FeesPage(services, self)
+        self.add_section(self.tr("物业收费"), self.fees_page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 

@@ -1,0 +1,1 @@
+"""The fee section of the window."""

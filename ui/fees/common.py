@@ -1,0 +1,36 @@
+"""Small helpers of the fee pages: a table view, a reason prompt, temporary PDF paths."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QTableView, QWidget
+
+from app.config import data_dir
+
+
+def table(parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    """A one-line answer, or None when cancelled (tests patch this)."""
+    text, ok = QInputDialog.getText(parent, title, label)
+    return text if ok else None
+
+
+def pdf_path(stem: str) -> Path:
+    """A fresh file for a generated PDF, under the data folder's documents directory."""
+    folder = data_dir() / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"{stem}_", suffix=".pdf", dir=folder)
+    os.close(fd)
+    return Path(name)

@@ -1,0 +1,318 @@
+"""The 物业收费 section: a compound picker over tabs for schemes, ledger, payments, arrears,
+expenses."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.fees.dto import ChargeFilter, ChargeRow, SchemeRow
+from app.jobs import IsCancelled, Progress
+from app.money import format_yuan
+from app.services import Services
+from ui import dialogs
+from ui.fees.common import ask_text, pdf_path, table
+from ui.fees.scheme_dialog import SchemeDialog
+from ui.fees.tabs import ArrearsTab, ExpensesTab, PaymentsTab
+from ui.models.fee_models import PagedModel, charge_model, scheme_model
+from ui.pdf_preview import preview
+from ui.tasks import TaskRunner
+
+STATE_ACTIONS = (
+    ("posted", "公示"),
+    ("transition", "开始过渡期"),
+    ("active", "启用收费"),
+    ("ended", "结束方案"),
+)
+
+
+class FeesPage(QWidget):
+    """Everything about property fees for one compound at a time."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.fees = services.fees
+        self.runner = TaskRunner(parent=self)
+        self.compound_combo = QComboBox(self)
+        for cid, name in self.fees.ledger.compounds():
+            self.compound_combo.addItem(name, cid)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("楼院"), self))
+        top.addWidget(self.compound_combo, 1)
+        self.summary_label = QLabel(self)
+        top.addWidget(self.summary_label, 2)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._schemes_tab(), self.tr("收费方案"))
+        self.tabs.addTab(self._ledger_tab(), self.tr("收费台账"))
+        self.payments_tab = PaymentsTab(self)
+        self.arrears_tab = ArrearsTab(self)
+        self.expenses_tab = ExpensesTab(self)
+        self.tabs.addTab(self.payments_tab, self.tr("缴费记录"))
+        self.tabs.addTab(self.arrears_tab, self.tr("欠费"))
+        self.tabs.addTab(self.expenses_tab, self.tr("运行成本"))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        QShortcut(QKeySequence("F2"), self, self.payments_tab.open_payment_dialog)
+        self.compound_combo.currentIndexChanged.connect(self._on_compound_combo_changed)
+        self._on_compound_combo_changed()
+
+    # -- the compound ---------------------------------------------------------------------
+
+    @property
+    def compound_id(self) -> int | None:
+        data = self.compound_combo.currentData()
+        return int(data) if data is not None else None
+
+    @property
+    def compound_name(self) -> str:
+        return self.compound_combo.currentText()
+
+    def _on_compound_combo_changed(self, *_args: object) -> None:
+        self.building_combo.clear()
+        self.building_combo.addItem(self.tr("全部楼栋"), None)
+        if self.compound_id is not None:
+            for bid, name in self.fees.ledger.buildings(self.compound_id):
+                self.building_combo.addItem(self.tr("{0}号楼").format(name), bid)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload every tab for the current compound."""
+        self._load_schemes()
+        self._load_charges()
+        self.payments_tab.reload()
+        self.arrears_tab.reload()
+        self.expenses_tab.reload()
+        rows = self.fees.ledger.compound_fees(self.compound_id) if self.compound_id else []
+        if rows:
+            r = rows[0]
+            rate = f"{r.collection_rate:.1%}" if r.collection_rate is not None else "—"
+            self.summary_label.setText(
+                self.tr("应收 {0} 元，实收 {1} 元，欠费 {2} 元（{3} 户），收缴率 {4}").format(
+                    format_yuan(r.charged_fen),
+                    format_yuan(r.paid_fen),
+                    format_yuan(r.due_fen),
+                    r.households_in_arrears,
+                    rate,
+                )
+            )
+        else:
+            self.summary_label.setText(self.tr("尚未计费"))
+
+    def show_pdf(self, path: object, title: str) -> None:
+        from pathlib import Path
+
+        assert isinstance(path, Path)
+        self.last_preview = preview(path, title, self)
+
+    # -- schemes --------------------------------------------------------------------------
+
+    def _schemes_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.scheme_model = scheme_model(self)
+        self.scheme_table = table(tab)
+        self.scheme_table.setModel(self.scheme_model)
+        buttons = QHBoxLayout()
+        self.new_scheme_button = QPushButton(self.tr("新建方案(&N)…"), tab)
+        self.new_scheme_button.clicked.connect(self._on_new_scheme_button_clicked)
+        buttons.addWidget(self.new_scheme_button)
+        for state, label in STATE_ACTIONS:
+            button = QPushButton(self.tr(label), tab)
+            button.clicked.connect(lambda _c=False, st=state: self._change_state(st))
+            buttons.addWidget(button)
+        posting = QPushButton(self.tr("打印收费公示…"), tab)
+        posting.clicked.connect(self._on_posting_button_clicked)
+        buttons.addStretch(1)
+        buttons.addWidget(posting)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(buttons)
+        layout.addWidget(self.scheme_table, 1)
+        return tab
+
+    def _load_schemes(self) -> None:
+        self.scheme_model.set_rows(
+            self.fees.schemes.list_schemes(self.compound_id) if self.compound_id else []
+        )
+        self.scheme_table.resizeColumnsToContents()
+
+    def selected_scheme(self) -> SchemeRow | None:
+        rows = self.scheme_table.selectionModel().selectedRows()
+        if not rows and self.scheme_model.rowCount():
+            return self.scheme_model.row_at(0)
+        return self.scheme_model.row_at(rows[0].row()) if rows else None
+
+    def _on_new_scheme_button_clicked(self) -> None:
+        if self.compound_id is None:
+            return
+        dialog = SchemeDialog(self.fees.schemes, self.compound_id, self.compound_name, parent=self)
+        if dialog.exec():
+            self.refresh()
+
+    def _change_state(self, state: str) -> None:
+        scheme = self.selected_scheme()
+        if scheme is None:
+            return
+        reason = ""
+        if state in ("active", "ended"):
+            answer = ask_text(
+                self, self.tr("理由"), self.tr("请填写理由（如：入户调查满意度 92%，议事会同意）：")
+            )
+            if answer is None:
+                return
+            reason = answer
+        try:
+            self.fees.schemes.change_state(scheme.id, state, reason)
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return
+        self.refresh()
+
+    def _on_posting_button_clicked(self) -> None:
+        from app.documents.fees_postings import write_scheme_posting
+
+        scheme = self.selected_scheme()
+        if scheme is None:
+            dialogs.error(self, self.tr("该楼院还没有收费方案"))
+            return
+        path = pdf_path("收费公示")
+        write_scheme_posting(path, scheme)
+        self.show_pdf(path, self.tr("收费公示"))
+
+    # -- the charge ledger ----------------------------------------------------------------
+
+    def _ledger_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.building_combo = QComboBox(tab)
+        self.period_edit = QLineEdit(tab)
+        self.period_edit.setPlaceholderText(self.tr("月份 YYYY-MM"))
+        self.unpaid_check = QCheckBox(self.tr("只看未缴清"), tab)
+        self.bill_button = QPushButton(self.tr("生成账单(&B)…"), tab)
+        self.notices_button = QPushButton(self.tr("打印通知单…"), tab)
+        self.per_page_combo = QComboBox(tab)
+        for n in (3, 2, 1):
+            self.per_page_combo.addItem(self.tr("每页 {0} 张").format(n), n)
+        self.masked_check = QCheckBox(self.tr("姓名打码"), tab)
+        self.export_charges_button = QPushButton(self.tr("导出 Excel…"), tab)
+        filters = QHBoxLayout()
+        for w in (self.building_combo, self.period_edit, self.unpaid_check):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        for widget in (
+            self.bill_button,
+            self.notices_button,
+            self.per_page_combo,
+            self.masked_check,
+            self.export_charges_button,
+        ):
+            filters.addWidget(widget)
+        self.charge_model: PagedModel[ChargeRow] = charge_model(self.fees.ledger.charge_rows, self)
+        self.charge_table = table(tab)
+        self.charge_table.setModel(self.charge_model)
+        self.charge_total_label = QLabel(tab)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(filters)
+        layout.addWidget(self.charge_table, 1)
+        layout.addWidget(self.charge_total_label)
+        self.building_combo.currentIndexChanged.connect(self._load_charges)
+        self.period_edit.editingFinished.connect(self._load_charges)
+        self.unpaid_check.toggled.connect(self._load_charges)
+        self.bill_button.clicked.connect(self._on_bill_button_clicked)
+        self.notices_button.clicked.connect(self._on_notices_button_clicked)
+        self.export_charges_button.clicked.connect(self._on_export_charges_button_clicked)
+        return tab
+
+    def charge_filter(self) -> ChargeFilter:
+        period = self.period_edit.text().strip()
+        try:
+            from app.fees.arithmetic import parse_period
+
+            period = parse_period(period) if period else ""
+        except AppError:
+            period = ""
+        return ChargeFilter(
+            compound_id=self.compound_id,
+            building_id=self.building_combo.currentData(),
+            period=period,
+            unpaid_only=self.unpaid_check.isChecked(),
+        )
+
+    def _load_charges(self, *_args: object) -> None:
+        ids = self.fees.ledger.charge_ids(self.charge_filter()) if self.compound_id else []
+        self.charge_model.set_ids(ids)
+        charged, paid = self.fees.ledger.totals(ids)
+        self.charge_total_label.setText(
+            self.tr("共 {0} 笔，应收 {1} 元，已收 {2} 元，欠费 {3} 元").format(
+                len(ids), format_yuan(charged), format_yuan(paid), format_yuan(charged - paid)
+            )
+        )
+
+    def _on_bill_button_clicked(self) -> None:
+        from ui.fees.billing_dialog import BillingDialog
+
+        if self.compound_id is None:
+            return
+        dialog = BillingDialog(
+            self.fees.billing, self.runner, self.compound_id, self.compound_name, self
+        )
+        self.billing_dialog = dialog
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+
+    def _on_notices_button_clicked(self) -> None:
+        from app.documents.fees_notices import write_notices
+
+        flt = self.charge_filter()
+        if self.compound_id is None or not flt.period:
+            dialogs.error(self, self.tr("请先在“月份”中填写要打印的月份，如 2026-11"))
+            return
+        docs, cid, masked = self.fees.documents, self.compound_id, self.masked_check.isChecked()
+        per_page = int(self.per_page_combo.currentData())
+        ids = docs.notice_ids(cid, flt.period, unpaid_only=flt.unpaid_only)
+        if flt.building_id is not None:
+            keep = set(self.fees.ledger.charge_ids(flt))
+            ids = [i for i in ids if i in keep]
+        path = pdf_path("缴费通知单")
+
+        def job(progress: Progress, cancelled: IsCancelled) -> object:
+            write_notices(
+                path,
+                docs.notices(ids, masked),
+                len(ids),
+                per_page=per_page,
+                progress=progress,
+                cancelled=cancelled,
+            )
+            return path
+
+        task = self.runner.run(
+            job, title=self.tr("缴费通知单"), label=self.tr("正在生成通知单…"), parent_widget=self
+        )
+        task.finished.connect(lambda p: self.show_pdf(p, self.tr("缴费通知单")))
+        task.failed.connect(lambda e: dialogs.error(self, getattr(e, "message", str(e))))
+
+    def _on_export_charges_button_clicked(self) -> None:
+        from app.fees.export import export_charges
+
+        target, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出收费台账"), "收费台账.xlsx", self.tr("Excel 文件 (*.xlsx)")
+        )
+        if target:
+            export_charges(target, self.fees.ledger.charge_rows(self.charge_model.ids))
+            dialogs.info(self, self.tr("已导出：{0}").format(target))
+
+
+__all__ = ["FeesPage", "Qt"]

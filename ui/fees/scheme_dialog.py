@@ -1,0 +1,156 @@
+"""The fee-scheme editor: price (with the cap), months, exemptions, who collects, resolution."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.fees.dto import BILLING_CYCLES, ExemptionRule, SchemeInput, SchemeRow
+from app.fees.errors import OverCapError
+from app.fees.schemes import FeeSchemeService
+from ui import dialogs
+
+
+class SchemeDialog(QDialog):
+    """Create a draft scheme for a compound (or edit a draft)."""
+
+    def __init__(
+        self,
+        schemes: FeeSchemeService,
+        compound_id: int,
+        compound_name: str,
+        scheme: SchemeRow | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._schemes = schemes
+        self._compound_id = compound_id
+        self._scheme = scheme
+        self.saved: SchemeRow | None = None
+        self.setWindowTitle(self.tr("收费方案 — {0}").format(compound_name))
+        self.price_edit = QLineEdit(scheme.price_text if scheme else "0.45", self)
+        self.cap_label = QLabel(
+            self.tr("上限 {0} 元/㎡·月").format(f"{schemes.cap_milli / 1000:.2f}"), self
+        )
+        self.start_edit = QLineEdit(scheme.start_month if scheme else "", self)
+        self.start_edit.setPlaceholderText("YYYY-MM")
+        self.cycle_combo = QComboBox(self)
+        self.cycle_combo.addItems(list(BILLING_CYCLES))
+        self.transition_spin = QSpinBox(self)
+        self.transition_spin.setRange(0, 12)
+        self.transition_spin.setValue(scheme.transition_months if scheme else 1)
+        self.due_spin = QSpinBox(self)
+        self.due_spin.setRange(1, 180)
+        self.due_spin.setValue(scheme.due_days if scheme else 30)
+        self.vacant_spin = QSpinBox(self)
+        self.vacant_spin.setRange(0, 100)
+        self.vacant_spin.setSuffix("%")
+        self.vacant_spin.setValue(50)
+        self.dibao_spin = QSpinBox(self)
+        self.dibao_spin.setRange(0, 100)
+        self.dibao_spin.setSuffix("%")
+        self.dibao_spin.setValue(100)
+        self.manager_edit = QLineEdit(scheme.manager_name if scheme else "", self)
+        self.contact_edit = QLineEdit(scheme.manager_contact if scheme else "", self)
+        self.office_edit = QLineEdit(scheme.office if scheme else "", self)
+        self.basis_edit = QPlainTextEdit(scheme.service_basis if scheme else "", self)
+        self.resolution_edit = QPlainTextEdit(scheme.resolution_note if scheme else "", self)
+        for edit in (self.basis_edit, self.resolution_edit):
+            edit.setMaximumHeight(60)
+        if scheme:
+            self._fill(scheme)
+        form = self._form()
+        self.error_label = QLabel(self)
+        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def _fill(self, scheme: SchemeRow) -> None:
+        self.cycle_combo.setCurrentText(scheme.cycle)
+        rules = {(r.kind, r.match): r for r in scheme.exemptions}
+        vacant, dibao = rules.get(("status", "空置")), rules.get(("tag", "低保"))
+        self.vacant_spin.setValue(vacant.value if vacant and vacant.mode == "percent" else 0)
+        self.dibao_spin.setValue(dibao.value if dibao and dibao.mode == "percent" else 0)
+
+    def _form(self) -> QFormLayout:
+        form = QFormLayout()
+        form.addRow(self.tr("单价(元/㎡·月)"), self.price_edit)
+        form.addRow("", self.cap_label)
+        form.addRow(self.tr("起始月份"), self.start_edit)
+        form.addRow(self.tr("计费周期"), self.cycle_combo)
+        form.addRow(self.tr("免费过渡期(月)"), self.transition_spin)
+        form.addRow(self.tr("缴费期限(天)"), self.due_spin)
+        form.addRow(self.tr("空置房减免"), self.vacant_spin)
+        form.addRow(self.tr("低保户减免"), self.dibao_spin)
+        form.addRow(self.tr("收费单位"), self.manager_edit)
+        form.addRow(self.tr("联系电话"), self.contact_edit)
+        form.addRow(self.tr("缴费地点"), self.office_edit)
+        form.addRow(self.tr("服务内容与标准"), self.basis_edit)
+        form.addRow(self.tr("议定依据（决议）"), self.resolution_edit)
+        return form
+
+    def input(self, over_cap_reason: str = "") -> SchemeInput:  # noqa: A003
+        rules = []
+        if self.vacant_spin.value():
+            rules.append(ExemptionRule("status", "空置", "percent", self.vacant_spin.value()))
+        if self.dibao_spin.value():
+            rules.append(ExemptionRule("tag", "低保", "percent", self.dibao_spin.value()))
+        return SchemeInput(
+            compound_id=self._compound_id,
+            price=self.price_edit.text(),
+            start_month=self.start_edit.text(),
+            cycle=self.cycle_combo.currentText(),
+            transition_months=self.transition_spin.value(),
+            due_days=self.due_spin.value(),
+            manager_name=self.manager_edit.text(),
+            manager_contact=self.contact_edit.text(),
+            office=self.office_edit.text(),
+            service_basis=self.basis_edit.toPlainText(),
+            resolution_note=self.resolution_edit.toPlainText(),
+            exemptions=tuple(rules),
+            over_cap_reason=over_cap_reason,
+        )
+
+    def _on_buttons_accepted(self) -> None:
+        sid = self._scheme.id if self._scheme else None
+        try:
+            self.saved = self._schemes.save_scheme(self.input(), sid)
+        except OverCapError as exc:
+            reason, ok = QInputDialog.getText(
+                self,
+                self.tr("超出收费上限"),
+                exc.message + "\n" + self.tr("理由（记入操作日志）："),
+            )
+            if not ok or not reason.strip():
+                self.error_label.setText(exc.message)
+                return
+            try:
+                self.saved = self._schemes.save_scheme(self.input(reason), sid)
+            except AppError as again:
+                self.error_label.setText(again.message)
+                return
+        except AppError as exc:
+            self.error_label.setText(exc.message)
+            return
+        dialogs.info(self, self.tr("方案已保存为草稿；公示后进入过渡期，满意后启用收费。"))
+        self.accept()

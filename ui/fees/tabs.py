@@ -1,0 +1,263 @@
+"""Tabs of the fee page: payments (with the cashier dialog), arrears, running costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.fees.dto import (
+    EXPENSE_CATEGORIES,
+    ArrearsRow,
+    ExpenseInput,
+    ExpenseRow,
+    PaymentFilter,
+    PaymentRow,
+    Receipt,
+)
+from app.money import format_yuan, parse_yuan
+from ui import dialogs
+from ui.fees.common import ask_text, pdf_path, table
+from ui.models.fee_models import ListModel, PagedModel, arrears_model, expense_model, payment_model
+
+if TYPE_CHECKING:
+    from ui.fees.fees_page import FeesPage
+
+
+class PaymentsTab(QWidget):
+    def __init__(self, page: FeesPage) -> None:
+        super().__init__(page)
+        self.page = page
+        self.month_edit = QLineEdit(self)
+        self.month_edit.setPlaceholderText(self.tr("收款月份 YYYY-MM"))
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText(self.tr("收据编号或交款人"))
+        self.pay_button = QPushButton(self.tr("收费(F2)…"), self)
+        self.reprint_button = QPushButton(self.tr("补打收据…"), self)
+        self.void_button = QPushButton(self.tr("作废…"), self)
+        bar = QHBoxLayout()
+        bar.addWidget(self.month_edit)
+        bar.addWidget(self.search_edit)
+        bar.addStretch(1)
+        for button in (self.pay_button, self.reprint_button, self.void_button):
+            bar.addWidget(button)
+        self.model: PagedModel[PaymentRow] = payment_model(page.fees.payments.payment_rows, self)
+        self.table = table(self)
+        self.table.setModel(self.model)
+        self.total_label = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.total_label)
+        self.month_edit.editingFinished.connect(self.reload)
+        self.search_edit.returnPressed.connect(self.reload)
+        self.pay_button.clicked.connect(self.open_payment_dialog)
+        self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
+        self.void_button.clicked.connect(self._on_void_button_clicked)
+
+    def reload(self) -> None:
+        month = self.month_edit.text().strip()
+        flt = PaymentFilter(
+            compound_id=self.page.compound_id,
+            month=month if len(month) == 7 else "",
+            text=self.search_edit.text(),
+        )
+        payments = self.page.fees.payments
+        self.model.set_ids(payments.payment_ids(flt) if self.page.compound_id else [])
+        count, fen = payments.totals(flt) if self.page.compound_id else (0, 0)
+        self.total_label.setText(
+            self.tr("有效缴费 {0} 笔，合计 {1} 元").format(count, format_yuan(fen))
+        )
+
+    def selected(self) -> PaymentRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def open_payment_dialog(self) -> None:
+        from ui.fees.payment_dialog import PaymentDialog
+
+        if self.page.compound_id is None:
+            return
+        dialog = PaymentDialog(
+            self.page.fees.payments, self.page.compound_id, self.page.compound_name, self
+        )
+        dialog.paid.connect(self.print_receipt)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: self.page.refresh())
+        dialog.open()
+
+    def print_receipt(self, receipt: object) -> None:
+        from app.documents.fees_receipt import write_receipt
+
+        assert isinstance(receipt, Receipt)
+        fresh = self.page.fees.payments.receipt(receipt.payment_id)
+        path = pdf_path(f"收据{fresh.receipt_no}")
+        write_receipt(path, fresh)
+        self.page.show_pdf(path, self.tr("收据 {0}").format(fresh.receipt_no))
+
+    def _on_reprint_button_clicked(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.print_receipt(self.page.fees.payments.receipt(row.id, printing=False))
+
+    def _on_void_button_clicked(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        reason = ask_text(
+            self,
+            self.tr("作废收据"),
+            self.tr("作废 {0}（{1} 元）的原因：").format(
+                row.receipt_no, format_yuan(row.amount_fen)
+            ),
+        )
+        if reason is None:
+            return
+        try:
+            self.page.fees.payments.void(row.id, reason)
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return
+        self.page.refresh()
+
+
+class ArrearsTab(QWidget):
+    def __init__(self, page: FeesPage) -> None:
+        super().__init__(page)
+        self.page = page
+        self.model: ListModel[ArrearsRow] = arrears_model(self)
+        self.table = table(self)
+        self.table.setModel(self.model)
+        self.reminder_button = QPushButton(self.tr("打印催缴通知单…"), self)
+        self.export_button = QPushButton(self.tr("导出 Excel…"), self)
+        self.total_label = QLabel(self)
+        bar = QHBoxLayout()
+        bar.addWidget(self.total_label, 1)
+        bar.addWidget(self.reminder_button)
+        bar.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.reminder_button.clicked.connect(self._on_reminder_button_clicked)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+
+    def reload(self) -> None:
+        rows = self.page.fees.ledger.arrears(self.page.compound_id) if self.page.compound_id else []
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self.total_label.setText(
+            self.tr("欠费 {0} 户，合计 {1} 元").format(
+                len(rows), format_yuan(sum(r.due_fen for r in rows))
+            )
+        )
+
+    def _on_reminder_button_clicked(self) -> None:
+        from app.documents.fees_notices import write_notices
+
+        if self.page.compound_id is None:
+            return
+        try:
+            items = self.page.fees.documents.reminder_items(self.page.compound_id)
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return
+        path = pdf_path("催缴通知单")
+        write_notices(path, [items], len(items), per_page=2, title="物业费催缴通知单")
+        self.page.show_pdf(path, self.tr("催缴通知单"))
+
+    def _on_export_button_clicked(self) -> None:
+        from app.fees.export import export_arrears
+
+        target, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出欠费清单"), "欠费清单.xlsx", self.tr("Excel 文件 (*.xlsx)")
+        )
+        if target:
+            export_arrears(target, self.model.rows)
+            dialogs.info(self, self.tr("已导出：{0}").format(target))
+
+
+class ExpensesTab(QWidget):
+    def __init__(self, page: FeesPage) -> None:
+        super().__init__(page)
+        self.page = page
+        self.month_edit = QLineEdit(f"{dt.date.today():%Y-%m}", self)
+        self.category_combo = QComboBox(self)
+        self.category_combo.addItems(list(EXPENSE_CATEGORIES))
+        self.amount_edit = QLineEdit(self)
+        self.amount_edit.setPlaceholderText(self.tr("金额（元）"))
+        self.note_edit = QLineEdit(self)
+        self.note_edit.setPlaceholderText(self.tr("说明"))
+        self.add_button = QPushButton(self.tr("登记支出"), self)
+        self.accounts_button = QPushButton(self.tr("打印收支公示…"), self)
+        bar = QHBoxLayout()
+        for w in (
+            self.month_edit,
+            self.category_combo,
+            self.amount_edit,
+            self.note_edit,
+            self.add_button,
+        ):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.accounts_button)
+        self.model: ListModel[ExpenseRow] = expense_model(self)
+        self.table = table(self)
+        self.table.setModel(self.model)
+        self.error_label = QLabel(self)
+        self.error_label.setStyleSheet("color: #b00020")
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.amount_edit.returnPressed.connect(self._on_add_button_clicked)
+        self.accounts_button.clicked.connect(self._on_accounts_button_clicked)
+
+    def reload(self) -> None:
+        cid = self.page.compound_id
+        self.model.set_rows(self.page.fees.expenses.list_expenses(cid) if cid else [])
+
+    def _on_add_button_clicked(self) -> None:
+        if self.page.compound_id is None:
+            return
+        try:
+            self.page.fees.expenses.add(
+                ExpenseInput(
+                    self.page.compound_id,
+                    self.month_edit.text(),
+                    self.category_combo.currentText(),
+                    parse_yuan(self.amount_edit.text()),
+                    self.note_edit.text(),
+                )
+            )
+        except AppError as exc:
+            self.error_label.setText(exc.message)
+            return
+        self.error_label.clear()
+        self.amount_edit.clear()
+        self.note_edit.clear()
+        self.reload()
+
+    def _on_accounts_button_clicked(self) -> None:
+        from app.documents.fees_postings import write_accounts
+        from app.fees.arithmetic import add_months
+
+        cid = self.page.compound_id
+        if cid is None:
+            return
+        last = f"{dt.date.today():%Y-%m}"
+        months = self.page.fees.expenses.accounts(cid, add_months(last, -11), last)
+        path = pdf_path("收支公示")
+        write_accounts(path, self.page.compound_name, months)
+        self.page.show_pdf(path, self.tr("收支公示"))
