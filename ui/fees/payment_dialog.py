@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -62,21 +63,27 @@ class PaymentDialog(QDialog):
         self.room_edit.returnPressed.connect(self._on_room_edit_return_pressed)
         self.amount_edit.returnPressed.connect(self._on_amount_edit_return_pressed)
         self.setMinimumWidth(460)
+        self.method_combo.installEventFilter(self)
 
     @property
     def account(self) -> HouseholdAccount | None:
         return self._account
 
-    def keyPressEvent(self, event: object) -> None:  # noqa: N802
-        from PySide6.QtGui import QKeyEvent
-
-        assert isinstance(event, QKeyEvent)
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and self.method_combo.hasFocus():
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter on the method saves (the combo itself ignores Enter)."""
+        if (
+            watched is self.method_combo
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             self.save()
-            return
-        if enter:
-            return  # never close the dialog on Enter
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return  # Enter moves on inside the form; it never closes the dialog
         super().keyPressEvent(event)
 
     def _on_room_edit_return_pressed(self) -> None:

@@ -1,0 +1,112 @@
+"""The fee section driven like a clerk: keyboard payments, a billing run, the ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.services import Services
+from ui.fees.billing_dialog import BillingDialog
+from ui.fees.fees_page import FeesPage
+from ui.fees.payment_dialog import PaymentDialog
+from ui.pdf_preview import PdfPreviewDialog
+
+
+@pytest.fixture
+def page(qtbot: QtBot, demo_services: Services) -> FeesPage:
+    widget = FeesPage(demo_services)
+    qtbot.addWidget(widget)
+    widget.compound_combo.setCurrentText("粮食局家属院")
+    return widget
+
+
+def test_payment_dialog_by_keyboard_alone(qtbot: QtBot, page: FeesPage) -> None:
+    dialog = PaymentDialog(page.fees.payments, page.compound_id or 0, page.compound_name)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(dialog.room_edit, "9-9-909")
+    qtbot.keyClick(dialog.room_edit, Qt.Key.Key_Return)
+    assert "找不到" in dialog.info_label.text()
+    dialog.room_edit.clear()
+    qtbot.keyClicks(dialog.room_edit, "1-1-101")
+    qtbot.keyClick(dialog.room_edit, Qt.Key.Key_Return)
+    assert "1号楼1单元101" in dialog.info_label.text()
+    assert dialog.amount_edit.hasFocus()
+    qtbot.keyClicks(dialog.amount_edit, "53.91")  # replaces the selected suggestion
+    qtbot.keyClick(dialog.amount_edit, Qt.Key.Key_Return)
+    assert dialog.method_combo.hasFocus(), (dialog.amount_edit.text(), dialog.status_label.text())
+    qtbot.keyClick(dialog.method_combo, Qt.Key.Key_Down)  # 微信
+    with qtbot.waitSignal(dialog.paid) as paid:
+        qtbot.keyClick(dialog.method_combo, Qt.Key.Key_Return)
+    receipt = paid.args[0]
+    assert receipt.amount_fen == 5391 and receipt.method == "微信"
+    assert receipt.receipt_no in dialog.status_label.text()
+    assert dialog.room_edit.hasFocus() and dialog.room_edit.text() == ""
+    assert dialog.isVisible()  # ready for the next room
+
+
+def test_payment_from_the_page_previews_the_receipt(qtbot: QtBot, page: FeesPage) -> None:
+    page.tabs.setCurrentWidget(page.payments_tab)
+    page.payments_tab.open_payment_dialog()
+    dialog = page.payments_tab.dialog
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(dialog.room_edit, "1-1-102")
+    qtbot.keyClick(dialog.room_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.amount_edit, Qt.Key.Key_Return)  # the suggested amount: all owed
+    qtbot.keyClick(dialog.method_combo, Qt.Key.Key_Return)
+    preview = page.last_preview
+    assert isinstance(preview, PdfPreviewDialog)
+    qtbot.addWidget(preview)
+    assert preview.document.pageCount() == 1
+    assert "收据" in preview.windowTitle()
+    dialog.reject()
+    assert page.payments_tab.model.rowCount() > 0
+
+
+def test_billing_dialog_preview_then_run(qtbot: QtBot, page: FeesPage, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ui.dialogs.info", lambda *a, **k: None)
+    dialog = BillingDialog(
+        page.fees.billing, page.runner, page.compound_id or 0, page.compound_name
+    )
+    qtbot.addWidget(dialog)
+    dialog.period_edit.setText("2026-12")
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    assert dialog.run_button.isEnabled()
+    billable = dialog.model.rowCount()
+    assert billable > 0 and "户计费" in dialog.summary_label.text()
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    assert dialog.outcome is not None and dialog.outcome.charges > 0
+    dialog.period_edit.setText("2026-12")
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    assert not dialog.run_button.isEnabled()  # already billed: nothing to do
+    page.runner.wait()
+
+
+def test_ledger_filters_and_models(
+    qtbot: QtBot, qtmodeltester, page: FeesPage, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    total = page.charge_model.rowCount()
+    assert total > 0 and "收缴率" in page.summary_label.text()
+    page.unpaid_check.setChecked(True)
+    assert 0 < page.charge_model.rowCount() < total
+    qtmodeltester.check(page.charge_model)
+    qtmodeltester.check(page.arrears_tab.model)
+    qtmodeltester.check(page.payments_tab.model)
+    from app.fees.export import export_arrears
+
+    out = tmp_path / "a.xlsx"
+    export_arrears(out, page.arrears_tab.model.rows)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert sheet["A1"].value == "楼院" and sheet.freeze_panes == "A2"
+    assert sheet.cell(2, 4).data_type == "s"  # phone as text
+    assert str(sheet.cell(sheet.max_row, 1).value).startswith("合计")
