@@ -21,6 +21,7 @@ from app import __version__
 from app.config import data_dir
 from app.services import Services
 from ui import settings
+from ui.governance.sections import add_governance_sections
 from ui.registry_page import RegistryPage
 from ui.settings import Settings
 
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.registry_page = RegistryPage(services, prefs, self)
         self.add_section(self.tr("楼院台账"), self.registry_page)
+        self.governance = add_governance_sections(self, services)
         from ui.fees.fees_page import FeesPage
 
         self.fees_page = FeesPage(services, self)

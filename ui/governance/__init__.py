@@ -1,0 +1,1 @@
+"""Governance pages: organisations, grids, deliberation, problem ledger, dashboard."""
