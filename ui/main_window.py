@@ -56,6 +56,10 @@ class MainWindow(QMainWindow):
 
         self.fees_page = FeesPage(services, self)
         self.add_section(self.tr("物业收费"), self.fees_page)
+        from ui.surveys.page import SurveysPage
+
+        self.surveys_page = SurveysPage(services, self)
+        self.add_section(self.tr("入户调查"), self.surveys_page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 

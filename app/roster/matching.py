@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -39,6 +39,7 @@ class Matched:
     building_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     new_buildings: list[tuple[str, str]] = field(default_factory=list)
     before: dict[int, Stored] = field(default_factory=dict)
+    unchanged: int = 0  # counted when no preview rows are made
 
 
 def community_id(s: Session, name: str) -> int | None:
@@ -119,9 +120,13 @@ def _values(record: Record, old: Stored | None) -> dict[str, Any]:
 
 
 def match(
-    s: Session, records: Sequence[tuple[RowPreview, Record, object]], preferred: int | None
+    s: Session,
+    records: Sequence[tuple[RowPreview, Record, object]],
+    preferred: int | None,
+    *,
+    previews: bool = True,
 ) -> Matched:
-    """Give each record its fate against what the database holds now."""
+    """Give each record its fate against what the database holds now (and its preview row)."""
     out = Matched()
     names = {r.compound for _b, r, _v in records}
     out.compound_ids = _compounds(s, names, preferred)
@@ -145,7 +150,10 @@ def match(
             out.before[old.id] = old
         if fate is not Fate.UNCHANGED:
             out.writes.append((record, old.id if old else None, values))
-        out.rows.append(_preview(base, record, fate, reason, values))
+        if previews:
+            out.rows.append(_preview(base, record, fate, reason, values))
+        else:
+            out.unchanged += fate is Fate.UNCHANGED
     out.new_buildings = sorted(new_buildings)
     return out
 
@@ -157,9 +165,11 @@ def _attr(column: str) -> str:
 def _preview(
     base: RowPreview, record: Record, fate: Fate, reason: str, values: dict[str, Any]
 ) -> RowPreview:
-    return replace(
-        base,
-        fate=fate,
+    return RowPreview(
+        base.file,
+        base.sheet,
+        base.row,
+        fate,
         compound=record.compound,
         building=record.building,
         unit=record.unit,

@@ -19,6 +19,7 @@ from app.roster.rows import (
     check_skip,
     compound_from_title,
     parse_row,
+    row_cells,
 )
 from app.roster.values import cell_text
 
@@ -69,8 +70,8 @@ def _parse_sheet(  # noqa: PLR0913, PLR0917 - one sheet's parts, kept apart for 
     parsed.sources.append(SheetSource(file, sheet.name, tuple(headers)))
     mapping = {f: i for i, f in layout.mapping().items()}
     title = [cell_text(v) for row in sheet.rows[: layout.header_row] for v in row if v]
-    ctx = RowContext(
-        options.default_compound or compound_from_title(title), layout.building_from_name
+    ctx = RowContext.of(
+        options.default_compound or compound_from_title(title), layout.building_from_name, mapping
     )
     total = len(sheet.rows)
     for index in range(start, total):
@@ -82,8 +83,9 @@ def _parse_sheet(  # noqa: PLR0913, PLR0917 - one sheet's parts, kept apart for 
             progress(index, total)
         base = RowPreview(file, sheet.name, index + 1, Fate.SKIPPED)
         try:
-            check_skip(values, mapping)
-            record = parse_row(values, mapping, ctx)
+            cells, texts = row_cells(values, ctx)
+            check_skip(values, texts)
+            record = parse_row(cells, texts, ctx)
         except Skipped as exc:
             parsed.others.append(_with(base, reason=exc.reason, raw=_raw(values)))
             continue

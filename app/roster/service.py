@@ -104,7 +104,7 @@ class RosterService:
             raise PermissionDenied("只读用户不能导入花名册")
         with self._sessions.begin() as s:
             preferred = _community_for(s, plan.options.community)
-            matched = match(s, plan.parsed.records, preferred)
+            matched = match(s, plan.parsed.records, preferred, previews=False)
             if matched.new_compounds and preferred is None:
                 raise NoCommunity()
             total = len(matched.writes) or 1
@@ -113,13 +113,12 @@ class RosterService:
             _create_compounds(s, matched, preferred)
             _create_buildings(s, matched)
             created, updated = self._write_households(s, matched, progress, cancelled, total)
-            counts = Counter(r.fate for r in matched.rows)
             result = ImportResult(
                 created_compounds=len(matched.new_compounds),
                 created_buildings=len(matched.new_buildings),
                 created=created,
                 updated=updated,
-                unchanged=counts[Fate.UNCHANGED],
+                unchanged=matched.unchanged,
                 skipped=sum(1 for r in plan.parsed.others if r.fate is Fate.SKIPPED),
                 rejected=sum(1 for r in plan.parsed.others if r.fate is Fate.REJECTED),
             )
@@ -148,9 +147,10 @@ class RosterService:
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         done = 0
+        names = NamePinyin()
         for record, household_id, values in matched.writes:
             row = dict(values)
-            full, initials = pinyin_of(record.name)
+            full, initials = names(record.name)
             row["householder_pinyin"], row["householder_initials"] = full, initials
             if household_id is None:
                 row["compound_id"] = matched.compound_ids[record.compound]
@@ -234,6 +234,26 @@ class RosterService:
                 )  # fmt: skip
         progress(total, total)
         return ExportResult(out, compounds, households, not unmasked)
+
+
+class NamePinyin:
+    """Pinyin of names from a per-character cache: thousands of names, a few hundred characters.
+
+    Per character, as names are read (no phrase context), matching `pinyin_of` for names.
+    """
+
+    def __init__(self) -> None:
+        self._chars: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str) -> tuple[str, str]:
+        full, initials = [], []
+        for ch in name:
+            got = self._chars.get(ch)
+            if got is None:
+                got = self._chars[ch] = pinyin_of(ch)
+            full.append(got[0])
+            initials.append(got[1])
+        return "".join(full), "".join(initials)
 
 
 def _flush(

@@ -141,3 +141,17 @@ def test_guard_and_cell_text(text: str) -> None:
 @given(st.integers(0, 10**15))
 def test_numeric_cells_lose_no_visible_digits(n: int) -> None:
     assert cell_text(float(n)) == str(n)
+
+
+@given(st.from_regex(r"[1-8][0-9]{5}(19|20)[0-9]{2}[01][0-9][0-3][0-9]{4}[0-9Xx]", fullmatch=True))
+def test_quick_id_check_agrees_with_the_reference(text: str) -> None:
+    from app.registry.validation import FieldError, clean_id_number
+    from app.roster.rows import quick_id_number
+
+    try:
+        expected: str | None = clean_id_number(text)
+    except FieldError:
+        expected = None
+    assert quick_id_number(text) in (expected, None)
+    if expected is not None:
+        assert quick_id_number(text) == expected
