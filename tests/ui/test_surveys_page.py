@@ -1,0 +1,182 @@
+"""The 入户调查 section: entry driven by keys (scan, digits, Enter), the designer's lock,
+coverage and results as the clerk sees them."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+
+from app.services import Services  # noqa: E402
+from app.surveys import payload  # noqa: E402
+from app.surveys.dto import ScopeItem  # noqa: E402
+from ui import dialogs  # noqa: E402
+from ui.surveys.entry_form import EntryForm  # noqa: E402
+from ui.surveys.page import SurveysPage  # noqa: E402
+
+SHOTS = Path(os.environ.get("LOUYUAN_SHOTS", "")) if os.environ.get("LOUYUAN_SHOTS") else None
+
+
+@pytest.fixture(autouse=True)
+def quiet_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda _p, m, _t="": said.append(m))
+    monkeypatch.setattr(dialogs, "error", lambda _p, m, _t="": said.append(m))
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, m: said.append(m) or True)
+    return said
+
+
+def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+def _open_survey(services: Services) -> int:
+    compound = services.compounds.list_compounds()[0].id
+    sid = services.surveys.create_survey(
+        services.surveys.template("物业服务满意度调查", (ScopeItem(compound),))
+    )
+    services.surveys.open_survey(sid)
+    return sid
+
+
+def test_entry_by_scanner_and_keys(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    sid = _open_survey(demo_services)
+    home = demo_services.survey_entry.households(sid)[3]
+    form = EntryForm(demo_services)
+    qtbot.addWidget(form)
+    form.resize(1000, 760)
+    form.show()
+    form.set_survey(sid)
+    form.activateWindow()
+    qtbot.waitActive(form)
+    form.scan_edit.setFocus()
+    # A USB scanner types the code and presses Enter.
+    qtbot.keyClicks(form.scan_edit, payload.encode(sid, home.id))
+    qtbot.keyClick(form.scan_edit, Qt.Key.Key_Return)
+    assert form.household == home
+    assert home.householder_name in form.household_label.text()
+    assert form.state_label.text() == "新答卷"
+    assert form.focusWidget() is form.questions[0]
+    qtbot.keyClicks(form.collector_edit, "lw")
+    form.questions[0].setFocus()
+    # Six satisfaction questions: digits pick, Enter moves on.
+    for digit in "212345":
+        focused = form.focusWidget()
+        qtbot.keyClick(focused, digit)
+        qtbot.keyClick(focused, Qt.Key.Key_Return)
+    assert form.focusWidget() is form.questions[6]
+    qtbot.keyClick(form.questions[6], "1")  # 是
+    qtbot.keyClick(form.questions[6], Qt.Key.Key_Return)
+    qtbot.keyClicks(form.questions[7], "13")  # 保洁 + 绿化
+    qtbot.keyClick(form.questions[7], "3")  # untick 绿化 again
+    qtbot.keyClick(form.questions[7], Qt.Key.Key_Return)
+    _shot(form, "survey_entry")
+    edit = form.questions[8].focusProxy()
+    assert edit is not None and form.focusWidget() is edit
+    qtbot.keyClicks(edit, "ok")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter after the last question saves
+    assert form.state_label.text().startswith("已保存")
+    assert form.focusWidget() is form.scan_edit
+    sheet = demo_services.survey_entry.response(sid, home.id)
+    assert sheet is not None and sheet.data.collected_by == "lw"
+    qs = demo_services.surveys.get_survey(sid).questions
+    got = [sheet.data.answers[q.id].choices for q in qs[:8]]
+    assert got == [(1,), (0,), (1,), (2,), (3,), (4,), (0,), (0,)]
+    assert sheet.data.answers[qs[8].id].text == "ok"
+
+    # The same questionnaire scanned again opens the entered sheet; saving edits it.
+    qtbot.keyClicks(form.scan_edit, f"{home.building}-{home.unit}-{home.room}")
+    qtbot.keyClick(form.scan_edit, Qt.Key.Key_Return)
+    assert "再次保存将修改原答卷" in form.state_label.text()
+    assert form.questions[0].value().choices == (1,)  # type: ignore[union-attr]
+    qtbot.keyClick(form.questions[0], "5")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.state_label.text().startswith("已修改原答卷")
+    assert demo_services.survey_results.coverage(sid).total.answered == 1
+    assert demo_services.survey_results.results(sid).questions[0].options[4].count == 1
+
+
+def test_required_answers_are_marked(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    sid = _open_survey(demo_services)
+    home = demo_services.survey_entry.households(sid)[0]
+    form = EntryForm(demo_services)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitActive(form)
+    form.set_survey(sid)
+    form.open_household(home)
+    qtbot.keyClick(form.questions[0], "2")
+    form.save()
+    assert form.questions[1].error.text() == "此题必答"
+    assert form.focusWidget() is form.questions[1]
+    assert demo_services.survey_entry.response(sid, home.id) is None
+    # A refusal needs no answers.
+    form.outcome_combo.setCurrentIndex(1)
+    assert not form.questions[0].isEnabled()
+    form.save()
+    assert form.state_label.text().startswith("已保存")
+
+
+def test_unknown_code_says_why(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    sid = _open_survey(demo_services)
+    form = EntryForm(demo_services)
+    qtbot.addWidget(form)
+    form.show()
+    form.set_survey(sid)
+    qtbot.keyClicks(form.scan_edit, payload.encode(sid + 7, 1))
+    qtbot.keyClick(form.scan_edit, Qt.Key.Key_Return)
+    assert "另一项调查" in form.error_label.text()
+    assert form.household is None
+
+
+def test_page_designer_coverage_results(qtbot, demo_services: Services, quiet_dialogs) -> None:  # type: ignore[no-untyped-def]
+    page = SurveysPage(demo_services)
+    qtbot.addWidget(page)
+    page.resize(1400, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    titles = [r.title for r in page.model.rows()]
+    assert "物业服务满意度调查" in titles and "收费标准意见征询" in titles
+    first = next(n for n, r in enumerate(page.model.rows()) if r.id == 1)
+    page.view.selectRow(first)
+    # Survey 1 has answers: its questions are locked in the designer.
+    assert page.designer.locked and not page.designer.add_button.isEnabled()
+    assert "题目已锁定" in page.designer.lock_label.text()
+    _shot(page, "survey_designer")
+    page.tabs.setCurrentWidget(page.coverage)
+    cov = demo_services.survey_results.coverage(1).total
+    assert f"应调查 {cov.households} 户" in page.coverage.summary.text()
+    assert page.coverage.missing_model.rowCount() == len(
+        demo_services.survey_results.not_reached(1)
+    )
+    _shot(page, "survey_coverage")
+    page.tabs.setCurrentWidget(page.results)
+    assert "综合满意率" in page.results.summary.text()
+    assert page.results.option_model.rowCount() == 5
+    assert len(page.results.chart.series()) == 1
+    _shot(page, "survey_results")
+
+    # A new survey from a template: scope a compound, add a question, save, open.
+    page.new_survey("楼院问题征集")
+    assert page.current() is not None and page.current().title == "楼院问题征集"  # type: ignore[union-attr]
+    top = page.designer.scope_tree.topLevelItem(0)
+    assert top is not None
+    top.setCheckState(0, Qt.CheckState.Checked)
+    qtbot.mouseClick(page.designer.add_button, Qt.MouseButton.LeftButton)
+    page.designer.text_edit.clear()
+    qtbot.keyClicks(page.designer.text_edit, "abc")
+    qtbot.mouseClick(page.designer.save_button, Qt.MouseButton.LeftButton)
+    sid = page.current().id  # type: ignore[union-attr]
+    detail = demo_services.surveys.get_survey(sid)
+    assert detail.questions[-1].data.text == "abc" and detail.data.scope
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    assert demo_services.surveys.get_survey(sid).status == "open"
+    assert page.current().status_label == "进行中"  # type: ignore[union-attr]

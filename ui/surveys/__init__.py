@@ -1,0 +1,1 @@
+"""The 入户调查 section: survey list, designer, answer entry, coverage and results."""

@@ -1,0 +1,244 @@
+"""The 入户调查 section: the survey list beside tabs for design, entry, coverage, results."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.jobs import IsCancelled, Progress
+from app.services import Services
+from app.surveys import paper
+from app.surveys.dto import SurveyInput, SurveyRow, percent, share
+from app.surveys.errors import SurveyHasResponses
+from app.surveys.templates import template_names
+from ui import dialogs
+from ui.governance.rows_model import Column, RowsModel
+from ui.surveys.coverage_tab import CoverageTab
+from ui.surveys.designer_tab import DesignerTab
+from ui.surveys.entry_form import EntryForm
+from ui.surveys.files import run_file_job
+from ui.surveys.results_tab import ResultsTab
+from ui.tasks import TaskRunner
+
+SURVEY_COLUMNS: list[Column[SurveyRow]] = [
+    Column("编号", lambda r: r.id, True),
+    Column("问卷", lambda r: r.title),
+    Column("状态", lambda r: r.status_label),
+    Column("范围", lambda r: r.scope_text),
+    Column("住户", lambda r: r.households, True),
+    Column("已答卷", lambda r: r.answered, True),
+    Column("覆盖率", lambda r: percent(share(r.reached, r.households)), True),
+]
+
+
+class SurveysPage(QWidget):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.runner = TaskRunner(parent=self)
+        self.model: RowsModel[SurveyRow] = RowsModel(SURVEY_COLUMNS, parent=self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.new_button = QToolButton(self)
+        self.new_button.setText(self.tr("新建问卷"))
+        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.new_button)
+        for name in template_names():
+            menu.addAction(self.tr("按模板：{0}").format(name), partial(self.new_survey, name))
+        menu.addAction(self.tr("空白问卷"), partial(self.new_survey, ""))
+        self.new_button.setMenu(menu)
+        self.open_button = QPushButton(self.tr("开始调查"), self)
+        self.close_button = QPushButton(self.tr("结束调查"), self)
+        self.print_button = QPushButton(self.tr("打印逐户问卷"), self)
+        self.delete_button = QPushButton(self.tr("删除"), self)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.close_button.clicked.connect(self._on_close_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        self.designer = DesignerTab(services, self)
+        self.entry = EntryForm(services, self)
+        self.coverage = CoverageTab(services, self.runner, self)
+        self.results = ResultsTab(services, self.runner, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.designer, self.tr("问卷设计"))
+        self.tabs.addTab(self.entry, self.tr("录入答卷"))
+        self.tabs.addTab(self.coverage, self.tr("走访情况"))
+        self.tabs.addTab(self.results, self.tr("调查结果"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.designer.saved.connect(self._on_saved)
+        self.entry.saved.connect(lambda _h: self._refresh_list(keep=True))
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self._layout()
+        self._refresh_list(keep=False)
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        for b in (
+            self.new_button,
+            self.open_button,
+            self.close_button,
+            self.print_button,
+            self.delete_button,
+        ):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        left = QWidget(self)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(buttons)
+        ll.addWidget(self.view, 1)
+        split = QSplitter(self)
+        split.addWidget(left)
+        split.addWidget(self.tabs)
+        split.setSizes([420, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+    def current(self) -> SurveyRow | None:
+        return self.model.row_at(self.view.currentIndex().row())
+
+    def select_survey(self, survey_id: int) -> None:
+        for n, r in enumerate(self.model.rows()):
+            if r.id == survey_id:
+                self.view.selectRow(n)
+                return
+
+    def _refresh_list(self, *, keep: bool) -> None:
+        current = self.current()
+        self.model.set_rows(self._services.surveys.list_surveys())
+        if keep and current is not None:
+            self.view.blockSignals(True)
+            self.select_survey(current.id)
+            self.view.blockSignals(False)
+            self._update_buttons()
+        elif self.model.rowCount():
+            self.view.selectRow(0)
+        else:
+            self._on_current_changed()
+
+    def _update_buttons(self) -> None:
+        r = self.current()
+        self.open_button.setEnabled(r is not None and r.status != "open")
+        self.open_button.setText(
+            self.tr("重新开始") if r and r.status == "closed" else self.tr("开始调查")
+        )
+        self.close_button.setEnabled(r is not None and r.status == "open")
+        self.print_button.setEnabled(r is not None and r.questions > 0 and r.households > 0)
+        self.delete_button.setEnabled(r is not None)
+
+    def _on_current_changed(self, *_args: object) -> None:
+        self._update_buttons()
+        r = self.current()
+        sid = r.id if r else None
+        self.designer.set_survey(sid)
+        self.entry.set_survey(sid)
+        self._load_tab(self.tabs.currentIndex())
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self._load_tab(index)
+
+    def _load_tab(self, index: int) -> None:
+        r = self.current()
+        sid = r.id if r else None
+        if self.tabs.widget(index) is self.coverage:
+            self.coverage.set_survey(sid)
+        elif self.tabs.widget(index) is self.results:
+            self.results.set_survey(sid)
+        elif self.tabs.widget(index) is self.entry:
+            self.entry.scan_edit.setFocus()
+
+    def _on_saved(self, survey_id: int) -> None:
+        self._refresh_list(keep=True)
+        self.entry.set_survey(survey_id)
+
+    def new_survey(self, template: str) -> None:
+        data = (
+            self._services.surveys.template(template)
+            if template
+            else SurveyInput(self.tr("新问卷"))
+        )
+        try:
+            sid = self._services.surveys.create_survey(data)
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return
+        self._refresh_list(keep=False)
+        self.select_survey(sid)
+        self.tabs.setCurrentWidget(self.designer)
+        dialogs.info(self, self.tr("已新建问卷，请勾选调查范围、检查题目后保存，再点“开始调查”。"))
+
+    def _act(self, action: str) -> None:
+        r = self.current()
+        if r is None:
+            return
+        try:
+            if action == "open":
+                self._services.surveys.open_survey(r.id)
+            else:
+                self._services.surveys.close_survey(r.id)
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return
+        self._refresh_list(keep=True)
+        self._on_current_changed()
+
+    def _on_open_button_clicked(self) -> None:
+        self._act("open")
+
+    def _on_close_button_clicked(self) -> None:
+        self._act("close")
+
+    def _on_delete_button_clicked(self) -> None:
+        r = self.current()
+        if r is None or not dialogs.confirm(
+            self, self.tr("删除问卷"), self.tr("删除问卷“{0}”？").format(r.title)
+        ):
+            return
+        try:
+            self._services.surveys.delete_survey(r.id)
+        except SurveyHasResponses as exc:
+            if not dialogs.confirm(self, self.tr("删除问卷"), exc.message + self.tr("确定删除？")):
+                return
+            self._services.surveys.delete_survey(r.id, with_responses=True)
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return
+        self._refresh_list(keep=False)
+
+    def _on_print_button_clicked(self) -> None:
+        r = self.current()
+        if r is not None:
+            run_file_job(
+                self,
+                self.runner,
+                partial(_questionnaires, self._services, r.id),
+                title=self.tr("逐户调查问卷"),
+                suggested=f"{r.title}-问卷.pdf",
+                pdf=True,
+            )
+
+
+def _questionnaires(
+    services: Services, sid: int, out: Path, progress: Progress, cancelled: IsCancelled
+) -> int:
+    return paper.print_questionnaires(services, sid, out, progress=progress, cancelled=cancelled)

@@ -1,0 +1,240 @@
+"""Results: per-question tallies with a bar chart (QtCharts), the satisfaction rate overall
+and by building, the report PDF and the .xlsx export."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.jobs import IsCancelled, Progress
+from app.services import Services
+from app.surveys import paper
+from app.surveys.dto import (
+    KIND_LABELS,
+    BuildingSatisfaction,
+    OptionTally,
+    QuestionTally,
+    Results,
+    percent,
+)
+from ui.governance.rows_model import Column, RowsModel
+from ui.surveys.files import run_file_job
+from ui.tasks import TaskRunner
+
+OPTION_COLUMNS: list[Column[OptionTally]] = [
+    Column("选项", lambda o: o.label),
+    Column("人数", lambda o: o.count, True),
+    Column("占比", lambda o: percent(o.share), True),
+]
+BUILDING_COLUMNS: list[Column[BuildingSatisfaction]] = [
+    Column("楼院", lambda b: b.compound_name),
+    Column("楼栋", lambda b: f"{b.building}号楼"),
+    Column("有效回答", lambda b: b.valid, True),
+    Column("满意", lambda b: b.satisfied, True),
+    Column("满意率", lambda b: percent(b.rate), True),
+]
+
+
+class ResultsTab(QWidget):
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self.survey_id: int | None = None
+        self.results: Results | None = None
+        self.summary = QLabel(self)
+        self.summary.setStyleSheet("font-size: 14px;")
+        self.summary.setWordWrap(True)
+        self.question_list = QListWidget(self)
+        self.question_list.currentRowChanged.connect(self._on_question_list_row_changed)
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        self.option_model: RowsModel[OptionTally] = RowsModel(OPTION_COLUMNS, parent=self)
+        self.option_view = _table(self, self.option_model)
+        self.chart = QChart()
+        self.chart.legend().hide()
+        self.chart_view = QChartView(self.chart, self)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(220)
+        self.building_model: RowsModel[BuildingSatisfaction] = RowsModel(
+            BUILDING_COLUMNS, parent=self
+        )
+        self.building_view = _table(self, self.building_model)
+        self.report_button = QPushButton(self.tr("结果报告 (PDF)"), self)
+        self.export_button = QPushButton(self.tr("导出结果与原始答卷 (.xlsx)"), self)
+        self.report_button.clicked.connect(self._on_report_button_clicked)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self._layout()
+
+    def _layout(self) -> None:
+        middle = QWidget(self)
+        ml = QVBoxLayout(middle)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(self.detail)
+        ml.addWidget(self.chart_view, 2)
+        ml.addWidget(self.option_view, 1)
+        right = QWidget(self)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(QLabel(self.tr("各楼栋满意率"), self))
+        rl.addWidget(self.building_view)
+        split = QSplitter(self)
+        split.addWidget(self.question_list)
+        split.addWidget(middle)
+        split.addWidget(right)
+        split.setSizes([260, 460, 300])
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.report_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+
+    def set_survey(self, survey_id: int | None) -> None:
+        self.survey_id = survey_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.results = (
+            self._services.survey_results.results(self.survey_id) if self.survey_id else None
+        )
+        self.question_list.clear()
+        r = self.results
+        for b in (self.report_button, self.export_button):
+            b.setEnabled(r is not None)
+        if r is None:
+            self.summary.clear()
+            self.building_model.set_rows([])
+            self._show(None)
+            return
+        c = r.coverage
+        text = self.tr("有效答卷 {0} 份（应调查 {1} 户，覆盖率 {2}）").format(
+            c.answered, c.households, percent(c.rate)
+        )
+        if r.satisfaction_rate is not None:
+            text += self.tr("　综合满意率 {0}（满意+非常满意 {1} / 有效回答 {2}）").format(
+                percent(r.satisfaction_rate), r.satisfaction_satisfied, r.satisfaction_valid
+            )
+        self.summary.setText(text)
+        for t in r.questions:
+            self.question_list.addItem(f"{t.question.number}. {t.question.data.text}")
+        self.building_model.set_rows(r.by_building)
+        self.question_list.setCurrentRow(0)
+
+    def _on_question_list_row_changed(self, row: int) -> None:
+        if self.results is None or not 0 <= row < len(self.results.questions):
+            self._show(None)
+        else:
+            self._show(self.results.questions[row])
+
+    def _show(self, t: QuestionTally | None) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        if t is None:
+            self.detail.clear()
+            self.option_model.set_rows([])
+            return
+        kind = t.question.data.kind
+        text = self.tr("{0}，有效回答 {1}").format(self.tr(KIND_LABELS[kind]), t.valid)
+        if t.satisfaction_rate is not None:
+            text += self.tr("，满意率 {0}").format(percent(t.satisfaction_rate))
+        if kind == "number":
+            text += self.tr("，合计 {0}，平均 {1}，最小 {2}，最大 {3}").format(
+                t.number_sum or 0, t.number_mean or "—", t.number_min or "—", t.number_max or "—"
+            )
+        if kind == "text" and t.valid:
+            texts = self._services.survey_results.text_answers(t.question.id, limit=8)
+            text += "\n" + "\n".join(f"· {place}：{body}" for place, body in texts)
+        self.detail.setText(text)
+        self.option_model.set_rows(t.options)
+        if t.options:
+            self._chart(t)
+
+    def _chart(self, t: QuestionTally) -> None:
+        bars = QBarSet(self.tr("人数"))
+        bars.setColor(QColor("#4f7cac"))
+        for o in t.options:
+            bars.append(o.count)
+        series = QBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        self.chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([o.label for o in t.options])
+        values = QValueAxis()
+        values.setRange(0, max(1, max(o.count for o in t.options)) * 1.15)
+        values.setLabelFormat("%d")
+        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+
+    def _on_report_button_clicked(self) -> None:
+        if self.survey_id is not None:
+            run_file_job(
+                self,
+                self._runner,
+                partial(_report, self._services, self.survey_id),
+                title=self.tr("调查结果报告"),
+                suggested="调查结果报告.pdf",
+                pdf=True,
+            )
+
+    def _on_export_button_clicked(self) -> None:
+        if self.survey_id is not None:
+            run_file_job(
+                self,
+                self._runner,
+                partial(_export, self._services, self.survey_id),
+                title=self.tr("导出调查结果"),
+                suggested="调查结果.xlsx",
+                pdf=False,
+            )
+
+
+def _report(services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled) -> int:
+    return paper.print_report(services, sid, out)
+
+
+def _export(services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled) -> int:
+    return paper.export_results(services, sid, out)
+
+
+def _table(
+    parent: QWidget, model: RowsModel[OptionTally] | RowsModel[BuildingSatisfaction]
+) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    return view
