@@ -23,6 +23,7 @@ from app.governance.organisations import GovernanceBase, coverage_rows, pairs, s
 from app.governance.problems import is_overdue
 from app.registry.compounds import grid_paths
 from db.models import (
+    RESIDENT_TAGS,
     Community,
     Compound,
     Grid,
@@ -32,6 +33,7 @@ from db.models import (
     Problem,
     ProblemCategory,
     Resident,
+    ResidentTag,
     Resolution,
 )
 
@@ -162,6 +164,18 @@ class GovernanceFigures(GovernanceBase):
             )
             for g in grids
         ]
+
+    def households_by_tag(self) -> dict[str, int]:
+        """Households with at least one resident carrying each tag (党员, 低保, ...)."""
+        with self._sessions() as s:
+            counts = pairs(
+                s.execute(
+                    select(ResidentTag.tag, func.count(func.distinct(Resident.household_id)))
+                    .join(Resident, Resident.id == ResidentTag.resident_id)
+                    .group_by(ResidentTag.tag)
+                )
+            )
+        return {tag: int(counts.get(tag, 0)) for tag in RESIDENT_TAGS}
 
     def summary(self) -> dict[str, Any]:
         """The figures of `louyuan stats --json`: keys organisations, grids, problems."""

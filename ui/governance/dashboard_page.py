@@ -1,0 +1,195 @@
+"""统计: bar charts of the compounds, the three organisations, residents by tag and problems.
+
+Clicking a bar opens the list behind it (the registry filtered by management mode, the
+organisation page's missing list, the problem ledger filtered by category)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.services import Services
+
+
+@dataclass
+class DashboardLinks:
+    """Where a click on a bar leads (set by the sections installer)."""
+
+    registry_by_mode: Callable[[str], None] = lambda _mode: None
+    missing_organisations: Callable[[], None] = lambda: None
+    problems_by_category: Callable[[int | None, bool], None] = lambda _c, _o: None
+    brief: Callable[[], None] = lambda: None
+    notice: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True)
+class Bars:
+    title: str
+    categories: list[str]
+    sets: list[tuple[str, list[float], str]]  # label, values, colour
+
+
+class BarChart(QChartView):
+    """One bar chart; `on_click(category index, set index)` is called for a clicked bar."""
+
+    def __init__(self, on_click: Callable[[int, int], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(240)
+        self._on_click = on_click
+        self.series: QBarSeries | None = None
+        self.bars: Bars | None = None
+
+    def show_bars(self, bars: Bars) -> None:
+        self.bars = bars
+        chart = QChart()
+        chart.setTitle(bars.title)
+        chart.legend().setVisible(len(bars.sets) > 1)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        series = QBarSeries(chart)
+        for n, (label, values, colour) in enumerate(bars.sets):
+            bar_set = QBarSet(label)
+            bar_set.append(values)
+            bar_set.setColor(QColor(colour))
+            bar_set.clicked.connect(lambda index, k=n: self._on_click(index, k))
+            series.append(bar_set)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis(chart)
+        axis_x.append(bars.categories)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis(chart)
+        top = max((v for _, values, _ in bars.sets for v in values), default=0)
+        axis_y.setRange(0, max(1.0, top * 1.15))
+        axis_y.setLabelFormat("%d")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        old = self.chart()
+        self.setChart(chart)
+        self.series = series
+        if old is not None:
+            old.deleteLater()
+
+
+class DashboardPage(QWidget):
+    def __init__(
+        self, services: Services, links: DashboardLinks, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.links = links
+        self._category_ids: list[int] = []
+        self.modes_chart = BarChart(self._on_mode_clicked, self)
+        self.orgs_chart = BarChart(lambda _i, _k: self.links.missing_organisations(), self)
+        self.tags_chart = BarChart(lambda _i, _k: None, self)
+        self.problems_chart = BarChart(self._on_problem_clicked, self)
+        self.headline = QLabel(self)
+        self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.refresh_button = QPushButton(self.tr("刷新"), self)
+        self.brief_button = QPushButton(self.tr("工作简报…"), self)
+        self.notice_button = QPushButton(self.tr("张贴通知…"), self)
+        self.refresh_button.clicked.connect(self.reload)
+        self.brief_button.clicked.connect(lambda: self.links.brief())
+        self.notice_button.clicked.connect(lambda: self.links.notice())
+        top = QHBoxLayout()
+        top.addWidget(self.headline, 1)
+        for b in (self.refresh_button, self.brief_button, self.notice_button):
+            top.addWidget(b)
+        grid = QGridLayout()
+        grid.addWidget(self.modes_chart, 0, 0)
+        grid.addWidget(self.orgs_chart, 0, 1)
+        grid.addWidget(self.tags_chart, 1, 0)
+        grid.addWidget(self.problems_chart, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid, 1)
+        layout.addWidget(QLabel(self.tr("提示：点击柱形可打开对应的明细列表。"), self))
+        self.reload()
+
+    def reload(self) -> None:
+        summary = self._services.stats.summary()
+        figures = self._services.governance.figures
+        modes = summary["by_management_mode"]
+        self.modes_chart.show_bars(
+            Bars(
+                self.tr("楼院按管理模式（个）"),
+                list(modes),
+                [(self.tr("楼院"), [float(m["compounds"]) for m in modes.values()], "#3b78c3")],
+            )
+        )
+        orgs = summary["organisations"]
+        kinds = list(orgs["by_kind"])
+        with_kind = [sum(c["with_kind"][k] for c in orgs["by_community"]) for k in kinds]
+        self.orgs_chart.show_bars(
+            Bars(
+                self.tr("三类组织覆盖（楼院数，共 {0} 个）").format(orgs["compounds"]),
+                [*kinds, self.tr("三类齐全")],
+                [(self.tr("楼院"), [float(v) for v in [*with_kind, orgs["complete"]]], "#c0392b")],
+            )
+        )
+        residents = summary["residents_by_tag"]
+        households = figures.households_by_tag()
+        self.tags_chart.show_bars(
+            Bars(
+                self.tr("居民与住户（按标签）"),
+                list(residents),
+                [
+                    (self.tr("居民"), [float(v) for v in residents.values()], "#2e8b57"),
+                    (self.tr("住户"), [float(households[t]) for t in residents], "#9bc7a8"),
+                ],
+            )
+        )
+        rows = figures.closure_by_category()
+        self._category_ids = [r.key for r in rows]
+        self.problems_chart.show_bars(
+            Bars(
+                self.tr("楼院问题（件）"),
+                [r.name for r in rows],
+                [
+                    (self.tr("问题"), [float(r.total) for r in rows], "#e67e22"),
+                    (self.tr("已办结"), [float(r.closed) for r in rows], "#27ae60"),
+                    (self.tr("逾期"), [float(r.overdue) for r in rows], "#c0392b"),
+                ],
+            )
+        )
+        p = summary["problems"]
+        avg = p["average_days"]
+        self.headline.setText(
+            self.tr(
+                "楼院 {0} 个，住户 {1} 户，居民 {2} 人；三类组织全覆盖 {3} 个（{4}%）；"
+                "问题 {5} 件，办结率 {6}%，平均办理 {7} 天，逾期 {8} 件"
+            ).format(
+                summary["compounds"],
+                summary["households"],
+                summary["residents"],
+                orgs["complete"],
+                orgs["coverage_rate"],
+                p["total"],
+                p["closure_rate"],
+                "—" if avg is None else avg,
+                p["overdue"],
+            )
+        )
+
+    def _on_mode_clicked(self, index: int, _set: int) -> None:
+        bars = self.modes_chart.bars
+        if bars is not None and 0 <= index < len(bars.categories):
+            self.links.registry_by_mode(bars.categories[index])
+
+    def _on_problem_clicked(self, index: int, set_index: int) -> None:
+        if 0 <= index < len(self._category_ids):
+            self.links.problems_by_category(self._category_ids[index], set_index == 2)
