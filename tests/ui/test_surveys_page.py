@@ -11,6 +11,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.services import Services  # noqa: E402
 from app.surveys import payload  # noqa: E402
@@ -33,6 +34,7 @@ def quiet_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
     if SHOTS is not None:
+        QApplication.processEvents()  # let the chart lay out its axes before the grab
         SHOTS.mkdir(parents=True, exist_ok=True)
         widget.grab().save(str(SHOTS / f"{name}.png"))
 

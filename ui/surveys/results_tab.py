@@ -191,6 +191,9 @@ class ResultsTab(QWidget):
         values = QValueAxis()
         values.setRange(0, max(1, max(o.count for o in t.options)) * 1.15)
         values.setLabelFormat("%d")
+        # The chart's theme font has no Chinese glyphs on some systems: use the window's.
+        categories.setLabelsFont(self.font())
+        values.setLabelsFont(self.font())
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
