@@ -10,14 +10,13 @@ from pathlib import Path
 
 from app.audit import SYSTEM
 from app.auth import role_label
-from app.backup import BackupService
+from app.backup import restore_unopened
 from app.config import resolve_target
 from app.database import Database
 from app.errors import AppError
 from app.program_settings import load_settings
 from app.services import Services
 from app.users.service import UserService
-from db.engine import make_engine, make_sessionmaker
 from db.models.auth import ROLES
 
 SUBCOMMANDS = ("backup", "restore", "users")
@@ -74,12 +73,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     # The database being replaced may be damaged, so it is not opened (checked) first.
     target = resolve_target(args.db, demo=args.demo)
-    engine = make_engine(target.url)
-    db = Database(target, engine, make_sessionmaker(engine))
-    try:
-        result = BackupService(db, SYSTEM, load_settings()).restore(Path(args.file))
-    finally:
-        db.close()
+    result = restore_unopened(target, Path(args.file), SYSTEM)
     print(
         f"已从 {result.restored.path} 恢复（住户 {result.restored.households} 户，"
         f"居民 {result.restored.residents} 人）。"

@@ -20,11 +20,12 @@ from pathlib import Path
 from app import audit
 from app.audit import Actor
 from app.auth import Permission, require
+from app.config import DatabaseTarget
 from app.database import Database
 from app.errors import AppError
-from app.program_settings import ProgramSettings
+from app.program_settings import ProgramSettings, load_settings
 from db import migrate
-from db.engine import BUSY_TIMEOUT_MS
+from db.engine import BUSY_TIMEOUT_MS, make_engine, make_sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -294,3 +295,13 @@ class BackupService:
         for suffix in ("-wal", "-shm"):
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(part, target)
+
+
+def restore_unopened(target: DatabaseTarget, backup: Path, actor: Actor) -> RestoreResult:
+    """Restore a database that is not (cannot be) opened: it may be damaged or missing."""
+    engine = make_engine(target.url)
+    db = Database(target, engine, make_sessionmaker(engine))
+    try:
+        return BackupService(db, actor, load_settings()).restore(backup)
+    finally:
+        db.close()

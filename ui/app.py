@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -18,20 +19,25 @@ from PySide6.QtCore import (
     QTimer,
     QTranslator,
 )
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app import __version__
-from app.audit import Actor
+from app.audit import SYSTEM, Actor
+from app.backup import restore_unopened
 from app.cli import build_parser
 from app.config import DatabaseTarget, log_dir, resolve_target
 from app.database import Database, is_empty, open_database
-from app.errors import AppError, Cancelled
+from app.errors import AppError, Cancelled, DatabaseDamaged
 from app.jobs import IsCancelled, Progress
 from app.logging_setup import setup_logging
+from app.program_settings import load_settings
 from app.services import Services
+from app.users.demo import DEMO_ADMIN, DEMO_PASSWORD
+from app.users.service import UserService
 from ui import dialogs, settings
 from ui.errors import install_excepthook
 from ui.fonts import ui_font
+from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings
 from ui.tasks import TaskRunner
@@ -103,6 +109,7 @@ class Startup:
         self.runner = TaskRunner(parent=app)
         self.window: MainWindow | None = None
         self.db: Database | None = None
+        self.services: Services | None = None
         self.exit_code = 0
 
     def start(self) -> bool:
@@ -110,9 +117,16 @@ class Startup:
         try:
             self.db = open_database(self.target, create=True)
             needs_demo = self.target.demo and is_empty(self.db)
+        except DatabaseDamaged as exc:
+            logger.warning("cannot start: %s", exc.message)
+            if self.offer_restore(exc.message):
+                return self.start()
+            self.exit_code = 1
+            return False
         except AppError as exc:
             logger.warning("cannot start: %s", exc.message)
             dialogs.error(None, exc.message)
+            self.exit_code = 1
             return False
         if needs_demo:
             task = self.runner.run(
@@ -124,20 +138,98 @@ class Startup:
             task.finished.connect(self._on_demo_finished)
             task.failed.connect(self._on_demo_failed)
             return True
-        self.show_window()
+        return self.show_window()
+
+    def offer_restore(self, message: str) -> bool:
+        """A damaged database: offer to restore a backup file; True when restored."""
+        title = QCoreApplication.translate("app", "数据库已损坏")
+        question = QCoreApplication.translate("app", "现在选择一个备份文件来恢复数据库吗？")
+        if not dialogs.confirm(None, title, f"{message}\n\n{question}"):
+            return False
+        path = dialogs.open_file(
+            None,
+            QCoreApplication.translate("app", "选择备份文件"),
+            str(load_settings().backup_dir()),
+            QCoreApplication.translate("app", "楼院通数据库 (*.sqlite3);;所有文件 (*)"),
+        )
+        if not path:
+            return False
+        try:
+            result = restore_unopened(self.target, Path(path), SYSTEM)
+        except AppError as exc:
+            dialogs.error(None, exc.message)
+            return False
+        dialogs.info(
+            None,
+            QCoreApplication.translate("app", "已从备份恢复：{0}").format(result.restored.path),
+        )
         return True
 
-    def show_window(self) -> None:
+    def sign_in(self) -> Actor | None:
+        """The demo signs in as its administrator; otherwise the login dialog asks."""
         assert self.db is not None
-        services = Services.build(self.db, Actor("admin"))
+        users = UserService(self.db.sessions, SYSTEM, load_settings().login_policy())
+        if self.target.demo:
+            try:
+                return users.login(DEMO_ADMIN, DEMO_PASSWORD)
+            except AppError:
+                logger.info("demo administrator's password was changed: asking")
+        dialog = LoginDialog(users, first_start=not users.has_users(), database=self.target.display)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.actor if accepted else None
+
+    def show_window(self) -> bool:
+        """Sign in and show the main window; False when the user gave up signing in."""
+        assert self.db is not None
+        actor = self.sign_in()
+        if actor is None:
+            return False
+        services = Services.build(self.db, actor)
+        self.services = services
         self.window = MainWindow(services, self.prefs)
+        self.window.restart_requested.connect(self._on_restart_requested)
         if os.environ.get("LOUYUAN_SMOKE") == "1":
             # Bundle smoke test: quit (exit 0) once the main window has painted.
             self._smoke = QuitOnFirstPaint(self.app, self.window)
         self.window.show()
+        QTimer.singleShot(0, partial(self.automatic_backup, "daily"))
+        return True
+
+    def automatic_backup(self, kind: str) -> None:
+        """The daily backup (when due) and the one on exit; never for the demo."""
+        services = self.services
+        if services is None or self.target.demo or not services.backups.supported:
+            return
+        settings = load_settings()
+        if kind == "daily" and not services.backups.daily_due():
+            return
+        if kind == "exit" and not settings.backup_on_exit:
+            return
+        try:
+            path = services.backups.automatic(kind)
+        except AppError as exc:
+            logger.warning("%s backup failed: %s", kind, exc.message)
+            if kind == "daily" and self.window is not None:
+                dialogs.error(self.window, exc.message)
+            return
+        if self.window is not None and path is not None:
+            self.window.statusBar().showMessage(
+                QCoreApplication.translate("app", "已自动备份到 {0}").format(path), 8000
+            )
+
+    def _on_restart_requested(self) -> None:
+        """After a restore the data changed under the window: sign in again, fresh window."""
+        old = self.window
+        self.window = None
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        if not self.show_window():
+            self.app.quit()
 
     def _on_demo_finished(self, _figures: object) -> None:
-        self.show_window()
+        if not self.show_window():
+            self.app.quit()
 
     def _on_demo_failed(self, exc: object) -> None:
         if isinstance(exc, Cancelled):
@@ -168,9 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.info("louyuan %s starting on %s", __version__, target.display)
     startup = Startup(app, target, prefs)
     if not startup.start():
-        return 1
+        return startup.exit_code
     code = app.exec()
     startup.runner.wait()
+    startup.automatic_backup("exit")
     if startup.db is not None:
         startup.db.close()
     return startup.exit_code or code

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
 def _tr(text: str) -> str:
@@ -28,3 +28,15 @@ def error(parent: QWidget | None, message: str, title: str = "") -> None:
 
 def info(parent: QWidget | None, message: str, title: str = "") -> None:
     QMessageBox.information(parent, title or _tr("楼院通"), message)
+
+
+def open_file(parent: QWidget | None, title: str, directory: str = "", filter_: str = "") -> str:
+    """Ask for an existing file; empty when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, directory, filter_)
+    return path
+
+
+def save_file(parent: QWidget | None, title: str, suggested: str = "", filter_: str = "") -> str:
+    """Ask where to write a file; empty when cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
+    return path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.auth import role_label
 from app.config import data_dir
 from app.services import Services
 from ui import settings
 from ui.governance.sections import add_governance_sections
 from ui.registry_page import RegistryPage
 from ui.settings import Settings
+from ui.system_menu import SystemMenu
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,9 @@ NAV_WIDTH = 132
 
 class MainWindow(QMainWindow):
     """The one main window; each section of the program is a page in the stack."""
+
+    # The database was restored from a backup: sign in again into a fresh window.
+    restart_requested = Signal()
 
     def __init__(self, services: Services, prefs: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,11 +98,15 @@ class MainWindow(QMainWindow):
         open_folder = QAction(self.tr("打开数据文件夹"), self)
         open_folder.triggered.connect(self._on_open_folder_triggered)
         file_menu.addAction(open_folder)
+        self.system_menu = SystemMenu(self, self._services)
+        self.system_menu.restored.connect(self.restart_requested)
+        self.system_menu.add_file_actions(file_menu)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        self.system_menu.add_system_menu(self.menuBar())
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于楼院通"), self)
         about.triggered.connect(self._on_about_triggered)
@@ -111,7 +120,11 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(text, self)
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.counts_label = QLabel(self)
-        self.user_label = QLabel(self.tr("用户：{0}").format(self._services.actor.username), self)
+        actor = self._services.actor
+        self.user_label = QLabel(
+            self.tr("用户：{0}（{1}）").format(actor.username, self.tr(role_label(actor.role))),
+            self,
+        )
         bar = self.statusBar()
         bar.addWidget(self.database_label, 1)
         bar.addPermanentWidget(self.counts_label)

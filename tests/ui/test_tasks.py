@@ -124,6 +124,8 @@ def test_unusable_database_shows_message_and_exits_1(
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # main() installs its own
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "error", lambda _p, message, title="": shown.append(message))
+    # A damaged file offers to restore a backup; the user declines.
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _title, text: shown.append(text) or False)
     bad = tmp_path / "not-a-db.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
     assert ui_app.main(["--db", str(bad)]) == 1
