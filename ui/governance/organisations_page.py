@@ -70,7 +70,8 @@ class OrganisationsPage(QWidget):
         )
         self.compound_table = make_table(self)
         self.compound_table.setModel(self.compound_model)
-        self.compound_table.setColumnWidth(0, 150)
+        self.compound_table.setColumnWidth(0, 140)
+        self.compound_table.setColumnWidth(1, 90)
         self.compound_table.selectionModel().selectionChanged.connect(self._on_compound_changed)
         self.org_model: RowsModel[OrganisationRow] = RowsModel(ORG_COLUMNS, parent=self)
         self.org_table = make_table(self)
@@ -122,6 +123,7 @@ class OrganisationsPage(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 2)
+        split.setSizes([430, 870])
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(self.tr("三类组织覆盖情况（党组织、自治组织、志愿服务组织）"), self)
