@@ -14,6 +14,7 @@ from app.fees.ledger import FeeLedgerService
 from app.fees.notices import FeeDocumentData
 from app.fees.payments import PaymentService
 from app.fees.schemes import FeeSchemeService
+from app.surveys.gate import fee_activation_gate
 
 
 @dataclass
@@ -30,7 +31,8 @@ class FeeServices:
         cls, sessions: sessionmaker[Session], actor: Actor, cap_milli: int = DEFAULT_CAP_MILLI
     ) -> FeeServices:
         return cls(
-            schemes=FeeSchemeService(sessions, actor, cap_milli),
+            # 居民满意后再缴费: a scheme naming a survey activates only when it is met.
+            schemes=FeeSchemeService(sessions, actor, cap_milli, fee_activation_gate),
             billing=BillingService(sessions, actor),
             payments=PaymentService(sessions, actor),
             ledger=FeeLedgerService(sessions),
