@@ -6,8 +6,9 @@ Query helpers: they take the caller's session and never commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models.fees import FeeAllocation, FeeCharge, FeePayment
@@ -50,27 +51,32 @@ def payment_free(
 
 def open_charges(s: Session, household_id: int) -> list[tuple[int, int]]:
     """[(charge id, fen still due)] of a household, oldest period first."""
-    rows = s.execute(
-        select(FeeCharge.id, FeeCharge.amount_fen - FeeCharge.paid_fen)
-        .where(FeeCharge.household_id == household_id, FeeCharge.amount_fen > FeeCharge.paid_fen)
-        .order_by(FeeCharge.period, FeeCharge.id)
-    )
-    return [(cid, int(due)) for cid, due in rows]
+    return _open_charges(s, [household_id]).get(household_id, [])
 
 
-def allocate(s: Session, household_id: int, money: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spread (payment, free fen) over the household's open charges; returns what is left."""
+def _open_charges(s: Session, household_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    out: dict[int, list[tuple[int, int]]] = {}
+    for chunk in _chunks(household_ids):
+        for hid, cid, due in s.execute(
+            select(FeeCharge.household_id, FeeCharge.id, FeeCharge.amount_fen - FeeCharge.paid_fen)
+            .where(FeeCharge.household_id.in_(chunk), FeeCharge.amount_fen > FeeCharge.paid_fen)
+            .order_by(FeeCharge.period, FeeCharge.id)
+        ):
+            out.setdefault(hid, []).append((cid, int(due)))
+    return out
+
+
+def _spread(
+    charges: list[tuple[int, int]], money: list[tuple[int, int]]
+) -> list[tuple[int, int, int]]:
+    """(payment, charge, fen) parts: oldest charge first, from the oldest money first."""
+    parts: list[tuple[int, int, int]] = []
     money = [m for m in money if m[1] > 0]
-    for charge_id, due in open_charges(s, household_id):
+    for charge_id, due in charges:
         while due > 0 and money:
             pid, free = money[0]
             part = min(due, free)
-            s.add(FeeAllocation(payment_id=pid, charge_id=charge_id, amount_fen=part))
-            s.execute(
-                update(FeeCharge)
-                .where(FeeCharge.id == charge_id)
-                .values(paid_fen=FeeCharge.paid_fen + part)
-            )
+            parts.append((pid, charge_id, part))
             due -= part
             free -= part
             if free == 0:
@@ -79,16 +85,36 @@ def allocate(s: Session, household_id: int, money: list[tuple[int, int]]) -> lis
                 money[0] = (pid, free)
         if not money:
             break
-    s.flush()
-    return money
+    return parts
+
+
+def _write_parts(s: Session, parts: list[tuple[int, int, int]]) -> None:
+    if not parts:
+        return
+    conn, table = s.connection(), cast(Table, FeeCharge.__table__)
+    conn.execute(
+        insert(cast(Table, FeeAllocation.__table__)),
+        [{"payment_id": p, "charge_id": c, "amount_fen": f} for p, c, f in parts],
+    )
+    conn.execute(
+        update(table)
+        .where(table.c.id == bindparam("cid"))
+        .values(paid_fen=table.c.paid_fen + bindparam("part")),
+        [{"cid": c, "part": f} for _p, c, f in parts],
+    )
 
 
 def allocate_credit(
     s: Session, household_ids: Iterable[int] = (), compound_id: int | None = None
 ) -> None:
-    """Apply money paid in advance to the households' open charges."""
-    for hid, money in payment_free(s, household_ids, compound_id).items():
-        allocate(s, hid, money)
+    """Apply money paid in advance to the households' open charges (in bulk)."""
+    s.flush()
+    free = payment_free(s, household_ids, compound_id)
+    charges = _open_charges(s, list(free))
+    parts: list[tuple[int, int, int]] = []
+    for hid, money in free.items():
+        parts += _spread(charges.get(hid, []), money)
+    _write_parts(s, parts)
 
 
 def credit_fen(s: Session, household_id: int) -> int:

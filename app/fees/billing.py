@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
@@ -245,9 +245,11 @@ class BillingService:
                 for hid, area, gross, amount, note, skip in plan
                 if not skip
             ]
+            # Core insert on the connection: executemany without the ORM's bulk bookkeeping.
+            conn, table = s.connection(), cast(Table, FeeCharge.__table__)
             for start in range(0, len(rows), BATCH):
                 check_cancelled(cancelled)
-                s.execute(insert(FeeCharge), rows[start : start + BATCH])
+                conn.execute(insert(table), rows[start : start + BATCH])
                 progress(min(start + BATCH, len(rows)), len(rows))
             check_cancelled(cancelled)
             if rows:
