@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import SYSTEM
+from app.fees.ledger import FeeLedgerService
 from app.governance.figures import GovernanceFigures
 from app.surveys.figures import survey_figures
 from db.models import (
@@ -63,6 +64,8 @@ class StatsService:
             "by_community": [{"community": names[cid], **row} for cid, row in by_community.items()],
             "by_management_mode": by_mode,
             "residents_by_tag": {tag: tags.get(tag, 0) for tag in RESIDENT_TAGS},
+            # charged, paid, arrears (fen), collection_rate, schemes_by_state
+            "fees": FeeLedgerService(self._sessions).figures(),
             "surveys": survey_figures(self._sessions),  # app.surveys.figures
             # organisations, grids, problems (app.governance.figures)
             **GovernanceFigures(self._sessions, SYSTEM).summary(),
