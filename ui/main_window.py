@@ -24,6 +24,7 @@ from app.services import Services
 from ui import settings
 from ui.governance.sections import add_governance_sections
 from ui.registry_page import RegistryPage
+from ui.roster_actions import RosterActions
 from ui.settings import Settings
 from ui.system_menu import SystemMenu
 
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.roster_actions = RosterActions(self, self._services)
+        self.roster_actions.add_file_actions(file_menu)
         open_folder = QAction(self.tr("打开数据文件夹"), self)
         open_folder.triggered.connect(self._on_open_folder_triggered)
         file_menu.addAction(open_folder)

@@ -12,6 +12,9 @@ from app.roster.columns import MappingStore, sheet_layout
 from app.roster.dto import Fate, Field, ImportOptions, RowPreview, SheetLayout, SheetSource
 from app.roster.reader import SheetData, read_file
 from app.roster.rows import (
+    COMPOUND,
+    NAME,
+    ROOM,
     Record,
     Rejected,
     RowContext,
@@ -92,7 +95,16 @@ def _parse_sheet(  # noqa: PLR0913, PLR0917 - one sheet's parts, kept apart for 
         except Rejected as exc:
             column = _column_label(exc.field, mapping, headers)
             parsed.others.append(
-                _with(base, fate=Fate.REJECTED, column=column, reason=exc.reason, raw=_raw(values))
+                _with(
+                    base,
+                    fate=Fate.REJECTED,
+                    column=column,
+                    reason=exc.reason,
+                    raw=_raw(values),
+                    compound=texts[COMPOUND] or ctx.compound,
+                    room=texts[ROOM],
+                    name=texts[NAME],
+                )  # fmt: skip
             )
             continue
         parsed.records.append((base, record, values))

@@ -1,0 +1,102 @@
+"""The roster import wizard: file → sheets → columns → preview → import → summary."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from app.errors import AppError
+from app.roster.dto import Field, FileLayout, ImportOptions, ImportResult
+from app.roster.service import ImportPlan
+from app.services import Services
+from ui import dialogs
+from ui.import_wizard_pages import (
+    FilePage,
+    ImportPage,
+    MappingPage,
+    PreviewPage,
+    SheetPage,
+    SummaryPage,
+)
+from ui.tasks import TaskRunner
+
+logger = logging.getLogger(__name__)
+
+
+class ImportWizard(QWizard):
+    """Walks the clerk through one file; nothing is written before the import page."""
+
+    imported = Signal(object)  # ImportResult
+
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        path: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.file_layout: FileLayout | None = None
+        self.mappings: dict[str, dict[str, Field | None]] = {}
+        self.plan: ImportPlan | None = None
+        self.import_result: ImportResult | None = None
+        self.setWindowTitle(self.tr("导入花名册"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("下一步 >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< 上一步"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("完成"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("取消"))
+        self.resize(960, 640)
+        self.file_page = FilePage(self)
+        self.sheet_page = SheetPage(self)
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        self.import_page = ImportPage(self)
+        self.summary_page = SummaryPage(self)
+        for page in (
+            self.file_page,
+            self.sheet_page,
+            self.mapping_page,
+            self.preview_page,
+            self.import_page,
+            self.summary_page,
+        ):
+            self.addPage(page)
+        if path is not None:
+            self.file_page.path_edit.setText(str(path))
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file_page.path_edit.text().strip())
+
+    def import_options(self) -> ImportOptions:
+        return ImportOptions(
+            community=self.file_page.community_combo.currentText().strip(),
+            default_compound=self.file_page.compound_edit.text().strip(),
+            mappings=dict(self.mappings),
+        )
+
+    def load_file(self) -> bool:
+        """Read the file's sheets and headers; False (after a message) when it cannot be read."""
+        try:
+            self.file_layout = self.services.rosters.inspect(self.path, self.import_options())
+        except AppError as exc:
+            dialogs.error(self, exc.message, self.tr("无法读取文件"))
+            return False
+        self.mappings = {}
+        self.plan = None
+        if not any(s.is_roster for s in self.file_layout.sheets):
+            dialogs.error(
+                self,
+                self.tr("文件中没有找到花名册表头（需包含房号或姓名等列）。"),
+                self.tr("无法导入"),
+            )
+            return False
+        return True

@@ -1,0 +1,389 @@
+"""The pages of the import wizard (the wizard itself holds the state)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from app.errors import AppError
+from app.roster.columns import normalize_header
+from app.roster.dto import Fate, Field, ImportResult, SheetLayout
+from app.roster.service import ImportPlan
+from ui import dialogs
+from ui.models.roster_preview_model import RosterPreviewModel
+
+if TYPE_CHECKING:
+    from ui.import_wizard import ImportWizard
+
+FILE_FILTER = "花名册 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)"
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.setTitle(self.tr("选择花名册文件"))
+        self.setSubTitle(self.tr("支持 .xlsx、.xls（旧版 Excel/WPS）和 .csv（UTF-8 或 GBK）。"))
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setPlaceholderText(self.tr("文件路径，或把文件拖到主窗口"))
+        self.browse = QPushButton(self.tr("选择文件…"), self)
+        self.community_combo = QComboBox(self)
+        self.community_combo.setEditable(True)
+        for community in wizard.services.compounds.communities():
+            self.community_combo.addItem(community.name)
+        self.compound_edit = QLineEdit(self)
+        self.compound_edit.setPlaceholderText(self.tr("文件中没有“楼院名称”列时填写"))
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.browse)
+        form = QFormLayout(self)
+        form.addRow(self.tr("文件："), row)
+        form.addRow(self.tr("新楼院所属社区："), self.community_combo)
+        form.addRow(self.tr("楼院名称："), self.compound_edit)
+        hint = QLabel(
+            self.tr(
+                "文件中的楼院在数据库中不存在时，将在所选社区下新建；"
+                "可输入新的社区名称，导入时一并建立。"
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(mid);")
+        form.addRow("", hint)
+        self.browse.clicked.connect(self._on_browse_clicked)
+        self.path_edit.textChanged.connect(self.completeChanged)
+
+    def _on_browse_clicked(self) -> None:
+        path = dialogs.open_file(self, self.tr("选择花名册文件"), "", self.tr(FILE_FILTER))
+        if path:
+            self.path_edit.setText(path)
+
+    def isComplete(self) -> bool:
+        return self.w.path.is_file()
+
+    def validatePage(self) -> bool:
+        return self.w.load_file()
+
+
+class SheetPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.setTitle(self.tr("工作表与表头"))
+        self.setSubTitle(
+            self.tr("程序找到的表头行以蓝色标出；没有表头的工作表（如填表说明）将跳过。")
+        )
+        self.sheet_combo = QComboBox(self)
+        self.status = QLabel(self)
+        self.model = QStandardItemModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("工作表："), self))
+        top.addWidget(self.sheet_combo, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        self.sheet_combo.currentIndexChanged.connect(self._on_sheet_combo_changed)
+
+    def initializePage(self) -> None:
+        assert self.w.file_layout is not None
+        self.sheet_combo.clear()
+        for sheet in self.w.file_layout.sheets:
+            mark = "" if sheet.is_roster else self.tr("（跳过）")
+            self.sheet_combo.addItem(sheet.name + mark)
+        first = next(i for i, s in enumerate(self.w.file_layout.sheets) if s.is_roster)
+        self.sheet_combo.setCurrentIndex(first)
+        self._show(self.w.file_layout.sheets[first])
+
+    def _on_sheet_combo_changed(self, index: int) -> None:
+        if self.w.file_layout is not None and 0 <= index < len(self.w.file_layout.sheets):
+            self._show(self.w.file_layout.sheets[index])
+
+    def _show(self, sheet: SheetLayout) -> None:
+        if sheet.header_row is None:
+            self.status.setText(self.tr("此工作表没有花名册表头，导入时跳过。"))
+        else:
+            building = (
+                self.tr("；楼号取自工作表名：{0}号楼").format(sheet.building_from_name)
+                if sheet.building_from_name
+                else ""
+            )
+            self.status.setText(
+                self.tr("第 {0} 行是表头{1}。").format(sheet.header_row + 1, building)
+            )
+        self.model.clear()
+        for r, row in enumerate(sheet.preview):
+            items = [QStandardItem(text.replace("\n", " ")) for text in row]
+            if r == sheet.header_row:
+                for item in items:
+                    item.setBackground(QBrush(QColor("#DDEBF7")))
+            self.model.appendRow(items)
+
+
+class MappingPage(QWizardPage):
+    """Each column of each distinct header row and the field it fills."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.setTitle(self.tr("列的对应关系"))
+        self.combos: dict[str, list[tuple[str, QComboBox]]] = {}
+        self.remember = QCheckBox(self.tr("记住此对应关系，下次导入相同表头的文件时自动使用"), self)
+        self.remember.setChecked(True)
+        self.area = QScrollArea(self)
+        self.area.setWidgetResizable(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.area, 1)
+        layout.addWidget(self.remember)
+
+    def initializePage(self) -> None:
+        assert self.w.file_layout is not None
+        body = QWidget()
+        box_layout = QVBoxLayout(body)
+        self.combos = {}
+        unplaced = 0
+        for sheet in self.w.file_layout.sheets:
+            if not sheet.is_roster or sheet.signature in self.combos:
+                continue
+            group = QGroupBox(self.tr("工作表“{0}”的表头").format(sheet.name), body)
+            form = QFormLayout(group)
+            rows: list[tuple[str, QComboBox]] = []
+            for column in sheet.columns:
+                combo = QComboBox(group)
+                combo.addItem(self.tr("（不导入）"), None)
+                for field in Field:
+                    combo.addItem(field.label, field)
+                combo.setCurrentIndex(combo.findData(column.field) if column.field else 0)
+                label = QLabel(column.header, group)
+                if not column.known and column.field is None:
+                    unplaced += 1
+                    label.setText(column.header + self.tr("（未识别）"))
+                    label.setStyleSheet("color: #C00000; font-weight: bold;")
+                form.addRow(label, combo)
+                rows.append((column.header, combo))
+            self.combos[sheet.signature] = rows
+            box_layout.addWidget(group)
+        box_layout.addStretch(1)
+        self.area.setWidget(body)
+        self.setSubTitle(
+            self.tr("有 {0} 列未能识别，请指定它们对应的内容，或选择不导入。").format(unplaced)
+            if unplaced
+            else self.tr("所有列都已识别，请核对后继续。")
+        )
+
+    def validatePage(self) -> bool:
+        mappings: dict[str, dict[str, Field | None]] = {}
+        for signature, rows in self.combos.items():
+            chosen = {normalize_header(h): combo.currentData() for h, combo in rows}
+            fields = [f for f in chosen.values() if f is not None]
+            if len(fields) != len(set(fields)):
+                dialogs.error(self, self.tr("同一内容只能对应一列，请检查重复的选择。"))
+                return False
+            mappings[signature] = chosen
+            if self.remember.isChecked():
+                self.w.services.rosters.remember(signature, chosen)
+        self.w.mappings = mappings
+        return True
+
+
+class PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.setTitle(self.tr("预览"))
+        self.setSubTitle(
+            self.tr("尚未写入任何数据。绿色新增、蓝色更新、白色不变、灰色跳过、红色拒绝。")
+        )
+        self.counts = QLabel(self)
+        self.counts.setObjectName("counts")
+        self.filter = QComboBox(self)
+        self.filter.addItem(self.tr("全部行"), None)
+        for fate in Fate:
+            self.filter.addItem(self.tr(fate.value), fate)
+        self.model = RosterPreviewModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.counts, 1)
+        top.addWidget(QLabel(self.tr("显示："), self))
+        top.addWidget(self.filter)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.filter.currentIndexChanged.connect(self._on_filter_changed)
+
+    def initializePage(self) -> None:
+        self.w.plan = None
+        self.model.set_rows(())
+        self.counts.setText(self.tr("正在分析…"))
+        path, options, rosters = self.w.path, self.w.import_options(), self.w.services.rosters
+        task = self.w.runner.run(
+            lambda progress, cancelled: rosters.plan([path], options, progress, cancelled),
+            label=self.tr("正在分析花名册…"),
+            parent_widget=self.w,
+        )
+        task.finished.connect(self._on_plan_finished)
+        task.failed.connect(self._on_plan_failed)
+
+    def _on_plan_finished(self, plan: ImportPlan) -> None:
+        self.w.plan = plan
+        c = plan.preview.counts
+        text = self.tr(
+            "新增 {0} 户，更新 {1} 户，不变 {2} 户，跳过 {3} 行，拒绝 {4} 行，{5} 行有提醒"
+        ).format(
+            c[Fate.NEW], c[Fate.UPDATE], c[Fate.UNCHANGED], c[Fate.SKIPPED], c[Fate.REJECTED],
+            plan.preview.warnings,
+        )  # fmt: skip
+        if plan.preview.new_compounds:
+            text += self.tr("；新建楼院：{0}").format("、".join(plan.preview.new_compounds))
+        self.counts.setText(text)
+        self._on_filter_changed()
+        self.completeChanged.emit()
+
+    def _on_plan_failed(self, exc: object) -> None:
+        message = exc.message if isinstance(exc, AppError) else str(exc)
+        self.counts.setText(message)
+        dialogs.error(self, message)
+
+    def _on_filter_changed(self, _index: int = 0) -> None:
+        if self.w.plan is None:
+            return
+        fate = self.filter.currentData()
+        rows = self.w.plan.preview.rows
+        self.model.set_rows(rows if fate is None else [r for r in rows if r.fate is fate])
+        self.table.resizeColumnsToContents()
+
+    def isComplete(self) -> bool:
+        return self.w.plan is not None and self.w.plan.preview.writable > 0
+
+    def validatePage(self) -> bool:
+        return dialogs.confirm(
+            self,
+            self.tr("导入"),
+            self.tr("将写入 {0} 户（新增与更新）。被拒绝的行不会导入。继续吗？").format(
+                self.w.plan.preview.writable if self.w.plan else 0
+            ),
+        )
+
+
+class ImportPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.setTitle(self.tr("导入"))
+        self.setSubTitle(self.tr("全部写入或全部不写入；取消时数据库保持原样。"))
+        self.bar = QProgressBar(self)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        assert self.w.plan is not None
+        self.w.import_result = None
+        self.bar.setRange(0, 0)
+        self.status.setText(self.tr("正在导入…"))
+        plan, rosters = self.w.plan, self.w.services.rosters
+        try:
+            task = self.w.runner.run(
+                lambda progress, cancelled: rosters.commit(plan, progress, cancelled),
+                writes=True,
+                label=self.tr("正在导入花名册…"),
+                parent_widget=self.w,
+            )
+        except AppError as exc:
+            self.status.setText(exc.message)
+            return
+        task.progressed.connect(self._on_progressed)
+        task.finished.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+
+    def _on_progressed(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+
+    def _on_finished(self, result: ImportResult) -> None:
+        self.w.import_result = result
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1)
+        self.completeChanged.emit()
+        self.w.imported.emit(result)
+        self.w.next()
+
+    def _on_failed(self, exc: object) -> None:
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        message = exc.message if isinstance(exc, AppError) else str(exc)
+        self.status.setText(message + self.tr(" 可点“上一步”返回预览。"))
+
+    def isComplete(self) -> bool:
+        return self.w.import_result is not None
+
+
+class SummaryPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.setTitle(self.tr("导入完成"))
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.save_rejects = QPushButton(self.tr("保存未导入的行…"), self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(self.save_rejects, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self.save_rejects.clicked.connect(self._on_save_rejects_clicked)
+
+    def initializePage(self) -> None:
+        r = self.w.import_result
+        assert r is not None
+        text = self.tr(
+            "已导入：新增 {0} 户，更新 {1} 户；{2} 户不变。新建楼院 {3} 个、楼栋 {4} 栋。"
+        ).format(r.created, r.updated, r.unchanged, r.created_compounds, r.created_buildings)
+        if r.rejected:
+            text += self.tr(
+                "<br><b>{0} 行未导入</b>：请保存这些行（含行号和原因），改正后再次导入。"
+            ).format(r.rejected)
+        self.text.setText(text)
+        self.save_rejects.setEnabled(r.rejected > 0)
+
+    def _on_save_rejects_clicked(self) -> None:
+        assert self.w.plan is not None
+        suggested = str(self.w.path.with_name(self.w.path.stem + "_未导入的行.xlsx"))
+        out = dialogs.save_file(self, self.tr("保存未导入的行"), suggested, "Excel (*.xlsx)")
+        if not out:
+            return
+        try:
+            count = self.w.services.rosters.write_rejects(self.w.plan.preview, Path(out))
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return
+        self.text.setText(self.text.text() + self.tr("<br>已保存 {0} 行到 {1}").format(count, out))
