@@ -83,12 +83,19 @@ for key in ("compounds", "buildings", "households", "residents"):
 print("stats:", {k: figures[k] for k in ("compounds", "buildings", "households", "residents")})
 EOF
 
+echo "==> users, backup, restore"
+printf 'clerk-pass-1\n' | "$EXE" --db "$DB" users add smoke --role clerk --password-stdin
+"$EXE" --db "$DB" users list | grep -q "^smoke" || fail "users list"
+t0="$(now)"; "$EXE" --db "$DB" backup "$SCRATCH/copy.sqlite3"; backup_s="$(elapsed "$t0")"
+t0="$(now)"; "$EXE" --db "$DB" restore "$SCRATCH/copy.sqlite3"; restore_s="$(elapsed "$t0")"
+
 echo "==> window, offscreen"
 # With LOUYUAN_SMOKE=1 the window quits by itself after its first paint (exit 0). Without that
 # hook the window must still be up and healthy after GUI_SECONDS.
 t0="$(now)"
 rc=0
-LOUYUAN_SMOKE=1 QT_QPA_PLATFORM=offscreen timeout "$GUI_SECONDS" "$EXE" --db "$DB" \
+# --demo signs in as the demo administrator (a real database asks for a password first).
+LOUYUAN_SMOKE=1 QT_QPA_PLATFORM=offscreen timeout "$GUI_SECONDS" "$EXE" --db "$DB" --demo \
   >"$SCRATCH/gui.out" 2>&1 </dev/null || rc=$?
 gui_s="$(elapsed "$t0")"
 if grep -q "Traceback\|CRITICAL\|Fatal" "$SCRATCH/gui.out" "$LOUYUAN_DATA_DIR"/logs/*.log; then
@@ -107,7 +114,7 @@ if command -v xvfb-run >/dev/null && command -v xwininfo >/dev/null; then
   cat >"$SCRATCH/xvfb.sh" <<'EOF'
 set -u
 start="$(date +%s.%N)"
-"$1" --db "$2" >"$3" 2>&1 </dev/null &
+"$1" --db "$2" --demo >"$3" 2>&1 </dev/null &
 pid=$!
 mapped() {
   # A viewable top-level window of ours (WM_CLASS "louyuan"), not Qt's 1x1 helper windows.
@@ -145,5 +152,6 @@ report "build" "${build_s}s"
 report "louyuan --version" "${version_s}s ($version)"
 report "init --demo (3,000 households)" "${init_s}s"
 report "stats --json" "${stats_s}s"
+report "backup / restore (3,000 households)" "${backup_s}s / ${restore_s}s"
 report "window offscreen" "$gui_result"
 report "window on Xvfb" "$xvfb_result"
