@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
@@ -21,7 +22,7 @@ from app.registry.dto import (
     CompoundRow,
     GridRef,
 )
-from app.registry.errors import BuildingNotEmpty, CompoundNotEmpty, ValidationError
+from app.registry.errors import BuildingNotEmpty, CompoundNotEmpty, RecordsAttached, ValidationError
 from app.registry.queries import like_escape
 from app.registry.validation import (
     FieldError,
@@ -312,6 +313,12 @@ class CompoundService:
             CompoundNotEmpty: it has households and the caller did not confirm.
         """
         self._require_edit()
+        try:
+            self._delete_compound(compound_id, with_households)
+        except IntegrityError as exc:
+            raise RecordsAttached("楼院") from exc
+
+    def _delete_compound(self, compound_id: int, with_households: bool) -> None:
         with self._sessions.begin() as s:
             c = s.get(Compound, compound_id)
             if c is None:

@@ -53,3 +53,12 @@ class BuildingNotEmpty(AppError):
     def __init__(self, name: str, households: int) -> None:
         super().__init__(f"{name}号楼下还有 {households} 户住户，请先删除或迁出这些住户。")
         self.households = households
+
+
+class RecordsAttached(AppError):
+    """Money, survey or ledger records point at it: deleting would lose them."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"该{what}已有收费、缴费、调查或问题台账等记录，不能删除，以免丢失账目和档案。"
+        )

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
@@ -22,7 +23,7 @@ from app.registry.dto import (
     ResidentInput,
     ResidentRow,
 )
-from app.registry.errors import ValidationError
+from app.registry.errors import RecordsAttached, ValidationError
 from app.registry.queries import fetch_ids, like_escape
 from app.registry.validation import (
     FieldError,
@@ -396,6 +397,12 @@ class HouseholdService:
 
     def delete_household(self, household_id: int) -> None:
         require(self._actor, Permission.EDIT)
+        try:
+            self._delete_household(household_id)
+        except IntegrityError as exc:
+            raise RecordsAttached("住户") from exc
+
+    def _delete_household(self, household_id: int) -> None:
         with self._sessions.begin() as s:
             h = s.get(Household, household_id)
             if h is None:

@@ -18,7 +18,12 @@ from app.registry.dto import (
     HouseholdSort,
     ResidentInput,
 )
-from app.registry.errors import BuildingNotEmpty, CompoundNotEmpty, ValidationError
+from app.registry.errors import (
+    BuildingNotEmpty,
+    CompoundNotEmpty,
+    RecordsAttached,
+    ValidationError,
+)
 from app.registry.validation import id_check_digit
 from app.services import Services
 from app.text import pinyin_of
@@ -256,3 +261,21 @@ def test_location_order_is_building_unit_floor_room(demo: Services) -> None:
     keys = [(int(r.building), r.unit, int(r.room)) for r in rows]
     assert keys == sorted(keys)
     assert len(rows) == compound.households
+
+
+def test_compound_with_fee_records_is_not_deleted(demo: Services) -> None:
+    """The demo bills the 公办物业 compounds: deleting one would lose its accounts."""
+    from db.models.fees import FeeCharge as Charge
+
+    with demo.db.sessions() as s:
+        compound_id = s.scalar(
+            select(Household.compound_id).join(Charge, Charge.household_id == Household.id).limit(1)
+        )
+    assert compound_id is not None
+    before = demo.compounds.get_compound(compound_id).households
+    with pytest.raises(RecordsAttached, match="不能删除"):
+        demo.compounds.delete_compound(compound_id, with_households=True)
+    hid = demo.households.household_ids(HouseholdFilter(compound_id=compound_id))[0]
+    with pytest.raises(RecordsAttached):
+        demo.households.delete_household(hid)
+    assert demo.compounds.get_compound(compound_id).households == before
