@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.surveys.dto import QuestionInput
+from app.surveys.tally import recount
 from app.surveys.templates import TEMPLATES
 from db.models import Compound, Household
 from db.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyScope
@@ -109,6 +110,7 @@ def _survey(
                 answers.extend(_answers(rng, r.id, row.id, q))
     for start in range(0, len(answers), 5000):
         s.execute(insert(SurveyAnswer), answers[start : start + 5000])
+    recount(s, sv.id)
 
 
 def _answers(rng: random.Random, rid: int, qid: int, q: QuestionInput) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from app.surveys.dto import (
 )
 from app.surveys.errors import HouseholdNotInScope, ResponseInvalid, SurveyNotOpen
 from app.surveys.queries import in_scope, questions_of, scope_items
+from app.surveys.tally import recount
 from app.text import fold
 from db.models import Building, Compound, Household
 from db.models.surveys import CHANNELS, OUTCOMES, Survey, SurveyAnswer, SurveyResponse
@@ -186,7 +187,10 @@ class EntryService:
             ) from exc
 
     def _save(self, s: Session, data: ResponseInput) -> SavedResponse:
-        sv = _survey(s, data.survey_id)
+        # Row lock: saves of one survey take turns, so each building's recount sees them all.
+        sv = s.get(Survey, data.survey_id, with_for_update=True)
+        if sv is None:
+            raise NotFound("该问卷不存在或已被删除")
         if sv.status != "open":
             raise SurveyNotOpen(f"调查“{sv.title}”不在进行中，不能录入答卷")
         home = s.scalar(
@@ -205,6 +209,7 @@ class EntryService:
             )
         )
         created = r is None
+        old_building = r.building_id if r is not None else None
         if r is None:
             r = SurveyResponse(survey_id=sv.id, household_id=home.id)
             s.add(r)
@@ -218,6 +223,10 @@ class EntryService:
         s.flush()
         if data.outcome == "answered":
             s.add_all(_answer_rows(r.id, data.answers))
+        s.flush()
+        recount(s, sv.id, home.building_id)
+        if old_building is not None and old_building != home.building_id:
+            recount(s, sv.id, old_building)
         audit.record(
             s,
             self._actor,
@@ -242,6 +251,8 @@ class EntryService:
             if r is None:
                 raise NotFound("该户还没有答卷")
             s.delete(r)
+            s.flush()
+            recount(s, survey_id, r.building_id)
             audit.record(s, self._actor, "delete", "survey_response", r.id)
 
 

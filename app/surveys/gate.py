@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 from app.surveys.dto import SATISFIED, GateStatus, percent
 from app.surveys.results import coverage
-from db.models.surveys import Survey, SurveyAnswer, SurveyQuestion
+from db.models.surveys import Survey, SurveyQuestion, SurveyTally
 
 DEFAULT_THRESHOLD = Fraction(2, 3)
 DEFAULT_MIN_COVERAGE = Fraction(1, 2)
@@ -46,14 +46,18 @@ def gate_status(
         raise NotFound("收费方案所关联的调查问卷不存在")
     per_choice = dict(
         s.execute(
-            select(SurveyAnswer.choice, func.count())
-            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-            .where(SurveyQuestion.survey_id == survey_id, SurveyQuestion.kind == "satisfaction5")
-            .group_by(SurveyAnswer.choice)
+            select(SurveyTally.choice, func.sum(SurveyTally.n))
+            .join(SurveyQuestion, SurveyQuestion.id == SurveyTally.question_id)
+            .where(
+                SurveyQuestion.survey_id == survey_id,
+                SurveyQuestion.kind == "satisfaction5",
+                SurveyTally.choice >= 0,
+            )
+            .group_by(SurveyTally.choice)
         ).all()
     )
-    valid = sum(per_choice.values())
-    satisfied = sum(per_choice.get(c, 0) for c in SATISFIED)
+    valid = int(sum(per_choice.values()))
+    satisfied = int(sum(per_choice.get(c, 0) for c in SATISFIED))
     cov = coverage(s, survey_id).total
     rate = Fraction(satisfied, valid) if valid else None
     reached = Fraction(cov.reached, cov.households) if cov.households else Fraction(0)

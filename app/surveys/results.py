@@ -24,7 +24,7 @@ from app.surveys.dto import (
 )
 from app.surveys.queries import in_scope, questions_of, scope_items
 from db.models import Building, Compound, Household
-from db.models.surveys import Survey, SurveyAnswer, SurveyResponse
+from db.models.surveys import Survey, SurveyAnswer, SurveyResponse, SurveyTally
 
 
 class ResultsService:
@@ -297,67 +297,41 @@ def _tallies(s: Session, questions: tuple[QuestionRow, ...]) -> list[QuestionTal
     ids = [q.id for q in questions]
     if not ids:
         return []
-    counts: dict[tuple[int, int], int] = {
-        (qid, int(choice or 0)): n
-        for qid, choice, n in s.execute(
-            select(SurveyAnswer.question_id, SurveyAnswer.choice, func.count())
-            .where(SurveyAnswer.question_id.in_(ids), SurveyAnswer.choice.is_not(None))
-            .group_by(SurveyAnswer.question_id, SurveyAnswer.choice)
-        ).all()
-    }
-    multi = [q.id for q in questions if q.data.kind == "multiple"]
-    respondents: dict[int, int] = (
-        dict(
-            s.execute(
-                select(
-                    SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id))
-                )
-                .where(SurveyAnswer.question_id.in_(multi))
-                .group_by(SurveyAnswer.question_id)
-            ).all()
+    counts: dict[tuple[int, int], int] = {}
+    figures: dict[int, tuple[Any, ...]] = {}
+    for qid, choice, n, total, low, high in s.execute(
+        select(
+            SurveyTally.question_id,
+            SurveyTally.choice,
+            func.sum(SurveyTally.n),
+            func.sum(SurveyTally.total),
+            func.min(SurveyTally.low),
+            func.max(SurveyTally.high),
         )
-        if multi
-        else {}
-    )
-    numeric = [q.id for q in questions if q.data.kind in ("number", "text")]
-    figures: dict[int, tuple[Any, ...]] = (
-        {
-            qid: tuple(rest)
-            for qid, *rest in s.execute(
-                select(
-                    SurveyAnswer.question_id,
-                    func.count(SurveyAnswer.number),
-                    func.sum(SurveyAnswer.number),
-                    func.min(SurveyAnswer.number),
-                    func.max(SurveyAnswer.number),
-                    func.count(SurveyAnswer.text),
-                )
-                .where(SurveyAnswer.question_id.in_(numeric))
-                .group_by(SurveyAnswer.question_id)
-            ).all()
-        }
-        if numeric
-        else {}
-    )
-    return [_tally(q, counts, respondents, figures) for q in questions]
+        .where(SurveyTally.question_id.in_(ids))
+        .group_by(SurveyTally.question_id, SurveyTally.choice)
+    ).all():
+        if choice >= 0:
+            counts[(qid, choice)] = int(n)
+        else:
+            figures[qid] = (int(n), total, low, high)
+    return [_tally(q, counts, figures) for q in questions]
 
 
 def _tally(
     q: QuestionRow,
     counts: dict[tuple[int, int], int],
-    respondents: dict[int, int],
     figures: dict[int, tuple[Any, ...]],
 ) -> QuestionTally:
     kind = q.data.kind
-    if kind in ("number", "text"):
-        n_num, total, low, high, n_text = figures.get(q.id, (0, None, None, None, 0))
-        if kind == "text":
-            return QuestionTally(q, int(n_text))
+    valid, total, low, high = figures.get(q.id, (0, None, None, None))
+    if kind == "text":
+        return QuestionTally(q, valid)
+    if kind == "number":
         return QuestionTally(
-            q, int(n_num), number_sum=_dec(total), number_min=_dec(low), number_max=_dec(high)
+            q, valid, number_sum=_dec(total), number_min=_dec(low), number_max=_dec(high)
         )
     per = [counts.get((q.id, i), 0) for i in range(len(q.choices))]
-    valid = respondents.get(q.id, 0) if kind == "multiple" else sum(per)
     options = tuple(
         OptionTally(label, n, share(n, valid)) for label, n in zip(q.choices, per, strict=True)
     )
@@ -377,28 +351,24 @@ def _dec(value: object) -> Decimal | None:
 def _by_building(s: Session, sat_ids: list[int]) -> tuple[BuildingSatisfaction, ...]:
     if not sat_ids:
         return ()
-    rows = s.execute(
-        select(
-            Building.id,
-            Compound.name,
-            Building.name,
-            Building.sort_key,
-            SurveyAnswer.choice,
-            func.count(),
-        )
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(Building, Building.id == SurveyResponse.building_id)
-        .join(Compound, Compound.id == SurveyResponse.compound_id)
-        .where(SurveyAnswer.question_id.in_(sat_ids))
-        .group_by(Building.id, Compound.name, Building.name, Building.sort_key, SurveyAnswer.choice)
-    ).all()
-    acc: dict[tuple[str, int, str, int], list[int]] = {}
-    for bid, cname, bname, key, choice, n in rows:
-        slot = acc.setdefault((cname, key, bname, bid), [0, 0])
-        slot[0] += n
+    acc: dict[int, list[int]] = {}
+    for bid, choice, n in s.execute(
+        select(SurveyTally.building_id, SurveyTally.choice, func.sum(SurveyTally.n))
+        .where(SurveyTally.question_id.in_(sat_ids), SurveyTally.choice >= 0)
+        .group_by(SurveyTally.building_id, SurveyTally.choice)
+    ).all():
+        slot = acc.setdefault(bid, [0, 0])
+        slot[0] += int(n)
         if choice in SATISFIED:
-            slot[1] += n
+            slot[1] += int(n)
+    if not acc:
+        return ()
+    names = s.execute(
+        select(Building.id, Compound.name, Building.sort_key, Building.name)
+        .join(Compound, Compound.id == Building.compound_id)
+        .where(Building.id.in_(list(acc)))
+    ).all()
     return tuple(
-        BuildingSatisfaction(cname, bname, valid, sat)
-        for (cname, _key, bname, _bid), (valid, sat) in sorted(acc.items())
+        BuildingSatisfaction(cname, bname, acc[bid][0], acc[bid][1])
+        for bid, cname, _key, bname in sorted(names, key=lambda r: (r[1], r[2], r[3], r[0]))
     )

@@ -130,3 +130,26 @@ class SurveyAnswer(Base):
     choice: Mapped[int | None]
     number: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     text: Mapped[str | None] = mapped_column(Text)
+
+
+class SurveyTally(Base):
+    """Answer counts per question, building and option, kept in step with the answers.
+
+    Rewritten for one building on every save of a sheet there (in the same transaction), so
+    results over 200,000 sheets sum a few thousand rows instead of scanning every answer.
+    `choice` -1 is the question's own row: respondents, and for numbers sum/min/max.
+    """
+
+    __tablename__ = "survey_tally"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_question.id", ondelete="CASCADE"), primary_key=True
+    )
+    building_id: Mapped[int] = mapped_column(
+        ForeignKey("building.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    choice: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int]
+    total: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    low: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    high: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
