@@ -12,6 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.documents.pdf import FONT, new_canvas, wrap
 from app.governance.dto import ClosureRow, ProblemRow
+from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
 
 WIDTH, HEIGHT = landscape(A4)
 MARGIN = 12 * mm
@@ -61,8 +62,10 @@ def write_ledger(
     *,
     scope: str,
     as_of: dt.date,
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never_cancelled,
 ) -> int:
-    """Write the ledger PDF; returns the number of pages."""
+    """Write the ledger PDF; returns the number of pages. Stops (no file) on Cancel."""
     canvas = new_canvas(path, "楼院问题台账")
     canvas.setPageSize((WIDTH, HEIGHT))
     widths = [w * mm for _, w in COLUMNS]
@@ -75,6 +78,9 @@ def write_ledger(
     page = 1
     y = _page_top(canvas, summary, widths, page)
     for n, r in enumerate(rows, start=1):
+        if n % 200 == 0:
+            check_cancelled(cancelled)
+            progress(n, len(rows))
         lines = [wrap(text, SIZE, w - 2 * mm) for text, w in zip(_cells(n, r), widths, strict=True)]
         height = max(len(x) for x in lines) * LEADING + 4
         if y - height < MARGIN + 8 * mm:
@@ -95,6 +101,8 @@ def write_ledger(
         y -= height
         canvas.setLineWidth(0.3)
         canvas.line(MARGIN, y, MARGIN + sum(widths), y)
+    check_cancelled(cancelled)
+    progress(len(rows), len(rows))
     canvas.showPage()
     canvas.save()
     return page

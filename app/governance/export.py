@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from app.errors import AppError
 from app.governance.dto import ClosureRow, ProblemRow
+from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
 
 HEADERS = (
     ("序号", 6),
@@ -44,8 +45,13 @@ def write_problems(
     rows: list[ProblemRow],
     by_category: list[ClosureRow],
     as_of: dt.date,
+    *,
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never_cancelled,
 ) -> int:
     """Write the ledger (sheet 问题台账) and 办结率 by category (sheet 分类统计).
+
+    A long job: reports progress every 500 rows and stops (writing nothing) on Cancel.
 
     Returns the number of problems written. Raises AppError when the file cannot be written.
     """
@@ -61,6 +67,9 @@ def write_problems(
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
     for n, r in enumerate(rows, start=1):
+        if n % 500 == 0:
+            check_cancelled(cancelled)
+            progress(n, len(rows))
         values: list[object] = [
             n,
             r.category,
@@ -96,6 +105,8 @@ def write_problems(
         value=f"共 {len(rows)} 件，已办结 {closed} 件，逾期 {sum(r.overdue for r in rows)} 件",
     ).font = bold
     _category_sheet(wb, by_category, as_of)
+    check_cancelled(cancelled)
+    progress(len(rows), len(rows))
     try:
         wb.save(str(path))
     except OSError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -129,7 +129,7 @@ class ProblemService(GovernanceBase):
         as_of = self.today()
         with self._sessions() as s:
             query = self._query(s, flt or ProblemFilter(), as_of)
-            problems = list(s.scalars(query))
+            problems = list(s.execute(query))  # plain rows: no ORM identity map for a ledger
             return self._rows(s, problems, as_of)
 
     def get_problem(self, problem_id: int) -> ProblemRow:
@@ -140,7 +140,7 @@ class ProblemService(GovernanceBase):
             return self._rows(s, [p], self.today())[0]
 
     def _query(self, s: Session, flt: ProblemFilter, as_of: dt.date) -> Select[Any]:
-        query = select(Problem)
+        query = select(*Problem.__table__.c)
         if flt.status:
             query = query.where(Problem.status == flt.status)
         if flt.category_id is not None:
@@ -176,7 +176,7 @@ class ProblemService(GovernanceBase):
         )
 
     @staticmethod
-    def _rows(s: Session, problems: list[Problem], as_of: dt.date) -> list[ProblemRow]:
+    def _rows(s: Session, problems: Sequence[Any], as_of: dt.date) -> list[ProblemRow]:
         categories = pairs(s.execute(select(ProblemCategory.id, ProblemCategory.name)))
         compounds = pairs(s.execute(select(Compound.id, Compound.name)))
         grids = list(s.scalars(select(Grid)))

@@ -17,6 +17,7 @@ from app.governance.figures import GovernanceFigures
 from app.governance.meetings import MeetingService
 from app.governance.organisations import OrganisationService
 from app.governance.problems import ProblemService
+from app.jobs import IsCancelled, Progress, never_cancelled, no_progress
 
 
 class GovernanceService:
@@ -44,15 +45,28 @@ class GovernanceService:
     def get_resolution(self, resolution_id: int) -> ResolutionRow:
         return self.meetings.get_resolution(resolution_id)
 
-    def export_problems(self, path: Path | str, flt: ProblemFilter | None = None) -> int:
+    def export_problems(
+        self,
+        path: Path | str,
+        flt: ProblemFilter | None = None,
+        progress: Progress = no_progress,
+        cancelled: IsCancelled = never_cancelled,
+    ) -> int:
         """Write the (filtered) problem ledger to .xlsx; returns the number of problems."""
         rows = self.problems.list_problems(flt)
         community = flt.community_id if flt else None
         by_category = self.figures.closure_by_category(community)
-        return write_problems(path, rows, by_category, self.problems.today())
+        return write_problems(
+            path, rows, by_category, self.problems.today(), progress=progress, cancelled=cancelled
+        )
 
     def print_ledger(
-        self, path: Path | str, flt: ProblemFilter | None = None, scope: str = "全部楼院"
+        self,
+        path: Path | str,
+        flt: ProblemFilter | None = None,
+        scope: str = "全部楼院",
+        progress: Progress = no_progress,
+        cancelled: IsCancelled = never_cancelled,
     ) -> int:
         """Write the (filtered) ledger as a PDF; returns the number of pages."""
         rows = self.problems.list_problems(flt)
@@ -66,4 +80,6 @@ class GovernanceService:
             sum(1 for r in rows if r.overdue),
             sum(r.days_taken(as_of) for r in closed),
         )
-        return write_ledger(path, rows, totals, scope=scope, as_of=as_of)
+        return write_ledger(
+            path, rows, totals, scope=scope, as_of=as_of, progress=progress, cancelled=cancelled
+        )

@@ -76,3 +76,18 @@ def test_cli_problems_export_and_stats(tmp_path: Path, capsys: pytest.CaptureFix
         c["total"] for c in figures["problems"]["by_category"]
     )
     assert figures["grids"][0]["level"] == 1
+
+
+def test_cancelled_export_and_ledger_write_nothing(gov: GovernanceService, tmp_path: Path) -> None:
+    from app.errors import Cancelled
+
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(Cancelled):
+        gov.export_problems(
+            tmp_path / "c.xlsx", None, lambda d, t: seen.append((d, t)), lambda: True
+        )
+    with pytest.raises(Cancelled):
+        gov.print_ledger(tmp_path / "c.pdf", None, "全部", cancelled=lambda: True)
+    assert not (tmp_path / "c.xlsx").exists() and not (tmp_path / "c.pdf").exists()
+    gov.export_problems(tmp_path / "ok.xlsx", None, lambda d, t: seen.append((d, t)))
+    assert seen and seen[-1][1] == len(gov.problems.list_problems())

@@ -127,3 +127,22 @@ def test_overdue_highlighted_and_filtered(qtbot, window: MainWindow) -> None:  #
     assert all(r.overdue for r in page.model.rows())
     page.category_combo.setCurrentIndex(page.category_combo.findText("飞线充电"))
     assert {r.category for r in page.model.rows()} <= {"飞线充电"}
+
+
+def test_export_from_the_page_runs_as_a_job(
+    qtbot, window: MainWindow, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    page = _open_section(qtbot, window, "问题台账")
+    assert isinstance(page, ProblemsPage)
+    out = tmp_path / "ledger.xlsx"
+    monkeypatch.setattr("ui.dialogs.save_file", lambda *a, **k: str(out))
+    told: list[str] = []
+    monkeypatch.setattr("ui.dialogs.info", lambda _p, message, *a: told.append(message))
+    qtbot.mouseClick(page.overdue_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    assert f"已导出 {page.model.rowCount()} 条问题" in told[0]
+    ws = openpyxl.load_workbook(out)["问题台账"]
+    assert ws.max_row == page.model.rowCount() + 2

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
+from app.errors import AppError, Cancelled
 from app.governance.dto import STATUSES, ClosureRow, ProblemFilter, ProblemRow
 from app.services import Services
 from ui import dialogs
@@ -28,6 +28,7 @@ from ui.governance.pdf import show_pdf
 from ui.governance.problem_dialog import CloseDialog, ProblemDialog
 from ui.governance.rows_model import Column, RowsModel
 from ui.table_views import EnterFilter, make_table
+from ui.tasks import Job, Task, TaskRunner
 from ui.widgets import select_data
 
 PROBLEM_COLUMNS: list[Column[ProblemRow]] = [
@@ -61,6 +62,7 @@ class ProblemsPage(QWidget):
         super().__init__(parent)
         self._services = services
         self._gov = services.governance
+        self.runner = TaskRunner(parent=self)
         self._build_filters()
         self._build_buttons()
         self.model: RowsModel[ProblemRow] = RowsModel(PROBLEM_COLUMNS, lambda r: r.overdue, self)
@@ -347,23 +349,42 @@ class ProblemsPage(QWidget):
         )
         if not path:
             return
-        try:
-            count = self._services.governance.export_problems(path, self.current_filter())
-        except AppError as exc:
-            dialogs.error(self, exc.message)
-            return
-        dialogs.info(self, self.tr("已导出 {0} 条问题到 {1}").format(count, path))
+        gov, flt = self._gov, self.current_filter()
+        task = self._start(
+            lambda progress, cancelled: gov.export_problems(path, flt, progress, cancelled),
+            self.tr("正在导出问题台账…"),
+        )
+        if task is not None:
+            task.finished.connect(
+                lambda count: dialogs.info(
+                    self, self.tr("已导出 {0} 条问题到 {1}").format(count, path)
+                )
+            )
 
     def _on_print_button_clicked(self) -> None:
-        folder = Path(tempfile.mkdtemp(prefix="louyuan-"))
-        path = folder / "楼院问题台账.pdf"
-        scope = self._scope_text()
+        path = Path(tempfile.mkdtemp(prefix="louyuan-")) / "楼院问题台账.pdf"
+        gov, flt, scope = self._gov, self.current_filter(), self._scope_text()
+        task = self._start(
+            lambda progress, cancelled: gov.print_ledger(path, flt, scope, progress, cancelled),
+            self.tr("正在生成问题台账…"),
+        )
+        if task is not None:
+            task.finished.connect(lambda _pages: show_pdf(path, self.tr("楼院问题台账"), self))
+
+    def _start(self, job: Job, label: str) -> Task | None:
+        """Run a paper job off the GUI thread (progress dialog with Cancel)."""
         try:
-            self._gov.print_ledger(path, self.current_filter(), scope)
+            task = self.runner.run(job, label=label, parent_widget=self)
         except AppError as exc:
             dialogs.error(self, exc.message)
+            return None
+        task.failed.connect(self._on_task_failed)
+        return task
+
+    def _on_task_failed(self, exc: object) -> None:
+        if isinstance(exc, Cancelled):
             return
-        show_pdf(path, self.tr("楼院问题台账"), self)
+        dialogs.error(self, exc.message if isinstance(exc, AppError) else str(exc))
 
     def _scope_text(self) -> str:
         parts = [
