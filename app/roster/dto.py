@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Field(enum.Enum):
@@ -82,6 +83,14 @@ class ImportOptions:
     default_compound: str = ""  # when the file has no compound column and no title
     # signature → header text → Field, for headers the clerk placed by hand
     mappings: dict[str, dict[str, Field | None]] = field(default_factory=dict)
+
+
+class Where(NamedTuple):
+    """A row of a file: cheap to make for every row (a RowPreview is made once per row)."""
+
+    file: str
+    sheet: str
+    row: int  # 1-based, as the spreadsheet shows it
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.registry.validation import area_to_centi, centi_to_area
-from app.roster.dto import Fate, RowPreview
+from app.roster.dto import Fate, RowPreview, Where
 from app.roster.rows import Record
 from app.text import mask_id_number
 from db.models import Building, Community, Compound, Household
@@ -121,7 +121,7 @@ def _values(record: Record, old: Stored | None) -> dict[str, Any]:
 
 def match(
     s: Session,
-    records: Sequence[tuple[RowPreview, Record, object]],
+    records: Sequence[tuple[Where, Record, object]],
     preferred: int | None,
     *,
     previews: bool = True,
@@ -163,7 +163,7 @@ def _attr(column: str) -> str:
 
 
 def _preview(
-    base: RowPreview, record: Record, fate: Fate, reason: str, values: dict[str, Any]
+    base: Where, record: Record, fate: Fate, reason: str, values: dict[str, Any]
 ) -> RowPreview:
     return RowPreview(
         base.file,

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from app.jobs import IsCancelled, Progress, check_cancelled
 from app.roster.columns import MappingStore, sheet_layout
-from app.roster.dto import Fate, Field, ImportOptions, RowPreview, SheetLayout, SheetSource
+from app.roster.dto import (
+    Fate,
+    Field,
+    ImportOptions,
+    RowPreview,
+    SheetLayout,
+    SheetSource,
+    Where,
+)
 from app.roster.reader import SheetData, read_file
 from app.roster.rows import (
     COMPOUND,
@@ -31,7 +39,7 @@ from app.roster.values import cell_text
 class Parsed:
     """The rows of all files before the database is consulted."""
 
-    records: list[tuple[RowPreview, Record, list[object]]] = field(default_factory=list)
+    records: list[tuple[Where, Record, list[object]]] = field(default_factory=list)
     others: list[RowPreview] = field(default_factory=list)  # skipped and rejected
     sources: list[SheetSource] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
@@ -84,27 +92,29 @@ def _parse_sheet(  # noqa: PLR0913, PLR0917 - one sheet's parts, kept apart for 
         if index % 2000 == 0:
             check_cancelled(cancelled)
             progress(index, total)
-        base = RowPreview(file, sheet.name, index + 1, Fate.SKIPPED)
+        base = Where(file, sheet.name, index + 1)
         try:
             cells, texts = row_cells(values, ctx)
             check_skip(values, texts)
             record = parse_row(cells, texts, ctx)
         except Skipped as exc:
-            parsed.others.append(_with(base, reason=exc.reason, raw=_raw(values)))
+            parsed.others.append(
+                RowPreview(*base, Fate.SKIPPED, reason=exc.reason, raw=_raw(values))
+            )
             continue
         except Rejected as exc:
             column = _column_label(exc.field, mapping, headers)
             parsed.others.append(
-                _with(
-                    base,
-                    fate=Fate.REJECTED,
+                RowPreview(
+                    *base,
+                    Fate.REJECTED,
                     column=column,
                     reason=exc.reason,
                     raw=_raw(values),
                     compound=texts[COMPOUND] or ctx.compound,
                     room=texts[ROOM],
                     name=texts[NAME],
-                )  # fmt: skip
+                )
             )
             continue
         parsed.records.append((base, record, values))
@@ -118,12 +128,6 @@ def _header_text(value: object) -> str:
 
 def _raw(values: list[object]) -> tuple[str, ...]:
     return tuple(cell_text(v) for v in values)
-
-
-def _with(base: RowPreview, **changes: object) -> RowPreview:
-    from dataclasses import replace
-
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def _column_label(field: Field | None, mapping: dict[Field, int], headers: list[str]) -> str:
@@ -143,7 +147,7 @@ def _reject_duplicates(parsed: Parsed) -> None:
     duplicate = {i for rows in by_key.values() if len(rows) > 1 for i in rows}
     if not duplicate:
         return
-    kept: list[tuple[RowPreview, Record, list[object]]] = []
+    kept: list[tuple[Where, Record, list[object]]] = []
     for i, (base, record, values) in enumerate(parsed.records):
         if i not in duplicate:
             kept.append((base, record, values))
@@ -156,9 +160,9 @@ def _reject_duplicates(parsed: Parsed) -> None:
             for o in others
         )
         parsed.others.append(
-            _with(
-                base,
-                fate=Fate.REJECTED,
+            RowPreview(
+                *base,
+                Fate.REJECTED,
                 column="房号",
                 reason=f"同一房屋在文件中出现多次（另见{where}），请删去重复的行",
                 compound=record.compound,
