@@ -7,12 +7,14 @@ PDF form XObject and placed on every household's page: the batch stays small and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Rect
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -38,6 +40,7 @@ LINE = 6.2 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 # A drawing step: ("text", x, y, text, size) / ("box", x, y) / ("line", x1, y, x2).
 Op = tuple[str, float, float, str | float, float]
+QrDrawer = Callable[[Canvas, str, float, float], None]
 
 
 @dataclass(frozen=True)
@@ -130,19 +133,56 @@ def _ticks(c: Canvas, lead: str, labels: Sequence[str], y: float) -> None:
         x += BOX + text_width(label, 9.5) + 5 * mm
 
 
+def qr_modules(text: str) -> list[list[bool]]:
+    """The dark modules of `text` as a QR code (level M) from reportlab's own encoder.
+
+    A fixed mask pattern: every one of the eight is valid for a reader, and searching for
+    the best costs about 20 ms a code, most of a page's time.
+    """
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(text)
+    qr.version = qr.calculate_version()  # type: ignore[no-untyped-call]
+    qr.makeImpl(False, 0)
+    modules: list[list[bool]] = qr.modules
+    return modules
+
+
 def _qr(c: Canvas, text: str, x: float, y: float, size: float = QR_SIZE) -> None:
-    """reportlab's own QR encoder; its dark modules are filled straight on the canvas
-    (renderPDF would add a non-embedded Helvetica to the file)."""
-    widget = QrCodeWidget(text, barLevel="M", barBorder=2)
-    x0, _y0, x1, _y1 = widget.getBounds()
-    k = size / (x1 - x0)
+    """Draw the code with a two-module quiet zone, one rectangle per run of dark modules."""
+    modules = qr_modules(text)
+    n = len(modules)
+    k = size / (n + 4)
     c.setFillColorRGB(0, 0, 0)
-    for shape in widget.draw().contents:  # type: ignore[no-untyped-call]
-        if isinstance(shape, Rect) and shape.fillColor is not None:
-            c.rect(x + shape.x * k, y + shape.y * k, shape.width * k, shape.height * k, 0, 1)
+    for row, line in enumerate(modules):
+        top = y + size - (row + 2) * k - k
+        col = 0
+        while col < n:
+            if not line[col]:
+                col += 1
+                continue
+            start = col
+            while col < n and line[col]:
+                col += 1
+            c.rect(x + (start + 2) * k, top, (col - start) * k, k, stroke=0, fill=1)
 
 
-def _header(c: Canvas, survey: SurveyDetail, home: HouseholdRef, page: int, pages: int) -> None:
+def _qr_widget(c: Canvas, text: str, x: float, y: float, size: float = QR_SIZE) -> None:
+    """The textbook way: reportlab's QR widget in a Drawing through renderPDF."""
+    widget = QrCodeWidget(text, barLevel="M", barBorder=2)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, c, x, y)
+
+
+def _header(
+    c: Canvas,
+    survey: SurveyDetail,
+    home: HouseholdRef,
+    where: tuple[int, int],
+    qr: QrDrawer = _qr,
+) -> None:
+    page, pages = where
     top = PAGE_HEIGHT - MARGIN
     c.setFont(FONT, 16)
     c.drawString(MARGIN, top - 8 * mm, survey.data.title)
@@ -154,7 +194,7 @@ def _header(c: Canvas, survey: SurveyDetail, home: HouseholdRef, page: int, page
     c.drawString(MARGIN + 3 * mm, box_top - 14 * mm, f"住址：{home.location}")
     c.drawString(MARGIN + 3 * mm, box_top - 21 * mm, f"户主：{home.householder_name}")
     code = payload.encode(survey.id, home.id)
-    _qr(c, code, PAGE_WIDTH - MARGIN - QR_SIZE, box_top - QR_SIZE + 3 * mm)
+    qr(c, code, PAGE_WIDTH - MARGIN - QR_SIZE, box_top - QR_SIZE + 3 * mm)
     c.setFont(FONT, 7)
     c.drawCentredString(PAGE_WIDTH - MARGIN - QR_SIZE / 2, box_top - QR_SIZE - 0.5 * mm, code)
     c.setFont(FONT, 8)
@@ -183,7 +223,7 @@ def write_questionnaires(
     per_home = len(layout.pages)
     for done, home in enumerate(households, start=1):
         for n in range(per_home):
-            _header(c, survey, home, n + 1, per_home)
+            _header(c, survey, home, (n + 1, per_home))
             c.doForm(f"q{n}")
             if n == per_home - 1:
                 c.doForm("footer")
@@ -204,13 +244,14 @@ def write_questionnaires(
 def write_questionnaires_raw(
     out: Path | str, survey: SurveyDetail, households: Sequence[HouseholdRef]
 ) -> int:
-    """The same pages drawn op by op on every page, without forms (the benchmark's baseline)."""
+    """The same pages as a plain reportlab program draws them: every element on every page,
+    the QR code through reportlab's widget and renderPDF (the benchmark's baseline)."""
     layout = layout_questions(survey)
     c = new_canvas(out, f"{survey.data.title} 调查问卷")
     pages = 0
     for home in households:
         for n, ops in enumerate(layout.pages):
-            _header(c, survey, home, n + 1, len(layout.pages))
+            _header(c, survey, home, (n + 1, len(layout.pages)), _qr_widget)
             _draw(c, ops)
             if n == len(layout.pages) - 1:
                 _footer(c)
