@@ -187,7 +187,7 @@ class EntryService:
             ) from exc
 
     def _save(self, s: Session, data: ResponseInput) -> SavedResponse:
-        # Row lock: saves of one survey take turns, so each building's recount sees them all.
+        # Row lock: saves of one survey take turns, so each compound's recount sees them all.
         sv = s.get(Survey, data.survey_id, with_for_update=True)
         if sv is None:
             raise NotFound("该问卷不存在或已被删除")
@@ -209,7 +209,7 @@ class EntryService:
             )
         )
         created = r is None
-        old_building = r.building_id if r is not None else None
+        old_compound = r.compound_id if r is not None else None
         if r is None:
             r = SurveyResponse(survey_id=sv.id, household_id=home.id)
             s.add(r)
@@ -224,9 +224,9 @@ class EntryService:
         if data.outcome == "answered":
             s.add_all(_answer_rows(r.id, data.answers))
         s.flush()
-        recount(s, sv.id, home.building_id)
-        if old_building is not None and old_building != home.building_id:
-            recount(s, sv.id, old_building)
+        recount(s, sv.id, home.compound_id)
+        if old_compound is not None and old_compound != home.compound_id:
+            recount(s, sv.id, old_compound)
         audit.record(
             s,
             self._actor,
@@ -252,7 +252,7 @@ class EntryService:
                 raise NotFound("该户还没有答卷")
             s.delete(r)
             s.flush()
-            recount(s, survey_id, r.building_id)
+            recount(s, survey_id, r.compound_id)
             audit.record(s, self._actor, "delete", "survey_response", r.id)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 from app.surveys.dto import SATISFIED, GateStatus, percent
 from app.surveys.results import coverage
-from db.models.surveys import Survey, SurveyQuestion, SurveyTally
+from db.models.surveys import Survey, SurveyBuildingTally
 
 DEFAULT_THRESHOLD = Fraction(2, 3)
 DEFAULT_MIN_COVERAGE = Fraction(1, 2)
@@ -46,14 +46,9 @@ def gate_status(
         raise NotFound("收费方案所关联的调查问卷不存在")
     per_choice = dict(
         s.execute(
-            select(SurveyTally.choice, func.sum(SurveyTally.n))
-            .join(SurveyQuestion, SurveyQuestion.id == SurveyTally.question_id)
-            .where(
-                SurveyQuestion.survey_id == survey_id,
-                SurveyQuestion.kind == "satisfaction5",
-                SurveyTally.choice >= 0,
-            )
-            .group_by(SurveyTally.choice)
+            select(SurveyBuildingTally.choice, func.sum(SurveyBuildingTally.n))
+            .where(SurveyBuildingTally.survey_id == survey_id)
+            .group_by(SurveyBuildingTally.choice)
         ).all()
     )
     valid = int(sum(per_choice.values()))

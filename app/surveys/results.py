@@ -24,7 +24,13 @@ from app.surveys.dto import (
 )
 from app.surveys.queries import in_scope, questions_of, scope_items
 from db.models import Building, Compound, Household
-from db.models.surveys import Survey, SurveyAnswer, SurveyResponse, SurveyTally
+from db.models.surveys import (
+    Survey,
+    SurveyAnswer,
+    SurveyBuildingTally,
+    SurveyResponse,
+    SurveyTally,
+)
 
 
 class ResultsService:
@@ -99,7 +105,6 @@ class ResultsService:
             sv = _survey(s, survey_id)
             questions = questions_of(s, survey_id)
             tallies = _tallies(s, questions)
-            sat_ids = [q.id for q in questions if q.data.kind == "satisfaction5"]
             valid = sum(t.valid for t in tallies if t.question.data.kind == "satisfaction5")
             satisfied = sum(
                 o.count
@@ -116,7 +121,7 @@ class ResultsService:
                 questions=tuple(tallies),
                 satisfaction_valid=valid,
                 satisfaction_satisfied=satisfied,
-                by_building=_by_building(s, sat_ids),
+                by_building=_by_building(s, survey_id),
             )
 
     def sheets(self, survey_id: int) -> list[RawSheet]:
@@ -348,14 +353,12 @@ def _dec(value: object) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _by_building(s: Session, sat_ids: list[int]) -> tuple[BuildingSatisfaction, ...]:
-    if not sat_ids:
-        return ()
+def _by_building(s: Session, survey_id: int) -> tuple[BuildingSatisfaction, ...]:
     acc: dict[int, list[int]] = {}
     for bid, choice, n in s.execute(
-        select(SurveyTally.building_id, SurveyTally.choice, func.sum(SurveyTally.n))
-        .where(SurveyTally.question_id.in_(sat_ids), SurveyTally.choice >= 0)
-        .group_by(SurveyTally.building_id, SurveyTally.choice)
+        select(
+            SurveyBuildingTally.building_id, SurveyBuildingTally.choice, SurveyBuildingTally.n
+        ).where(SurveyBuildingTally.survey_id == survey_id)
     ).all():
         slot = acc.setdefault(bid, [0, 0])
         slot[0] += int(n)

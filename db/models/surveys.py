@@ -133,10 +133,10 @@ class SurveyAnswer(Base):
 
 
 class SurveyTally(Base):
-    """Answer counts per question, building and option, kept in step with the answers.
+    """Answer counts per question, compound and option, kept in step with the answers.
 
-    Rewritten for one building on every save of a sheet there (in the same transaction), so
-    results over 200,000 sheets sum a few thousand rows instead of scanning every answer.
+    Recounted for one compound on every save of a sheet there (same transaction), so results
+    over 200,000 sheets sum a few thousand rows instead of scanning every answer.
     `choice` -1 is the question's own row: respondents, and for numbers sum/min/max.
     """
 
@@ -145,11 +145,27 @@ class SurveyTally(Base):
     question_id: Mapped[int] = mapped_column(
         ForeignKey("survey_question.id", ondelete="CASCADE"), primary_key=True
     )
-    building_id: Mapped[int] = mapped_column(
-        ForeignKey("building.id", ondelete="CASCADE"), primary_key=True, index=True
+    compound_id: Mapped[int] = mapped_column(
+        ForeignKey("compound.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     choice: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     n: Mapped[int]
     total: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     low: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     high: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+
+
+class SurveyBuildingTally(Base):
+    """Satisfaction answers per building and level, pooled over a survey's satisfaction
+    questions (the by-building rate); recounted with `SurveyTally`."""
+
+    __tablename__ = "survey_building_tally"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True
+    )
+    building_id: Mapped[int] = mapped_column(
+        ForeignKey("building.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    choice: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int]
