@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.registry.validation import area_to_centi, centi_to_area
+from app.registry.validation import centi_to_area
 from app.roster.dto import Fate, RowPreview, Where
 from app.roster.rows import Record
 from app.text import mask_id_number
@@ -110,7 +110,7 @@ def _values(record: Record, old: Stored | None) -> dict[str, Any]:
         return current if old is not None else default
 
     return {
-        "area_centi": area_to_centi(record.area),
+        "area_centi": record.area_centi,
         "householder_name": record.name,
         "id_number": keep(record.id_number, old.id_number if old else None, None),
         "phone": keep(record.phone, old.phone if old else None, None),

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from operator import mul
+from typing import NamedTuple
 
 from app.registry.validation import (
     ID_CHECK,
     ID_WEIGHTS,
     PROVINCES,
     FieldError,
+    area_to_centi,
     clean_id_number,
     clean_name,
     clean_phone,
@@ -88,8 +90,7 @@ class Skipped(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """A household row as it will be written; None in an optional field keeps the stored value."""
 
     compound: str
@@ -98,6 +99,7 @@ class Record:
     room: str
     name: str
     area: Decimal
+    area_centi: int
     id_number: str | None
     phone: str | None
     status: str | None
@@ -126,6 +128,7 @@ def compound_from_title(lines: list[str]) -> str:
 
 # Positions of the fields in a row's cell list (ints: hashing Enum members is slow in a hot loop).
 FIELDS = tuple(Field)
+TEXT_CACHE = 20_000
 COMPOUND, BUILDING, UNIT, ROOM, NAME, ID_NUMBER, PHONE, AREA, OCCUPANTS, STATUS, NOTES = range(11)
 
 
@@ -134,6 +137,7 @@ class RowContext:
     compound: str  # from the title or the clerk, when there is no compound column
     building: str | None  # from the sheet name
     columns: tuple[int, ...]  # sheet column of each field in FIELDS order, -1 when absent
+    texts: dict[str, str] = field(default_factory=dict, compare=False)  # cell text cache
 
     @classmethod
     def of(cls, compound: str, building: str | None, mapping: dict[Field, int]) -> RowContext:
@@ -144,12 +148,28 @@ def row_cells(values: list[object], ctx: RowContext) -> tuple[list[object], list
     """The raw value and the text of every field of a row (None / "" when absent)."""
     n = len(values)
     cells = [values[i] if 0 <= i < n else None for i in ctx.columns]
-    return cells, [cell_text(v) for v in cells]
+    cache = ctx.texts
+    texts: list[str] = []
+    for v in cells:
+        if type(v) is str:
+            text = cache.get(v)
+            if text is None:
+                text = v.strip() if v.isascii() else fold(v)
+                if len(cache) < TEXT_CACHE:  # compounds, buildings, units repeat; names do not
+                    cache[v] = text
+            texts.append(text)
+        else:
+            texts.append(cell_text(v))
+    return cells, texts
 
 
 def check_skip(values: list[object], texts: list[str]) -> None:
     """Raise Skipped for totals, footers, repeated headers and rows without a household."""
     room, name = texts[ROOM], texts[NAME]
+    if room and name:  # a household row, unless it repeats the header
+        if field_of(room) is Field.ROOM:
+            raise Skipped("重复的表头行")
+        return
     if any(
         type(v) is str and v[:3].lstrip()[:1] in _TOTAL_START and _TOTAL.match(v) for v in values
     ):
@@ -189,7 +209,8 @@ def parse_row(cells: list[object], texts: list[str], ctx: RowContext) -> Record:
     if occupants and not occupants.isdigit():
         warnings.append(f"居住人数“{occupants}”不是整数，已忽略")
     return Record(
-        compound, building, unit, room, name, area.value, id_number, phone, status, notes,
+        compound, building, unit, room, name, area.value, _centi(area.value), id_number, phone,
+        status, notes,
         tuple(warnings),
     )  # fmt: skip
 
@@ -201,6 +222,11 @@ def _area(raw: object) -> Area:
         return parse_area(raw)
     except FieldError as exc:
         raise Rejected(Field.AREA, str(exc)) from exc
+
+
+@lru_cache(maxsize=8192)
+def _centi(area: Decimal) -> int:
+    return area_to_centi(area)
 
 
 @lru_cache(maxsize=8192)

@@ -261,13 +261,28 @@ def _flush(
 ) -> int:
     count = len(inserts) + len(updates)
     if inserts:
-        s.execute(insert(table), inserts)
+        _insert_rows(s, table, inserts)
         inserts.clear()
     if updates:
         statement = update(table).where(table.c.id == bindparam("hid"))
         s.execute(statement, updates)
         updates.clear()
     return count
+
+
+def _insert_rows(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """A plain driver executemany with positional parameters (no per-row compilation).
+
+    The statement is compiled by SQLAlchemy for the session's dialect, so it stays portable.
+    """
+    keys = list(rows[0])
+    conn = s.connection()
+    compiled = insert(table).values({k: bindparam(k) for k in keys}).compile(dialect=conn.dialect)
+    order = compiled.positiontup or []
+    if not order or set(order) != set(keys):  # named parameters, or defaults added: bind all
+        s.execute(insert(table), rows)
+        return
+    conn.exec_driver_sql(str(compiled), [tuple(row[k] for k in order) for row in rows])
 
 
 def _community_for(s: Session, name: str) -> int | None:
