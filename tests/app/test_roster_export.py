@@ -155,3 +155,17 @@ def test_quick_id_check_agrees_with_the_reference(text: str) -> None:
     assert quick_id_number(text) in (expected, None)
     if expected is not None:
         assert quick_id_number(text) == expected
+
+
+def test_cli_export(services: Services, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from app.cli import main
+
+    _seed(services, tmp_path)
+    url, out = services.db.target.url, tmp_path / "cli.xlsx"
+    assert main(["--db", url, "export-roster", str(out), "--compound", "和平里小区"]) == 0
+    assert "已导出 1 个楼院、6 户" in capsys.readouterr().out
+    assert "****" in str(openpyxl.load_workbook(out).worksheets[0]["F3"].value)
+    assert main(["--db", url, "export-roster", str(out), "--unmasked"]) == 0
+    assert openpyxl.load_workbook(out).worksheets[0]["F3"].value == ID_A
+    assert main(["--db", url, "export-roster", str(out), "--compound", "无此院"]) == 1
+    assert "没有名为“无此院”的楼院" in capsys.readouterr().err
