@@ -95,7 +95,10 @@ def layout_of(sheet: SheetData, remembered: dict[str, Field | None] | None = Non
         return SheetLayout(
             sheet.name, None, (), "", building, preview, skip_reason="未找到表头，不是花名册"
         )
-    headers = [cell_text(v).replace("\n", "") for v in sheet.rows[header_row]]
+    headers = [
+        "".join(v.split()).strip() if isinstance(v, str) else cell_text(v)
+        for v in sheet.rows[header_row]
+    ]
     columns: list[ColumnInfo] = []
     taken: set[Field] = set()
     for index, header in enumerate(headers):
