@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.jobs import IsCancelled, Progress, check_cancelled
 from app.roster.dto import Field
 from app.roster.errors import RosterFileError
-from app.roster.xlsx import write_text
+from app.roster.xlsx import FORMULA_START
 from app.text import mask_id_number, mask_phone
 from db.models import Building, Compound, Household, Resident
 
@@ -36,6 +35,8 @@ WIDTHS = {
 AREA_COL = COLUMNS.index(Field.AREA)
 OCC_COL = COLUMNS.index(Field.OCCUPANTS)
 BATCH = 5000
+# First characters that may start a formula (after spaces): such texts get the quote prefix.
+GUARD_FIRST = frozenset((*FORMULA_START, " ", "\t", "\r"))
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class _Writer:
         self.ws: Any = None
         self.row = 0
         self.first = 0
-        self.area_sum = Decimal(0)
+        self.area_centi = 0
         self.people = 0
         self.used: set[str] = set()
 
@@ -117,23 +118,28 @@ class _Writer:
             ws.write_string(1, col, f.label, self.head)
         ws.freeze_panes(2, 0)
         self.row = self.first = 2
-        self.area_sum, self.people = Decimal(0), 0
+        self.area_centi, self.people = 0, 0
 
     def add(self, r: Any) -> None:
         ws, row, text, guarded = self.ws, self.row, self.text, self.guarded
         id_number, phone = r[6] or "", r[7] or ""
         if self.masked:
             id_number, phone = mask_id_number(id_number), mask_phone(phone)
-        for col, value in ((0, r[1]), (1, r[2]), (2, r[3]), (3, r[4]), (4, r[5])):
-            write_text(ws, row, col, value, (text, guarded))
-        write_text(ws, row, 5, id_number, (text, guarded))
-        write_text(ws, row, 6, phone, (text, guarded))
-        area = Decimal(r[8]) / 100
-        ws.write_number(row, AREA_COL, float(area), self.area)
+        write = ws.write_string
+        for col, value in enumerate((r[1], r[2], r[3], r[4], r[5], id_number, phone)):
+            if value:
+                write(row, col, value, guarded if value[0] in GUARD_FIRST else text)
+            else:
+                ws.write_blank(row, col, None, text)
+        # Area cells are doubles in any spreadsheet; the total is summed exactly in hundredths.
+        ws.write_number(row, AREA_COL, r[8] / 100, self.area)
         ws.write_number(row, OCC_COL, r[9] or 0)
-        write_text(ws, row, 9, r[10], (text, guarded))
-        write_text(ws, row, 10, r[11], (text, guarded))
-        self.area_sum += area
+        for col, value in ((9, r[10]), (10, r[11])):
+            if value:
+                write(row, col, value, guarded if value[0] in GUARD_FIRST else text)
+            else:
+                ws.write_blank(row, col, None, text)
+        self.area_centi += r[8]
         self.people += r[9] or 0
         self.row += 1
 
@@ -149,7 +155,7 @@ class _Writer:
             area_col, occ_col = _col(AREA_COL), _col(OCC_COL)
             ws.write_formula(
                 row, AREA_COL, f"=SUBTOTAL(109,{area_col}{self.first + 1}:{area_col}{last + 1})",
-                self.total_area, float(self.area_sum),
+                self.total_area, self.area_centi / 100,
             )  # fmt: skip
             ws.write_formula(
                 row, OCC_COL, f"=SUBTOTAL(109,{occ_col}{self.first + 1}:{occ_col}{last + 1})",
