@@ -47,7 +47,7 @@ def gate_status(
     per_choice = dict(
         s.execute(
             select(SurveyBuildingTally.choice, func.sum(SurveyBuildingTally.n))
-            .where(SurveyBuildingTally.survey_id == survey_id)
+            .where(SurveyBuildingTally.survey_id == survey_id, SurveyBuildingTally.choice >= 0)
             .group_by(SurveyBuildingTally.choice)
         ).all()
     )

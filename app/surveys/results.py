@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import NotFound
@@ -23,6 +23,7 @@ from app.surveys.dto import (
     share,
 )
 from app.surveys.queries import in_scope, questions_of, scope_items
+from app.surveys.tally import OUTCOME_CODES
 from db.models import Building, Compound, Household
 from db.models.surveys import (
     Survey,
@@ -227,25 +228,28 @@ def coverage(s: Session, survey_id: int) -> Coverage:
         .where(in_scope(items))
         .group_by(Household.compound_id, Household.building_id)
     ).all()
+    outcomes = {code: outcome for outcome, code in OUTCOME_CODES.items()}
     counts: dict[tuple[int, str], int] = {
-        (bid, outcome): n
-        for bid, outcome, n in s.execute(
-            select(SurveyResponse.building_id, SurveyResponse.outcome, func.count())
-            .where(SurveyResponse.survey_id == survey_id)
-            .group_by(SurveyResponse.building_id, SurveyResponse.outcome)
+        (bid, outcomes[code]): n
+        for bid, code, n in s.execute(
+            select(
+                SurveyBuildingTally.building_id, SurveyBuildingTally.choice, SurveyBuildingTally.n
+            ).where(
+                SurveyBuildingTally.survey_id == survey_id, SurveyBuildingTally.choice.in_(outcomes)
+            )
         ).all()
     }
-    bids = [b for _, b, _ in homes]
+    compounds = {c for c, _, _ in homes}
     names = (
         {
             bid: (cid, cname, bname, key)
             for bid, cid, cname, bname, key in s.execute(
                 select(Building.id, Compound.id, Compound.name, Building.name, Building.sort_key)
                 .join(Compound, Compound.id == Building.compound_id)
-                .where(Building.id.in_(bids))
+                .where(Building.compound_id.in_(compounds))
             ).all()
         }
-        if bids
+        if compounds
         else {}
     )
     by_building = []
@@ -354,24 +358,19 @@ def _dec(value: object) -> Decimal | None:
 
 
 def _by_building(s: Session, survey_id: int) -> tuple[BuildingSatisfaction, ...]:
-    acc: dict[int, list[int]] = {}
-    for bid, choice, n in s.execute(
+    t = SurveyBuildingTally
+    satisfied = func.sum(case((t.choice.in_(SATISFIED), t.n), else_=0))
+    rows = s.execute(
         select(
-            SurveyBuildingTally.building_id, SurveyBuildingTally.choice, SurveyBuildingTally.n
-        ).where(SurveyBuildingTally.survey_id == survey_id)
-    ).all():
-        slot = acc.setdefault(bid, [0, 0])
-        slot[0] += int(n)
-        if choice in SATISFIED:
-            slot[1] += int(n)
-    if not acc:
-        return ()
-    names = s.execute(
-        select(Building.id, Compound.name, Building.sort_key, Building.name)
+            Compound.name, Building.sort_key, Building.name, Building.id, func.sum(t.n), satisfied
+        )
+        .join(Building, Building.id == t.building_id)
         .join(Compound, Compound.id == Building.compound_id)
-        .where(Building.id.in_(list(acc)))
+        .where(t.survey_id == survey_id, t.choice >= 0)
+        .group_by(Compound.name, Building.sort_key, Building.name, Building.id)
+        .order_by(Compound.name, Building.sort_key, Building.name, Building.id)
     ).all()
     return tuple(
-        BuildingSatisfaction(cname, bname, acc[bid][0], acc[bid][1])
-        for bid, cname, _key, bname in sorted(names, key=lambda r: (r[1], r[2], r[3], r[0]))
+        BuildingSatisfaction(cname, bname, int(valid), int(sat))
+        for cname, _key, bname, _bid, valid, sat in rows
     )

@@ -3,12 +3,13 @@
 
 `survey_tally` holds counts per question, compound and option (choice -1: respondents and
 number figures); `survey_building_tally` the satisfaction answers per building and level,
-pooled over the survey's satisfaction questions.
+pooled over the survey's satisfaction questions (choice 0-4), and the sheets per building by
+outcome (choice -1 answered, -2 refused, -3 nobody home).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, delete, func, insert, literal, null, select
+from sqlalchemy import ColumnElement, case, delete, func, insert, literal, null, select
 from sqlalchemy.orm import Session
 
 from db.models import Building
@@ -21,6 +22,8 @@ from db.models.surveys import (
 )
 
 COLUMNS = ("question_id", "compound_id", "choice", "n", "total", "low", "high")
+# Sheets per building by outcome live in survey_building_tally under negative choices.
+OUTCOME_CODES = {"answered": -1, "refused": -2, "nobody_home": -3}
 
 
 def recount(s: Session, survey_id: int, compound_id: int | None = None) -> None:
@@ -83,5 +86,19 @@ def recount(s: Session, survey_id: int, compound_id: int | None = None) -> None:
         insert(SurveyBuildingTally).from_select(
             ("survey_id", "building_id", "choice", "n"),
             per_building.group_by(SurveyResponse.building_id, SurveyAnswer.choice),
+        )
+    )
+    code = case(
+        *((SurveyResponse.outcome == o, literal(c)) for o, c in OUTCOME_CODES.items()),
+        else_=literal(-9),
+    )
+    per_outcome = (
+        select(literal(survey_id), SurveyResponse.building_id, code, func.count())
+        .where(*where)
+        .group_by(SurveyResponse.building_id, SurveyResponse.outcome)
+    )
+    s.execute(
+        insert(SurveyBuildingTally).from_select(
+            ("survey_id", "building_id", "choice", "n"), per_outcome
         )
     )

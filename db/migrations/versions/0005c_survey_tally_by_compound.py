@@ -32,6 +32,10 @@ FILL = (
     "JOIN survey_question q ON q.id = a.question_id "
     "WHERE q.kind = 'satisfaction5' AND a.choice IS NOT NULL "
     "GROUP BY r.survey_id, r.building_id, a.choice",
+    "INSERT INTO survey_building_tally (survey_id, building_id, choice, n) "
+    "SELECT survey_id, building_id, CASE outcome WHEN 'answered' THEN -1 "
+    "WHEN 'refused' THEN -2 ELSE -3 END, COUNT(*) "
+    "FROM survey_response GROUP BY survey_id, building_id, outcome",
 )
 
 
