@@ -73,6 +73,7 @@ def test_wizard_imports_a_messy_file(
     assert "8 行未导入" in wizard.summary_page.text.text()
     qtbot.mouseClick(wizard.summary_page.save_rejects, Qt.MouseButton.LeftButton)
     assert openpyxl.load_workbook(saved)["3号楼"]["A1"].value == "行号"
+    assert "已保存 8 行" in wizard.summary_page.text.text()
     assert demo_services.stats.summary()["households"] == before + 6
     wizard.grab().save(str(Path("shots") / "import_wizard_summary.png"))
 
