@@ -30,12 +30,14 @@ from ui.tasks import TaskRunner
 HALF = Decimal("0.5")
 COVERAGE_COLUMNS: list[Column[CoverageRow]] = [
     Column("楼院", lambda r: r.compound_name),
-    Column("楼栋", lambda r: f"{r.building}号楼" if r.building else ""),
+    Column(
+        "楼栋", lambda r: f"{r.building}号楼" if r.building else ("小计" if r.compound_id else "")
+    ),
     Column("住户", lambda r: r.households, True),
     Column("已答卷", lambda r: r.answered, True),
     Column("拒答", lambda r: r.refused, True),
     Column("无人在家", lambda r: r.nobody_home, True),
-    Column("未走到", lambda r: r.not_reached, True),
+    Column("未走到（含无人在家）", lambda r: r.not_reached, True),
     Column("覆盖率", lambda r: percent(r.rate), True),
 ]
 MISSING_COLUMNS: list[Column[NotReachedRow]] = [
@@ -108,7 +110,7 @@ class CoverageTab(QWidget):
         t = cov.total
         self.summary.setText(
             self.tr(
-                "应调查 {0} 户：已答卷 {1}，拒答 {2}，无人在家 {3}，未走到 {4}；覆盖率 {5}"
+                "应调查 {0} 户：已答卷 {1}，拒答 {2}，未走到 {4}（其中无人在家 {3}）；覆盖率 {5}"
             ).format(
                 t.households, t.answered, t.refused, t.nobody_home, t.not_reached, percent(t.rate)
             )

@@ -123,6 +123,8 @@ class EntryForm(QWidget):
     def set_survey(self, survey_id: int | None) -> None:
         """Show the entry form of a survey (None: nothing selected)."""
         for w in self.questions:
+            self.questions_layout.removeWidget(w)
+            w.hide()  # gone from the form now; Qt deletes it when the event loop runs
             w.deleteLater()
         self.questions = []
         self.household = None
