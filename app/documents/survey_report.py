@@ -201,7 +201,7 @@ def write_results_report(
     total = results.coverage
     p.text(
         f"应调查 {total.households} 户，已答卷 {total.answered} 户，拒答 {total.refused} 户，"
-        f"无人在家 {total.nobody_home} 户，未走到 {total.not_reached - total.nobody_home} 户；"
+        f"无人在家 {total.nobody_home} 户，未走访 {total.not_reached - total.nobody_home} 户；"
         f"覆盖率 {percent(total.rate)}。",
         10.5,
     )
