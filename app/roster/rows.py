@@ -13,6 +13,7 @@ from typing import NamedTuple
 from app.registry.validation import (
     ID_CHECK,
     ID_WEIGHTS,
+    MOBILE,
     PROVINCES,
     FieldError,
     area_to_centi,
@@ -277,6 +278,8 @@ def _phone(text: str, warnings: list[str]) -> str | None:
     if not text:
         warnings.append("未填联系电话")
         return None
+    if len(text) == 11 and MOBILE.match(text):
+        return text
     if is_masked(text):
         warnings.append("联系电话已脱敏，保留原值")
         return None
