@@ -101,6 +101,12 @@ class ResultsService:
             for hid, compound, building, unit, room, name, phone, outcome, visited in rows
         ]
 
+    def tallies(self, survey_id: int) -> tuple[QuestionTally, ...]:
+        """Per-question counts, shares and satisfaction rates (no coverage, no buildings)."""
+        with self._sessions() as s:
+            _survey(s, survey_id)
+            return tuple(_tallies(s, questions_of(s, survey_id)))
+
     def results(self, survey_id: int) -> Results:
         with self._sessions() as s:
             sv = _survey(s, survey_id)
@@ -359,18 +365,24 @@ def _dec(value: object) -> Decimal | None:
 
 def _by_building(s: Session, survey_id: int) -> tuple[BuildingSatisfaction, ...]:
     t = SurveyBuildingTally
-    satisfied = func.sum(case((t.choice.in_(SATISFIED), t.n), else_=0))
-    rows = s.execute(
+    # Grouped on the primary key's order first (no sort), then named: 10,000 rows, not 50,000.
+    per = (
         select(
-            Compound.name, Building.sort_key, Building.name, Building.id, func.sum(t.n), satisfied
+            t.building_id.label("bid"),
+            func.sum(t.n).label("valid"),
+            func.sum(case((t.choice.in_(SATISFIED), t.n), else_=0)).label("satisfied"),
         )
-        .join(Building, Building.id == t.building_id)
-        .join(Compound, Compound.id == Building.compound_id)
         .where(t.survey_id == survey_id, t.choice >= 0)
-        .group_by(Compound.name, Building.sort_key, Building.name, Building.id)
+        .group_by(t.building_id)
+        .subquery()
+    )
+    rows = s.execute(
+        select(Compound.name, Building.name, per.c.valid, per.c.satisfied)
+        .join(Building, Building.id == per.c.bid)
+        .join(Compound, Compound.id == Building.compound_id)
         .order_by(Compound.name, Building.sort_key, Building.name, Building.id)
     ).all()
     return tuple(
         BuildingSatisfaction(cname, bname, int(valid), int(sat))
-        for cname, _key, bname, _bid, valid, sat in rows
+        for cname, bname, valid, sat in rows
     )
