@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.audit import Actor
 from app.audit_query import AuditQueryService
 from app.backup import BackupService
+from app.dashboard import DashboardFigures
 from app.database import Database
 from app.fees.service import FeeServices
 from app.governance.service import GovernanceService
@@ -35,6 +36,7 @@ class Services:
     survey_results: ResultsService
     fees: FeeServices
     governance: GovernanceService
+    dashboard: DashboardFigures
     users: UserService
     audit_log: AuditQueryService
     backups: BackupService
@@ -54,6 +56,7 @@ class Services:
             survey_results=ResultsService(db.sessions),
             fees=FeeServices.build(db.sessions, actor),
             governance=GovernanceService(db.sessions, actor),
+            dashboard=DashboardFigures(db.sessions),
             users=UserService(db.sessions, actor, settings.login_policy()),
             audit_log=AuditQueryService(db.sessions, actor),
             backups=BackupService(db, actor, settings),

@@ -10,8 +10,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.dashboard import DashboardFigures, SurveyFigure, fee_totals
 from app.governance.dto import CLOSED, KINDS, mean_days, percent
 from app.governance.organisations import GovernanceBase, coverage_rows, summarise_coverage
+from app.money import format_yuan
 from db.models import (
     Community,
     Compound,
@@ -121,6 +123,7 @@ class BriefService(GovernanceBase):
             self._grids(grids, workers),
             self._meetings(len(meetings), len(res), sum(1 for p in res if p)),
             self._problems(problems, end),
+            self._fees_and_surveys(community_id),
         ]
         title = "楼院治理工作简报"
         header = f"{office or scope}　　{_cn_date(end)}"
@@ -190,3 +193,33 @@ class BriefService(GovernanceBase):
         if overdue:
             text += f"尚有{overdue}件逾期未办结，已督促责任网格限期办理。"
         return text
+
+    def _fees_and_surveys(self, community_id: int | None) -> str:
+        """六: collection rate to date; open and closed surveys' coverage and satisfaction."""
+        figures = DashboardFigures(self._sessions)
+        fees = fee_totals(figures.fees_by_compound(community_id))
+        surveys = figures.surveys(community_id)
+        if not fees.compounds and not surveys:
+            return ""
+        parts = []
+        if fees.compounds:
+            parts.append(
+                f"{fees.compounds}个楼院已开始收取物业费，累计应收{format_yuan(fees.charged_fen)}元、"
+                f"实收{format_yuan(fees.paid_fen)}元，物业费收缴率"
+                f"{percent(fees.paid_fen, fees.charged_fen)}%，欠费{fees.households_in_arrears}户"
+            )
+        if surveys:
+            shown = surveys[-3:]  # the newest three
+            lead = f"开展入户调查{len(surveys)}次" + ("，最近3次：" if len(surveys) > 3 else "：")
+            parts.append(lead + "；".join(_survey_text(f) for f in shown))
+        return "六、物业收费与入户调查。" + "；".join(parts) + "。"
+
+
+def _survey_text(f: SurveyFigure) -> str:
+    text = (
+        f"“{f.title}”入户调查覆盖{f.reached}户（应访{f.households}户，"
+        f"覆盖率{percent(f.reached, f.households)}%）"
+    )
+    if f.satisfaction_valid:
+        text += f"、满意率{percent(f.satisfaction_satisfied, f.satisfaction_valid)}%"
+    return text
