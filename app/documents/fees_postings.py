@@ -48,8 +48,10 @@ def write_scheme_posting(path: Path | str, scheme: SchemeRow, today: dt.date | N
         facts.append("减免：" + "；".join(r.label for r in scheme.exemptions) + "。")
     if scheme.service_basis:
         facts.append(f"服务内容与标准：{scheme.service_basis}")
-    if scheme.resolution_note:
-        facts.append(f"议定依据：{scheme.resolution_note}")
+    if scheme.basis_text:
+        facts.append(scheme.basis_text + ("" if scheme.basis_text.endswith("。") else "。"))
+    if scheme.gate_text:
+        facts.append(f"开始收费条件：过渡期满且{scheme.gate_text}。")
     facts.append(f"收费单位：{scheme.manager_name or '（未填写）'}")
     contact = "  ".join(x for x in (scheme.office, scheme.manager_contact) if x)
     if contact:

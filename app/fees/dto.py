@@ -76,9 +76,45 @@ class SchemeInput:
     pay_ways: str = "现金、微信、支付宝、银行转账"
     service_basis: str = ""
     resolution_note: str = ""
-    resolution_id: int | None = None
+    resolution_id: int | None = None  # a 议事决议 of the compound
     exemptions: tuple[ExemptionRule, ...] = ()
     over_cap_reason: str = ""  # required when the price is above the cap
+    # 居民满意后再缴费: a survey over the compound gates activation (None: no gate)
+    survey_id: int | None = None
+    satisfaction_threshold: int | None = None  # percent satisfied; None = 2/3
+    min_coverage: int | None = None  # percent of households reached; None = 50%
+
+
+@dataclass(frozen=True)
+class SchemeResolution:
+    """The 议事决议 a scheme names, as printed on the posting."""
+
+    id: int
+    held_on: dt.date
+    topic: str
+    seq: int
+    text: str
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    passed: bool
+
+    @property
+    def votes_text(self) -> str:
+        return f"赞成{self.votes_for}票，反对{self.votes_against}票，弃权{self.votes_abstain}票"
+
+    @property
+    def basis_text(self) -> str:
+        """依据：2026年5月12日居民议事会决议“…”（赞成40票，反对3票，弃权2票）"""
+        day = self.held_on
+        return (
+            f"依据：{day.year}年{day.month}月{day.day}日居民议事会决议“{self.text}”"
+            f"（{self.votes_text}{'' if self.passed else '，未获通过'}）"
+        )
+
+
+def level_text(percent_value: int | None, default: str) -> str:
+    return default if percent_value is None else f"{percent_value}%"
 
 
 @dataclass(frozen=True)
@@ -104,6 +140,30 @@ class SchemeRow:
     state: str
     state_reason: str
     exemptions: tuple[ExemptionRule, ...] = ()
+    survey_id: int | None = None
+    survey_title: str = ""  # "" when the survey is gone
+    satisfaction_threshold: int | None = None  # percent; None = 2/3
+    min_coverage: int | None = None  # percent; None = 50%
+    resolution: SchemeResolution | None = None  # None when unset or the record is gone
+
+    @property
+    def basis_text(self) -> str:
+        """The scheme's basis for the posting: the linked resolution, else the note."""
+        if self.resolution is not None:
+            return self.resolution.basis_text
+        return f"依据：{self.resolution_note}" if self.resolution_note else ""
+
+    @property
+    def gate_text(self) -> str:
+        """满意度调查“…”满意率不低于 2/3、覆盖率不低于 50%; "" without a survey."""
+        if self.survey_id is None:
+            return ""
+        title = self.survey_title or f"（第{self.survey_id}号调查已删除）"
+        return (
+            f"满意度调查“{title}”满意率不低于 "
+            f"{level_text(self.satisfaction_threshold, '2/3')}、"
+            f"覆盖率不低于 {level_text(self.min_coverage, '50%')}"
+        )
 
     @property
     def price_text(self) -> str:

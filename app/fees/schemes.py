@@ -13,10 +13,19 @@ from app import audit
 from app.audit import Actor
 from app.errors import NotFound, PermissionDenied
 from app.fees.arithmetic import format_price, parse_period, parse_price
-from app.fees.dto import DEFAULT_CAP_MILLI, STATE_LABELS, ExemptionRule, SchemeInput, SchemeRow
+from app.fees.dto import (
+    DEFAULT_CAP_MILLI,
+    STATE_LABELS,
+    ExemptionRule,
+    SchemeInput,
+    SchemeResolution,
+    SchemeRow,
+)
 from app.fees.errors import FeeError, OverCapError, SchemeStateError
-from db.models import HOUSEHOLD_STATUSES, RESIDENT_TAGS, Compound
+from app.surveys.dto import GateStatus
+from db.models import HOUSEHOLD_STATUSES, RESIDENT_TAGS, Compound, Meeting, Resolution
 from db.models.fees import BILLING_CYCLES, FeeExemption, FeeScheme
+from db.models.surveys import Survey, SurveyScope
 
 # state → the states it may move to
 NEXT_STATES = {
@@ -27,11 +36,12 @@ NEXT_STATES = {
     "ended": (),
 }
 
-# The surveys issue plugs a satisfaction gate in here: (session, scheme) → refusal or None.
-ActivationGate = Callable[[Session, FeeScheme], str | None]
+# The surveys area plugs its satisfaction gate in here: (session, scheme) → where the
+# scheme's survey stands, or None when the scheme names no survey.
+ActivationGate = Callable[[Session, FeeScheme], GateStatus | None]
 
 
-def _no_gate(_s: Session, _scheme: FeeScheme) -> str | None:
+def _no_gate(_s: Session, _scheme: FeeScheme) -> GateStatus | None:
     return None
 
 
@@ -47,7 +57,34 @@ def check_exemption(rule: ExemptionRule) -> None:
         raise FeeError("减免比例应在 0～100% 之间")
 
 
-def scheme_row(scheme: FeeScheme, compound_name: str, rules: list[FeeExemption]) -> SchemeRow:
+def _resolution(s: Session, resolution_id: int | None) -> SchemeResolution | None:
+    if resolution_id is None:
+        return None
+    row = s.execute(
+        select(
+            Resolution.id,
+            Meeting.held_on,
+            Meeting.topic,
+            Resolution.seq,
+            Resolution.text,
+            Resolution.votes_for,
+            Resolution.votes_against,
+            Resolution.votes_abstain,
+            Resolution.passed,
+        )
+        .join(Meeting, Meeting.id == Resolution.meeting_id)
+        .where(Resolution.id == resolution_id)
+    ).one_or_none()
+    return None if row is None else SchemeResolution(*row)
+
+
+def scheme_row(
+    scheme: FeeScheme,
+    compound_name: str,
+    rules: list[FeeExemption],
+    survey_title: str = "",
+    resolution: SchemeResolution | None = None,
+) -> SchemeRow:
     return SchemeRow(
         id=scheme.id,
         compound_id=scheme.compound_id,
@@ -70,6 +107,11 @@ def scheme_row(scheme: FeeScheme, compound_name: str, rules: list[FeeExemption])
         state=scheme.state,
         state_reason=scheme.state_reason,
         exemptions=tuple(ExemptionRule(r.kind, r.match, r.mode, r.value) for r in rules),
+        survey_id=scheme.survey_id,
+        survey_title=survey_title,
+        satisfaction_threshold=scheme.satisfaction_threshold,
+        min_coverage=scheme.min_coverage,
+        resolution=resolution,
     )
 
 
@@ -85,7 +127,41 @@ def load_scheme(s: Session, scheme_id: int) -> SchemeRow:
             .order_by(FeeExemption.id)
         )
     )
-    return scheme_row(scheme, compound.name if compound else "", rules)
+    title = ""
+    if scheme.survey_id is not None:
+        title = s.scalar(select(Survey.title).where(Survey.id == scheme.survey_id)) or ""
+    return scheme_row(
+        scheme,
+        compound.name if compound else "",
+        rules,
+        title,
+        _resolution(s, scheme.resolution_id),
+    )
+
+
+def check_links(s: Session, values: dict[str, Any]) -> None:
+    """The survey and the resolution a scheme names must be of its compound."""
+    cid = values["compound_id"]
+    if values["survey_id"] is not None:
+        if s.get(Survey, values["survey_id"]) is None:
+            raise FeeError("所选满意度调查不存在")
+        covers = s.scalar(
+            select(SurveyScope.id).where(
+                SurveyScope.survey_id == values["survey_id"], SurveyScope.compound_id == cid
+            )
+        )
+        if covers is None:
+            raise FeeError("所选满意度调查不包括本楼院，不能作为收费门槛")
+    if values["resolution_id"] is not None:
+        meeting_compound = s.scalar(
+            select(Meeting.compound_id)
+            .join(Resolution, Resolution.meeting_id == Meeting.id)
+            .where(Resolution.id == values["resolution_id"])
+        )
+        if meeting_compound is None:
+            raise FeeError("所选议事决议不存在")
+        if meeting_compound != cid:
+            raise FeeError("所选议事决议不是本楼院的决议")
 
 
 class FeeSchemeService:
@@ -123,6 +199,13 @@ class FeeSchemeService:
             raise FeeError("同一状态或标签只能设一条减免规则")
         if price > self.cap_milli and not data.over_cap_reason.strip():
             raise OverCapError(format_price(price), format_price(self.cap_milli))
+        gated = data.survey_id is not None
+        threshold = data.satisfaction_threshold if gated else None
+        coverage = data.min_coverage if gated else None
+        if threshold is not None and not 1 <= threshold <= 100:
+            raise FeeError("满意率门槛应为 1%～100%")
+        if coverage is not None and not 1 <= coverage <= 100:
+            raise FeeError("最低覆盖率应为 1%～100%")
         return {
             "compound_id": data.compound_id,
             "name": data.name.strip(),
@@ -140,6 +223,9 @@ class FeeSchemeService:
             "service_basis": data.service_basis.strip(),
             "resolution_note": data.resolution_note.strip(),
             "resolution_id": data.resolution_id,
+            "survey_id": data.survey_id,
+            "satisfaction_threshold": threshold,
+            "min_coverage": coverage,
         }
 
     def save_scheme(self, data: SchemeInput, scheme_id: int | None = None) -> SchemeRow:
@@ -155,6 +241,7 @@ class FeeSchemeService:
             compound = s.get(Compound, data.compound_id)
             if compound is None:
                 raise NotFound("该楼院不存在")
+            check_links(s, values)
             if scheme_id is None:
                 scheme = FeeScheme(state="draft", created_at=dt.datetime.now(), **values)
                 s.add(scheme)
@@ -215,6 +302,14 @@ class FeeSchemeService:
                 query = query.where(FeeScheme.compound_id == compound_id)
             return [load_scheme(s, sid) for sid in s.scalars(query)]
 
+    def gate_status(self, scheme_id: int) -> GateStatus | None:
+        """Where the scheme's survey gate stands (None: the scheme names no survey)."""
+        with self._sessions() as s:
+            scheme = s.get(FeeScheme, scheme_id)
+            if scheme is None:
+                raise NotFound("该收费方案不存在")
+            return self._gate(s, scheme)
+
     def running_scheme(self, compound_id: int) -> SchemeRow | None:
         """The compound's active scheme, if any."""
         with self._sessions() as s:
@@ -229,8 +324,8 @@ class FeeSchemeService:
     def change_state(self, scheme_id: int, state: str, reason: str = "") -> SchemeRow:
         """Move a scheme on: post (公示), start the transition, activate, end.
 
-        Activation needs a reason (for now a clerk's decision; the surveys issue adds the
-        satisfaction gate); it ends the compound's previously active scheme.
+        Activation needs a reason and, when the scheme names a survey, its gate met
+        (满意率 and 覆盖率); it ends the compound's previously active scheme.
 
         Raises:
             SchemeStateError: the step is not allowed from the scheme's state.
@@ -247,9 +342,9 @@ class FeeSchemeService:
             if state in ("active", "ended") and not reason.strip():
                 raise FeeError("请填写理由（将记入操作日志）")
             if state == "active":
-                refusal = self._gate(s, scheme)
-                if refusal:
-                    raise SchemeStateError(refusal)
+                gate = self._gate(s, scheme)
+                if gate is not None and not gate.met:
+                    raise SchemeStateError(gate.message)
                 self._end_others(s, scheme)
             now = dt.datetime.now()
             before = scheme.state

@@ -14,7 +14,7 @@ from app.fees.ledger import FeeLedgerService
 from app.fees.notices import FeeDocumentData
 from app.fees.payments import PaymentService
 from app.fees.schemes import FeeSchemeService
-from app.surveys.gate import fee_activation_gate
+from app.surveys.gate import scheme_gate_status
 
 
 @dataclass
@@ -32,7 +32,7 @@ class FeeServices:
     ) -> FeeServices:
         return cls(
             # 居民满意后再缴费: a scheme naming a survey activates only when it is met.
-            schemes=FeeSchemeService(sessions, actor, cap_milli, fee_activation_gate),
+            schemes=FeeSchemeService(sessions, actor, cap_milli, scheme_gate_status),
             billing=BillingService(sessions, actor),
             payments=PaymentService(sessions, actor),
             ledger=FeeLedgerService(sessions),

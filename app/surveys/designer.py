@@ -100,10 +100,18 @@ class SurveyService:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def list_surveys(self) -> list[SurveyRow]:
-        """Every survey, newest first, with its coverage counts."""
+    def list_surveys(self, compound_id: int | None = None) -> list[SurveyRow]:
+        """Every survey (or those whose scope takes in the compound), newest first, with
+        its coverage counts."""
         with self._sessions() as s:
-            surveys = s.scalars(select(Survey).order_by(Survey.id.desc())).all()
+            query = select(Survey).order_by(Survey.id.desc())
+            if compound_id is not None:
+                query = query.where(
+                    Survey.id.in_(
+                        select(SurveyScope.survey_id).where(SurveyScope.compound_id == compound_id)
+                    )
+                )
+            surveys = s.scalars(query).all()
             counts: dict[tuple[int, str], int] = {
                 (sid, outcome): n
                 for sid, outcome, n in s.execute(

@@ -1,7 +1,8 @@
 """The fee gate (居民满意后再缴费): a fee scheme may start billing after its transition
 period only when its survey's satisfaction rate and coverage reach the agreed levels.
 
-The fees service calls `gate_status` inside its own unit of work.
+The fees service calls `scheme_gate_status` inside its own unit of work (activation and
+the scheme's "where it stands").
 """
 
 from __future__ import annotations
@@ -90,20 +91,35 @@ def gate_status(
 class _Scheme(Protocol):
     survey_id: int | None
     satisfaction_threshold: int | None  # percent
+    min_coverage: int | None  # percent
 
 
-def fee_activation_gate(s: Session, scheme: _Scheme) -> str | None:
-    """The fee service's activation gate: None when billing may start, else why not.
+def _level(percent_value: int | None) -> Fraction | None:
+    return Fraction(percent_value, 100) if percent_value is not None else None
 
-    A scheme that names no survey is not gated. The threshold is the scheme's percent
-    (default 2/3); coverage must reach half of the households in the survey's scope.
+
+def scheme_gate_status(s: Session, scheme: _Scheme) -> GateStatus | None:
+    """Where a fee scheme's survey condition stands; None when the scheme names no survey.
+
+    The levels are the scheme's percents (None: 2/3 satisfied, half of the households
+    reached). A survey that was deleted leaves the gate unmet, with a message saying so.
     """
     if scheme.survey_id is None:
         return None
-    threshold = (
-        Fraction(scheme.satisfaction_threshold, 100)
-        if scheme.satisfaction_threshold is not None
-        else None
-    )
-    status = gate_status(s, scheme.survey_id, threshold)
-    return None if status.met else status.message
+    threshold, min_coverage = _level(scheme.satisfaction_threshold), _level(scheme.min_coverage)
+    try:
+        return gate_status(s, scheme.survey_id, threshold, min_coverage)
+    except NotFound as exc:
+        need = threshold if threshold is not None else DEFAULT_THRESHOLD
+        need_cov = min_coverage if min_coverage is not None else DEFAULT_MIN_COVERAGE
+        return GateStatus(
+            survey_id=scheme.survey_id,
+            title="",
+            satisfaction_rate=None,
+            satisfaction_valid=0,
+            threshold=_dec(need).quantize(Decimal("0.0001"), ROUND_HALF_UP),
+            coverage=Decimal(0),
+            min_coverage=_dec(need_cov).quantize(Decimal("0.0001"), ROUND_HALF_UP),
+            met=False,
+            message=exc.message + "，暂不能开始收费",
+        )

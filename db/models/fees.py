@@ -60,11 +60,13 @@ class FeeScheme(Base):
     pay_ways: Mapped[str] = mapped_column(Text, default="")
     service_basis: Mapped[str] = mapped_column(Text, default="")
     resolution_note: Mapped[str] = mapped_column(Text, default="")
-    # The governance issue links the approving resolution; no FK until that table exists.
+    # The approving deliberation resolution (governance area); no FK: the scheme keeps
+    # resolution_note as its text basis if the meeting record is removed.
     resolution_id: Mapped[int | None]
-    # The surveys issue gates activation on satisfaction; unused by the rules for now.
+    # 居民满意后再缴费: the survey that gates activation, with its levels (None: defaults).
     survey_id: Mapped[int | None]
-    satisfaction_threshold: Mapped[int | None]  # percent
+    satisfaction_threshold: Mapped[int | None]  # percent; None = 2/3
+    min_coverage: Mapped[int | None]  # percent of households reached; None = 50
     state: Mapped[str] = mapped_column(String(12), default="draft")
     state_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -74,6 +74,7 @@ def upgrade() -> None:
         sa.Column("resolution_id", sa.Integer(), nullable=True),
         sa.Column("survey_id", sa.Integer(), nullable=True),
         sa.Column("satisfaction_threshold", sa.Integer(), nullable=True),
+        sa.Column("min_coverage", sa.Integer(), nullable=True),
         sa.Column("state", sa.String(length=12), nullable=False),
         sa.Column("state_reason", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
