@@ -422,6 +422,9 @@ def _area_steps() -> list[DemoStep]:
     from app.surveys.demo import surveys_demo
 
     steps.append(surveys_demo)
+    from app.fees.demo import fees_links_demo
+
+    steps.append(fees_links_demo)  # after surveys: a scheme gated on survey 1
     return steps
 
 

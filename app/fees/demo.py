@@ -8,9 +8,10 @@ import random
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.fees.arithmetic import add_months, charge_fen
+from app.fees.arithmetic import add_months, charge_fen, format_price
 from app.fees.receipts import receipt_no
-from db.models import Building, Compound, Household
+from app.governance.meetings import is_passed
+from db.models import Building, Compound, Household, Meeting, Resolution
 from db.models.fees import (
     EXPENSE_CATEGORIES,
     PAYMENT_METHODS,
@@ -22,6 +23,7 @@ from db.models.fees import (
     FeeScheme,
     ReceiptCounter,
 )
+from db.models.surveys import Survey, SurveyScope
 
 TODAY = dt.datetime(2026, 11, 1, 9, 0)
 MONTHS = ("2026-07", "2026-08", "2026-09", "2026-10")
@@ -189,3 +191,89 @@ def _expenses(s: Session, rng: random.Random, cid: int) -> None:
                 }
             )
     s.execute(insert(FeeExpense), rows)
+
+
+FEE_TOPIC = "物业服务标准和收费方案"
+
+
+def fees_links_demo(s: Session, rng: random.Random) -> None:
+    """After the survey step: the active 公办物业 scheme over survey 1 (物业服务满意度调查)
+    is gated on it at 67% and names its 议事决议 (one is held if the compound has none);
+    other open schemes name their compound's resolution agreeing their price, if any."""
+    survey = s.scalar(
+        select(Survey.id).where(Survey.title == "物业服务满意度调查").order_by(Survey.id).limit(1)
+    )
+    gated: FeeScheme | None = None
+    if survey is not None:
+        gated = s.scalars(
+            select(FeeScheme)
+            .join(Compound, Compound.id == FeeScheme.compound_id)
+            .join(SurveyScope, SurveyScope.compound_id == FeeScheme.compound_id)
+            .where(
+                SurveyScope.survey_id == survey,
+                FeeScheme.state == "active",
+                Compound.management_mode == "公办物业",
+            )
+            .order_by(FeeScheme.compound_id, FeeScheme.id)
+            .limit(1)
+        ).first()
+    if gated is not None:
+        gated.survey_id, gated.satisfaction_threshold = survey, 67
+        gated.resolution_id = _fee_resolution(s, gated) or _hold_fee_meeting(s, rng, gated)
+    for scheme in s.scalars(
+        select(FeeScheme)
+        .where(FeeScheme.state != "ended", FeeScheme.resolution_id.is_(None))
+        .order_by(FeeScheme.id)
+    ):
+        scheme.resolution_id = _fee_resolution(s, scheme)
+    s.flush()
+
+
+def _fee_resolution(s: Session, scheme: FeeScheme) -> int | None:
+    """The compound's passed resolution agreeing the scheme's price before it starts."""
+    y, m = (int(x) for x in scheme.start_month.split("-"))
+    price = format_price(scheme.price_milli)
+    prices = {f"{price}元", f"{price.rstrip('0')}元"}
+    rows = s.execute(
+        select(Resolution.id, Resolution.text)
+        .join(Meeting, Meeting.id == Resolution.meeting_id)
+        .where(
+            Meeting.compound_id == scheme.compound_id,
+            Meeting.topic == FEE_TOPIC,
+            Meeting.held_on < dt.date(y, m, 1),
+            Resolution.passed.is_(True),
+        )
+        .order_by(Meeting.held_on.desc(), Resolution.seq, Resolution.id)
+    ).all()
+    return next((rid for rid, text in rows if any(p in text for p in prices)), None)
+
+
+def _hold_fee_meeting(s: Session, rng: random.Random, scheme: FeeScheme) -> int:
+    """A 居民议事会 that agreed the scheme's price, a few weeks before it started."""
+    y, m = (int(x) for x in add_months(scheme.start_month, -1).split("-"))
+    attendance = rng.randint(36, 60)
+    meeting = Meeting(
+        compound_id=scheme.compound_id,
+        held_on=dt.date(y, m, rng.randint(8, 25)),
+        topic=FEE_TOPIC,
+        attendance=attendance,
+        notes="社区党委、网格员、楼院长、居民代表参加",
+    )
+    s.add(meeting)
+    s.flush()
+    against = rng.randint(1, attendance // 10)
+    abstain = rng.randint(0, attendance // 10)
+    votes_for = attendance - against - abstain
+    price = format_price(scheme.price_milli).rstrip("0")
+    resolution = Resolution(
+        meeting_id=meeting.id,
+        seq=1,
+        text=f"同意引入公办物业，收费标准{price}元/平米·月，设一个月免费过渡期",
+        votes_for=votes_for,
+        votes_against=against,
+        votes_abstain=abstain,
+        passed=is_passed(votes_for, attendance),
+    )
+    s.add(resolution)
+    s.flush()
+    return resolution.id
