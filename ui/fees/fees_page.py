@@ -26,6 +26,7 @@ from app.services import Services
 from ui import dialogs
 from ui.fees.common import ask_text, pdf_path, table
 from ui.fees.scheme_dialog import SchemeDialog
+from ui.fees.scheme_status import SchemeStatus
 from ui.fees.tabs import ArrearsTab, ExpensesTab, PaymentsTab
 from ui.models.fee_models import PagedModel, charge_model, scheme_model
 from ui.pdf_preview import preview
@@ -82,6 +83,19 @@ class FeesPage(QWidget):
     def compound_name(self) -> str:
         return self.compound_combo.currentText()
 
+    def show_compound_arrears(self, compound_id: int) -> None:
+        """Select the compound (reloading the picker first) and open its 欠费 tab."""
+        if self.compound_combo.findData(compound_id) < 0:
+            self.compound_combo.clear()
+            for cid, name in self.fees.ledger.compounds():
+                self.compound_combo.addItem(name, cid)
+        index = self.compound_combo.findData(compound_id)
+        if index == self.compound_combo.currentIndex():
+            self.refresh()  # the figures may have changed since the page was last shown
+        else:
+            self.compound_combo.setCurrentIndex(max(index, 0))
+        self.tabs.setCurrentWidget(self.arrears_tab)
+
     def _on_compound_combo_changed(self, *_args: object) -> None:
         self.building_combo.clear()
         self.building_combo.addItem(self.tr("全部楼栋"), None)
@@ -130,17 +144,25 @@ class FeesPage(QWidget):
         self.new_scheme_button = QPushButton(self.tr("新建方案(&N)…"), tab)
         self.new_scheme_button.clicked.connect(self._on_new_scheme_button_clicked)
         buttons.addWidget(self.new_scheme_button)
+        self.edit_scheme_button = QPushButton(self.tr("修改草稿(&E)…"), tab)
+        self.edit_scheme_button.clicked.connect(self._on_edit_scheme_button_clicked)
+        buttons.addWidget(self.edit_scheme_button)
+        self.state_buttons: dict[str, QPushButton] = {}
         for state, label in STATE_ACTIONS:
             button = QPushButton(self.tr(label), tab)
             button.clicked.connect(lambda _c=False, st=state: self._change_state(st))
             buttons.addWidget(button)
+            self.state_buttons[state] = button
         posting = QPushButton(self.tr("打印收费公示…"), tab)
         posting.clicked.connect(self._on_posting_button_clicked)
         buttons.addStretch(1)
         buttons.addWidget(posting)
+        self.scheme_status = SchemeStatus(tab)
+        self.scheme_table.selectionModel().selectionChanged.connect(self._on_scheme_selected)
         layout = QVBoxLayout(tab)
         layout.addLayout(buttons)
         layout.addWidget(self.scheme_table, 1)
+        layout.addWidget(self.scheme_status)
         return tab
 
     def _load_schemes(self) -> None:
@@ -148,6 +170,21 @@ class FeesPage(QWidget):
             self.fees.schemes.list_schemes(self.compound_id) if self.compound_id else []
         )
         self.scheme_table.resizeColumnsToContents()
+        self._on_scheme_selected()
+
+    def _on_scheme_selected(self, *_args: object) -> None:
+        """Show where the selected scheme stands; the activate button says why not yet."""
+        scheme = self.selected_scheme()
+        gate = None
+        if scheme is not None and scheme.survey_id is not None:
+            try:
+                gate = self.fees.schemes.gate_status(scheme.id)
+            except AppError as exc:
+                dialogs.error(self, exc.message)
+        self.scheme_status.show_scheme(scheme, gate)
+        activate = self.state_buttons["active"]
+        activate.setToolTip(gate.message if gate is not None else "")
+        self.edit_scheme_button.setEnabled(scheme is not None and scheme.state == "draft")
 
     def selected_scheme(self) -> SchemeRow | None:
         rows = self.scheme_table.selectionModel().selectedRows()
@@ -156,16 +193,45 @@ class FeesPage(QWidget):
         return self.scheme_model.row_at(rows[0].row()) if rows else None
 
     def _on_new_scheme_button_clicked(self) -> None:
-        if self.compound_id is None:
+        if self.compound_id is not None:
+            self.scheme_dialog(None)
+
+    def _on_edit_scheme_button_clicked(self) -> None:
+        scheme = self.selected_scheme()
+        if scheme is not None and scheme.state == "draft":
+            self.scheme_dialog(scheme)
+
+    def scheme_dialog(self, scheme: SchemeRow | None) -> None:
+        """The scheme editor with the compound's surveys and 议事决议 to pick from."""
+        cid = self.compound_id
+        if cid is None:
             return
-        dialog = SchemeDialog(self.fees.schemes, self.compound_id, self.compound_name, parent=self)
-        if dialog.exec():
-            self.refresh()
+        dialog = SchemeDialog(
+            self.fees.schemes,
+            cid,
+            self.compound_name,
+            scheme,
+            parent=self,
+            surveys=self.services.surveys.list_surveys(cid),
+            resolutions=self.services.governance.resolutions_for_compound(cid),
+        )
+        self.last_scheme_dialog = dialog
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
 
     def _change_state(self, state: str) -> None:
         scheme = self.selected_scheme()
         if scheme is None:
             return
+        if state == "active":
+            try:
+                gate = self.fees.schemes.gate_status(scheme.id)
+            except AppError as exc:
+                dialogs.error(self, exc.message)
+                return
+            if gate is not None and not gate.met:
+                dialogs.error(self, gate.message)
+                return
         reason = ""
         if state in ("active", "ended"):
             answer = ask_text(

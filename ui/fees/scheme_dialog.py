@@ -1,6 +1,9 @@
-"""The fee-scheme editor: price (with the cap), months, exemptions, who collects, resolution."""
+"""The fee-scheme editor: price (with the cap), months, exemptions, who collects, the
+approving 议事决议 and the satisfaction survey that gates billing."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +23,8 @@ from app.errors import AppError
 from app.fees.dto import BILLING_CYCLES, ExemptionRule, SchemeInput, SchemeRow
 from app.fees.errors import OverCapError
 from app.fees.schemes import FeeSchemeService
+from app.governance.dto import ResolutionRow
+from app.surveys.dto import SurveyRow
 from ui import dialogs
 
 
@@ -33,6 +38,9 @@ class SchemeDialog(QDialog):
         compound_name: str,
         scheme: SchemeRow | None = None,
         parent: QWidget | None = None,
+        *,
+        surveys: Sequence[SurveyRow] = (),
+        resolutions: Sequence[ResolutionRow] = (),
     ) -> None:
         super().__init__(parent)
         self._schemes = schemes
@@ -69,6 +77,7 @@ class SchemeDialog(QDialog):
         self.resolution_edit = QPlainTextEdit(scheme.resolution_note if scheme else "", self)
         for edit in (self.basis_edit, self.resolution_edit):
             edit.setMaximumHeight(60)
+        self._links(scheme, surveys, resolutions)
         if scheme:
             self._fill(scheme)
         form = self._form()
@@ -84,6 +93,47 @@ class SchemeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
+
+    def _links(
+        self,
+        scheme: SchemeRow | None,
+        surveys: Sequence[SurveyRow],
+        resolutions: Sequence[ResolutionRow],
+    ) -> None:
+        """The 议事决议 and 满意度调查 pickers with the gate's levels."""
+        self.resolution_combo = QComboBox(self)
+        self.resolution_combo.addItem(self.tr("无"), None)
+        for r in resolutions:
+            self.resolution_combo.addItem(r.label, r.id)
+        self.survey_combo = QComboBox(self)
+        self.survey_combo.addItem(self.tr("不设调查门槛"), None)
+        for sv in surveys:
+            self.survey_combo.addItem(
+                self.tr("{0}（{1}，已走访 {2}/{3} 户）").format(
+                    sv.title, sv.status_label, sv.reached, sv.households
+                ),
+                sv.id,
+            )
+        self.threshold_spin = QSpinBox(self)
+        self.threshold_spin.setRange(0, 100)
+        self.threshold_spin.setSuffix("%")
+        self.threshold_spin.setSpecialValueText(self.tr("2/3（默认）"))
+        self.coverage_spin = QSpinBox(self)
+        self.coverage_spin.setRange(0, 100)
+        self.coverage_spin.setSuffix("%")
+        self.coverage_spin.setSpecialValueText(self.tr("50%（默认）"))
+        if scheme is not None:
+            _select(self.resolution_combo, scheme.resolution_id, self.tr("原决议记录已删除"))
+            _select(self.survey_combo, scheme.survey_id, self.tr("原调查已删除"))
+            self.threshold_spin.setValue(scheme.satisfaction_threshold or 0)
+            self.coverage_spin.setValue(scheme.min_coverage or 0)
+        self.survey_combo.currentIndexChanged.connect(self._on_survey_combo_changed)
+        self._on_survey_combo_changed()
+
+    def _on_survey_combo_changed(self, *_args: object) -> None:
+        gated = self.survey_combo.currentData() is not None
+        self.threshold_spin.setEnabled(gated)
+        self.coverage_spin.setEnabled(gated)
 
     def _fill(self, scheme: SchemeRow) -> None:
         self.cycle_combo.setCurrentText(scheme.cycle)
@@ -106,7 +156,11 @@ class SchemeDialog(QDialog):
         form.addRow(self.tr("联系电话"), self.contact_edit)
         form.addRow(self.tr("缴费地点"), self.office_edit)
         form.addRow(self.tr("服务内容与标准"), self.basis_edit)
-        form.addRow(self.tr("议定依据（决议）"), self.resolution_edit)
+        form.addRow(self.tr("议事决议"), self.resolution_combo)
+        form.addRow(self.tr("议定依据（说明）"), self.resolution_edit)
+        form.addRow(self.tr("满意度调查"), self.survey_combo)
+        form.addRow(self.tr("满意率不低于"), self.threshold_spin)
+        form.addRow(self.tr("覆盖率不低于"), self.coverage_spin)
         return form
 
     def input(self, over_cap_reason: str = "") -> SchemeInput:  # noqa: A003
@@ -129,6 +183,10 @@ class SchemeDialog(QDialog):
             resolution_note=self.resolution_edit.toPlainText(),
             exemptions=tuple(rules),
             over_cap_reason=over_cap_reason,
+            resolution_id=self.resolution_combo.currentData(),
+            survey_id=self.survey_combo.currentData(),
+            satisfaction_threshold=self.threshold_spin.value() or None,
+            min_coverage=self.coverage_spin.value() or None,
         )
 
     def _on_buttons_accepted(self) -> None:
@@ -154,3 +212,14 @@ class SchemeDialog(QDialog):
             return
         dialogs.info(self, self.tr("方案已保存为草稿；公示后进入过渡期，满意后启用收费。"))
         self.accept()
+
+
+def _select(combo: QComboBox, value: int | None, missing: str) -> None:
+    """Select the item holding `value`; a value no longer listed is kept as its own item."""
+    if value is None:
+        return
+    index = combo.findData(value)
+    if index < 0:
+        combo.addItem(f"{missing}（#{value}）", value)
+        index = combo.count() - 1
+    combo.setCurrentIndex(index)

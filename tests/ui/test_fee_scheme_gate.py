@@ -1,0 +1,134 @@
+"""The scheme editor picks the 议事决议 and the satisfaction survey; the scheme tab shows where
+the survey gate stands, and 启用收费 says why not while it is unmet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from app.services import Services
+from ui.fees.fees_page import FeesPage
+from ui.fees.scheme_dialog import SchemeDialog
+
+
+@pytest.fixture
+def page(qtbot: QtBot, demo_services: Services) -> FeesPage:
+    widget = FeesPage(demo_services)
+    qtbot.addWidget(widget)
+    widget.compound_combo.setCurrentText("粮食局家属院")  # the demo's scheme gated on survey 1
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _select_row(page: FeesPage, scheme_id: int) -> None:
+    for row in range(page.scheme_model.rowCount()):
+        if page.scheme_model.row_at(row).id == scheme_id:
+            page.scheme_table.selectRow(row)
+            return
+    raise AssertionError(f"scheme {scheme_id} not listed")
+
+
+def test_dialog_fields_save_the_gate_and_resolution(
+    qtbot: QtBot, page: FeesPage, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("ui.dialogs.info", lambda *a, **k: None)
+    qtbot.mouseClick(page.new_scheme_button, Qt.MouseButton.LeftButton)
+    dialog = page.last_scheme_dialog
+    assert isinstance(dialog, SchemeDialog)
+    surveys = [dialog.survey_combo.itemText(i) for i in range(dialog.survey_combo.count())]
+    assert surveys[0] == "不设调查门槛"
+    assert any(t.startswith("物业服务满意度调查（") for t in surveys[1:])
+    assert not dialog.threshold_spin.isEnabled() and not dialog.coverage_spin.isEnabled()
+    assert dialog.threshold_spin.text() == "2/3（默认）"
+    assert dialog.coverage_spin.text() == "50%（默认）"
+    resolutions = page.services.governance.resolutions_for_compound(page.compound_id or 0)
+    assert dialog.resolution_combo.itemText(0) == "无"
+    assert dialog.resolution_combo.count() == len(resolutions) + 1 >= 2
+
+    dialog.start_edit.clear()
+    qtbot.keyClicks(dialog.start_edit, "2027-03")
+    dialog.survey_combo.setCurrentIndex(next(i for i, t in enumerate(surveys) if "满意度" in t))
+    assert dialog.threshold_spin.isEnabled() and dialog.coverage_spin.isEnabled()
+    dialog.threshold_spin.selectAll()
+    qtbot.keyClicks(dialog.threshold_spin, "95")
+    dialog.coverage_spin.selectAll()
+    qtbot.keyClicks(dialog.coverage_spin, "60")
+    dialog.resolution_combo.setCurrentIndex(1)
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(
+            box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+        )
+    saved = dialog.saved
+    assert saved is not None and dialog.error_label.text() == ""
+    assert (saved.survey_title, saved.satisfaction_threshold, saved.min_coverage) == (
+        "物业服务满意度调查",
+        95,
+        60,
+    )
+    assert saved.resolution is not None and saved.resolution.id == resolutions[0].id
+
+    # The new draft is listed first; the panel says where it stands.
+    _select_row(page, saved.id)
+    gate = page.fees.schemes.gate_status(saved.id)
+    assert gate is not None and not gate.met
+    status = page.scheme_status
+    assert status.gate_label.text() == (
+        "满意度调查“物业服务满意度调查”满意率不低于 95%、覆盖率不低于 60%"
+    )
+    assert "要求 95.0%" in status.figures_label.text()
+    assert status.figures_label.text().endswith("未达到")
+    assert status.message_label.text() == gate.message
+    assert status.basis_label.text().startswith("依据：") and "居民议事会决议" in (
+        status.basis_label.text()
+    )
+    assert page.edit_scheme_button.isEnabled()
+
+
+def test_status_of_the_demo_scheme_and_the_activate_button(
+    qtbot: QtBot, page: FeesPage, monkeypatch: Any
+) -> None:
+    schemes = page.fees.schemes
+    active = next(r for r in schemes.list_schemes(page.compound_id) if r.state == "active")
+    _select_row(page, active.id)
+    status = page.scheme_status
+    assert status.gate_label.text().endswith("满意率不低于 67%、覆盖率不低于 50%")
+    assert "（要求 67.0%，有效答卷" in status.figures_label.text()
+    assert status.figures_label.text().endswith("已达到")
+    assert status.message_label.text().endswith("已达到收费条件")
+    assert status.basis_label.text().startswith("依据：2026年")
+    assert not page.edit_scheme_button.isEnabled()
+
+    # A new scheme asking for 99% cannot be activated; the button says why.
+    from app.fees.dto import SchemeInput
+
+    draft = schemes.save_scheme(
+        SchemeInput(
+            compound_id=active.compound_id,
+            price="0.45",
+            start_month="2027-06",
+            survey_id=active.survey_id,
+            satisfaction_threshold=99,
+        )
+    )
+    schemes.change_state(draft.id, "posted")
+    schemes.change_state(draft.id, "transition")
+    page.refresh()
+    _select_row(page, draft.id)
+    message = page.scheme_status.message_label.text()
+    assert "未达到 99.0%" in message and message.endswith("暂不能开始收费")
+    activate = page.state_buttons["active"]
+    assert activate.toolTip() == message
+    errors: list[str] = []
+    asked: list[str] = []
+    monkeypatch.setattr("ui.dialogs.error", lambda _p, m, *a, **k: errors.append(m))
+    monkeypatch.setattr("ui.fees.fees_page.ask_text", lambda *a: asked.append("x") or "理由")
+    qtbot.mouseClick(activate, Qt.MouseButton.LeftButton)
+    assert errors == [message] and asked == []
+    assert schemes.get_scheme(draft.id).state == "transition"
