@@ -1,7 +1,9 @@
-"""统计: bar charts of the compounds, the three organisations, residents by tag and problems.
+"""统计: bar charts of the compounds, the three organisations, residents by tag, problems,
+fee collection by compound and survey coverage and satisfaction.
 
 Clicking a bar opens the list behind it (the registry filtered by management mode, the
-organisation page's missing list, the problem ledger filtered by category)."""
+organisation page's missing list, the problem ledger filtered by category, a compound's
+arrears, a survey's coverage or results)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.dashboard import fee_totals
+from app.governance.dto import percent
 from app.services import Services
 
 
@@ -32,6 +36,8 @@ class DashboardLinks:
     problems_by_category: Callable[[int | None, bool], None] = lambda _c, _o: None
     brief: Callable[[], None] = lambda: None
     notice: Callable[[], None] = lambda: None
+    compound_arrears: Callable[[int], None] = lambda _cid: None
+    survey: Callable[[int, str], None] = lambda _sid, _tab: None  # tab: "coverage" | "results"
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class Bars:
     title: str
     categories: list[str]
     sets: list[tuple[str, list[float], str]]  # label, values, colour
+    percent: bool = False  # values are percentages: axis 0-100, labels "77.0%"
 
 
 class BarChart(QChartView):
@@ -63,10 +70,14 @@ class BarChart(QChartView):
             bar_set = QBarSet(label)
             bar_set.append(values)
             bar_set.setColor(QColor(colour))
+            bar_set.setLabelColor(QColor("#333333"))  # the theme's white is lost outside the bar
             bar_set.clicked.connect(lambda index, k=n: self._on_click(index, k))
             series.append(bar_set)
         series.setLabelsVisible(True)
         series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        if bars.percent:
+            series.setLabelsFormat("@value%")
+            series.setLabelsPrecision(3)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis(chart)
         axis_x.append(bars.categories)
@@ -74,7 +85,11 @@ class BarChart(QChartView):
         series.attachAxis(axis_x)
         axis_y = QValueAxis(chart)
         top = max((v for _, values, _ in bars.sets for v in values), default=0)
-        axis_y.setRange(0, max(1.0, top * 1.15))
+        axis_y.setRange(0, 100.0 if bars.percent else max(1.0, top * 1.15))
+        if bars.percent:
+            axis_y.setTickCount(6)
+        else:
+            axis_y.applyNiceNumbers()  # whole ticks: "%d" on 1.15 steps mislabels the bars
         axis_y.setLabelFormat("%d")
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
@@ -93,10 +108,14 @@ class DashboardPage(QWidget):
         self._services = services
         self.links = links
         self._category_ids: list[int] = []
+        self.fee_compound_ids: list[int] = []
+        self.survey_ids: list[int] = []
         self.modes_chart = BarChart(self._on_mode_clicked, self)
         self.orgs_chart = BarChart(lambda _i, _k: self.links.missing_organisations(), self)
         self.tags_chart = BarChart(lambda _i, _k: None, self)
         self.problems_chart = BarChart(self._on_problem_clicked, self)
+        self.fees_chart = BarChart(self._on_fee_clicked, self)
+        self.surveys_chart = BarChart(self._on_survey_clicked, self)
         self.headline = QLabel(self)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.refresh_button = QPushButton(self.tr("刷新"), self)
@@ -114,6 +133,8 @@ class DashboardPage(QWidget):
         grid.addWidget(self.orgs_chart, 0, 1)
         grid.addWidget(self.tags_chart, 1, 0)
         grid.addWidget(self.problems_chart, 1, 1)
+        grid.addWidget(self.fees_chart, 2, 0)
+        grid.addWidget(self.surveys_chart, 2, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(grid, 1)
@@ -166,6 +187,7 @@ class DashboardPage(QWidget):
                 ],
             )
         )
+        fees_and_surveys = self._show_fees_and_surveys()
         p = summary["problems"]
         avg = p["average_days"]
         self.headline.setText(
@@ -183,7 +205,81 @@ class DashboardPage(QWidget):
                 "—" if avg is None else avg,
                 p["overdue"],
             )
+            + "\n"
+            + fees_and_surveys
         )
+
+    def _show_fees_and_surveys(self) -> str:
+        """Draw the two charts; return the headline's fee and survey sentence."""
+        fees = self._services.dashboard.fees_by_compound()
+        self.fee_compound_ids = [r.compound_id for r in fees]
+        self.fees_chart.show_bars(
+            Bars(
+                self.tr("物业费收缴率（按楼院，%）"),
+                [r.compound_name for r in fees],
+                [
+                    (
+                        self.tr("收缴率"),
+                        [float(percent(r.paid_fen, r.charged_fen)) for r in fees],
+                        "#8e44ad",
+                    )
+                ],
+                percent=True,
+            )
+        )
+        surveys = self._services.dashboard.surveys()
+        self.survey_ids = [f.survey_id for f in surveys]
+        self.surveys_chart.show_bars(
+            Bars(
+                self.tr("调查覆盖率与满意度（%）")
+                + ("" if all(f.satisfaction_valid for f in surveys) else self.tr("　* 无满意度题")),
+                [_short(f.title) + ("" if f.satisfaction_valid else "*") for f in surveys],
+                [
+                    (
+                        self.tr("覆盖率"),
+                        [float(percent(f.reached, f.households)) for f in surveys],
+                        "#2980b9",
+                    ),
+                    (
+                        self.tr("满意率"),
+                        [
+                            float(percent(f.satisfaction_satisfied, f.satisfaction_valid))
+                            for f in surveys
+                        ],
+                        "#16a085",
+                    ),
+                ],
+                percent=True,
+            )
+        )
+        totals = fee_totals(fees)
+        text = (
+            self.tr("物业费收缴率 {0}%（{1} 个楼院，欠费 {2} 户）").format(
+                percent(totals.paid_fen, totals.charged_fen),
+                totals.compounds,
+                totals.households_in_arrears,
+            )
+            if totals.compounds
+            else self.tr("尚未收取物业费")
+        )
+        if surveys:
+            last = surveys[-1]
+            text += self.tr("；入户调查 {0} 次，最近“{1}”覆盖 {2} 户（{3}%）").format(
+                len(surveys), last.title, last.reached, percent(last.reached, last.households)
+            )
+            if last.satisfaction_valid:
+                text += self.tr("，满意率 {0}%").format(
+                    percent(last.satisfaction_satisfied, last.satisfaction_valid)
+                )
+        return text
+
+    def _on_fee_clicked(self, index: int, _set: int) -> None:
+        if 0 <= index < len(self.fee_compound_ids):
+            self.links.compound_arrears(self.fee_compound_ids[index])
+
+    def _on_survey_clicked(self, index: int, set_index: int) -> None:
+        if 0 <= index < len(self.survey_ids):
+            self.links.survey(self.survey_ids[index], "coverage" if set_index == 0 else "results")
 
     def _on_mode_clicked(self, index: int, _set: int) -> None:
         bars = self.modes_chart.bars
@@ -193,3 +289,8 @@ class DashboardPage(QWidget):
     def _on_problem_clicked(self, index: int, set_index: int) -> None:
         if 0 <= index < len(self._category_ids):
             self.links.problems_by_category(self._category_ids[index], set_index == 2)
+
+
+def _short(title: str, width: int = 10) -> str:
+    """Survey titles shortened for the category axis."""
+    return title if len(title) <= width else title[: width - 1] + "…"

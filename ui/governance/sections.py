@@ -69,6 +69,15 @@ def add_governance_sections(window: MainWindow, services: Services) -> Governanc
         pages.problems.show_filtered(category_id=category_id, overdue=overdue)
         show(pages.problems)
 
+    def compound_arrears(compound_id: int) -> None:
+        window.fees_page.show_compound_arrears(compound_id)
+        show(window.fees_page)
+
+    def survey(survey_id: int, tab: str) -> None:
+        window.surveys_page.show_survey(survey_id, tab)
+        show(window.surveys_page)
+
+    links.compound_arrears, links.survey = compound_arrears, survey
     links.registry_by_mode = registry_by_mode
     links.missing_organisations = missing_organisations
     links.problems_by_category = problems_by_category

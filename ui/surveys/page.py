@@ -123,6 +123,18 @@ class SurveysPage(QWidget):
                 self.view.selectRow(n)
                 return
 
+    def show_survey(self, survey_id: int, tab: str = "results") -> None:
+        """Select the survey in a fresh list and open its 走访情况 ("coverage") or 调查结果
+        ("results") tab."""
+        self._refresh_list(keep=True)
+        before = self.current()
+        self.select_survey(survey_id)  # a different survey reloads the tab shown
+        target = self.coverage if tab == "coverage" else self.results
+        if self.tabs.currentWidget() is not target:
+            self.tabs.setCurrentWidget(target)  # loads it
+        elif before is not None and before.id == survey_id:
+            self._load_tab(self.tabs.currentIndex())  # fresh figures for the same survey
+
     def _refresh_list(self, *, keep: bool) -> None:
         current = self.current()
         self.model.set_rows(self._services.surveys.list_surveys())
