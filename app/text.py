@@ -9,9 +9,19 @@ from functools import lru_cache
 _LATIN = re.compile(r"^[a-z0-9 ]+$")
 
 
+_CONTROLS = {c: None for c in range(32) if chr(c) not in "\n\t"} | {127: None}
+
+
+def plain(text: str) -> str:
+    """Text without control characters (NUL and the like, which PostgreSQL refuses and no
+    clerk means to type); newlines and tabs stay."""
+    return text.translate(_CONTROLS)
+
+
 def fold(text: str) -> str:
-    """Full-width digits, letters and punctuation to ASCII; trim spaces (incl. U+3000)."""
-    return unicodedata.normalize("NFKC", text).strip()
+    """Full-width digits, letters and punctuation to ASCII; trim spaces (incl. U+3000);
+    drop control characters."""
+    return plain(unicodedata.normalize("NFKC", text)).strip()
 
 
 @lru_cache(maxsize=4096)

@@ -32,7 +32,7 @@ from app.registry.validation import (
     clean_phone,
     sort_key_of,
 )
-from app.text import fold, is_pinyin_query, pinyin_of
+from app.text import fold, is_pinyin_query, pinyin_of, plain
 from db.models import (
     MANAGEMENT_MODES,
     Building,
@@ -282,7 +282,7 @@ class CompoundService:
         c.manager_name, c.manager_contact = fold(data.manager_name), fold(data.manager_contact)
         c.build_year, c.head_name = data.build_year, fold(data.head_name)
         c.head_phone = clean_phone(data.head_phone) if data.head_phone.strip() else ""
-        c.notes = data.notes.strip()
+        c.notes = plain(data.notes).strip()
 
     def create_compound(self, data: CompoundInput) -> int:
         self._require_edit()

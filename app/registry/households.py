@@ -41,7 +41,7 @@ from app.registry.validation import (
     gender_of,
     sort_key_of,
 )
-from app.text import fold, is_pinyin_query, mask_id_number, pinyin_of
+from app.text import fold, is_pinyin_query, mask_id_number, pinyin_of, plain
 from db.models import (
     HOUSEHOLD_STATUSES,
     RESIDENT_TAGS,
@@ -342,7 +342,7 @@ class HouseholdService:
         h.householder_pinyin, h.householder_initials = pinyin_of(h.householder_name)
         h.id_number = clean_id_number(data.id_number) if data.id_number.strip() else None
         h.phone = clean_phone(data.phone) if data.phone.strip() else None
-        h.notes = data.notes.strip()
+        h.notes = plain(data.notes).strip()
         s.add(h)
         s.flush()
         after = asdict(_household_input(h, s.get_one(Building, h.building_id)))

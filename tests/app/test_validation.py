@@ -164,3 +164,10 @@ def test_pinyin_and_masks() -> None:
     assert mask_id_number("41010219800101123X") == "410102********123X"
     assert mask_phone("13812345678") == "138****5678"
     assert fold("　３号楼 ") == "3号楼"
+
+
+def test_control_characters_are_dropped() -> None:
+    from app.text import plain
+
+    assert fold("张\x00三\x07") == "张三"
+    assert plain("第一行\n第二行\t\x00") == "第一行\n第二行\t"
