@@ -26,7 +26,7 @@ from app.audit import SYSTEM, Actor
 from app.backup import restore_unopened
 from app.cli import build_parser
 from app.config import DatabaseTarget, log_dir, resolve_target
-from app.database import Database, is_empty, open_database
+from app.database import Database, check_integrity, is_empty, open_database
 from app.errors import AppError, Cancelled, DatabaseDamaged
 from app.jobs import IsCancelled, Progress
 from app.logging_setup import setup_logging
@@ -111,11 +111,13 @@ class Startup:
         self.db: Database | None = None
         self.services: Services | None = None
         self.exit_code = 0
+        self._integrity_checked = False
 
     def start(self) -> bool:
         """Open the database; False (after telling the user) when it cannot be used."""
         try:
-            self.db = open_database(self.target, create=True)
+            # The integrity check runs in the background once the window is up.
+            self.db = open_database(self.target, create=True, check=False)
             needs_demo = self.target.demo and is_empty(self.db)
         except DatabaseDamaged as exc:
             logger.warning("cannot start: %s", exc.message)
@@ -192,8 +194,24 @@ class Startup:
             # Bundle smoke test: quit (exit 0) once the main window has painted.
             self._smoke = QuitOnFirstPaint(self.app, self.window)
         self.window.show()
+        QTimer.singleShot(0, self.check_integrity)
         QTimer.singleShot(0, partial(self.automatic_backup, "daily"))
         return True
+
+    def check_integrity(self) -> None:
+        """SQLite's quick_check off the GUI thread; a damaged file is reported with the way
+        out (restore a backup), the window stays open for reading what can be read."""
+        db = self.db
+        if db is None or not db.target.is_sqlite or self._integrity_checked:
+            return
+        self._integrity_checked = True
+        task = self.runner.run(lambda _progress, _cancelled: check_integrity(db))
+        task.failed.connect(self._on_integrity_failed)
+
+    def _on_integrity_failed(self, exc: object) -> None:
+        if isinstance(exc, AppError):
+            logger.error("integrity check failed: %s", exc.message)
+            dialogs.error(self.window, exc.message)
 
     def automatic_backup(self, kind: str) -> None:
         """The daily backup (when due) and the one on exit; never for the demo."""

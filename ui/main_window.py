@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -27,6 +29,10 @@ from ui.registry_page import RegistryPage
 from ui.roster_actions import RosterActions
 from ui.settings import Settings
 from ui.system_menu import SystemMenu
+
+if TYPE_CHECKING:
+    from ui.fees.fees_page import FeesPage
+    from ui.surveys.page import SurveysPage
 
 logger = logging.getLogger(__name__)
 
@@ -55,18 +61,16 @@ class MainWindow(QMainWindow):
             " color: palette(highlighted-text); }"
         )
         self.stack = QStackedWidget(self)
+        # Pages other than the registry are built on first visit (or first use), so the
+        # window opens after one section's queries, not eight.
+        self._builders: dict[QWidget, Callable[[], QWidget]] = {}
+        self.just_built: QWidget | None = None
         self.registry_page = RegistryPage(services, prefs, self)
         self.add_section(self.tr("楼院台账"), self.registry_page)
         self.governance = add_governance_sections(self, services)
-        from ui.fees.fees_page import FeesPage
-
-        self.fees_page = FeesPage(services, self)
-        self.add_section(self.tr("物业收费"), self.fees_page)
-        from ui.surveys.page import SurveysPage
-
-        self.surveys_page = SurveysPage(services, self)
-        self.add_section(self.tr("入户调查"), self.surveys_page)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self._fees_page = self.add_lazy_section(self.tr("物业收费"), self._make_fees_page)
+        self._surveys_page = self.add_lazy_section(self.tr("入户调查"), self._make_surveys_page)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.nav.setCurrentRow(0)
 
         central = QWidget(self)
@@ -83,10 +87,64 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
 
     def add_section(self, title: str, page: QWidget) -> None:
-        """A navigation entry and its page (later issues add 收费, 调查, 治理, 统计)."""
+        """A navigation entry and its page."""
         self.stack.addWidget(page)
         item = QListWidgetItem(title, self.nav)
         item.setSizeHint(QSize(NAV_WIDTH, 40))
+
+    def add_lazy_section(self, title: str, factory: Callable[[], QWidget]) -> Callable[[], QWidget]:
+        """A navigation entry whose page `factory` builds on first visit; returns a getter
+        that builds it on first use too (the page then takes its placeholder's place)."""
+        placeholder = QWidget(self.stack)
+        self.add_section(title, placeholder)
+        built: list[QWidget] = []
+
+        def page() -> QWidget:
+            if not built:
+                real = factory()
+                index = self.stack.indexOf(placeholder)
+                current = self.stack.currentIndex() == index
+                self.stack.insertWidget(index, real)
+                self.stack.removeWidget(placeholder)
+                self._builders.pop(placeholder, None)
+                placeholder.deleteLater()
+                if current:
+                    self.stack.setCurrentIndex(index)
+                built.append(real)
+                self.just_built = real
+            return built[0]
+
+        self._builders[placeholder] = page
+        return page
+
+    def page_built(self, getter: Callable[[], QWidget]) -> bool:
+        """True when a lazy section's page exists already (without building it)."""
+        return all(builder is not getter for builder in self._builders.values())
+
+    @property
+    def fees_page(self) -> FeesPage:
+        return cast("FeesPage", self._fees_page())
+
+    @property
+    def surveys_page(self) -> SurveysPage:
+        return cast("SurveysPage", self._surveys_page())
+
+    def _make_fees_page(self) -> QWidget:
+        from ui.fees.fees_page import FeesPage
+
+        return FeesPage(self._services, self)
+
+    def _make_surveys_page(self) -> QWidget:
+        from ui.surveys.page import SurveysPage
+
+        return SurveysPage(self._services, self)
+
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        widget = self.stack.widget(row)
+        build = self._builders.get(widget) if widget is not None else None
+        if build is not None:
+            build()
+        self.stack.setCurrentIndex(row)
 
     def _title(self) -> str:
         title = self.tr("楼院通")

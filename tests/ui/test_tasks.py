@@ -130,3 +130,38 @@ def test_unusable_database_shows_message_and_exits_1(
     bad.write_bytes(b"this is not a database" * 100)
     assert ui_app.main(["--db", str(bad)]) == 1
     assert shown and "数据库" in shown[0]
+
+
+def test_integrity_check_runs_after_the_window_and_reports_damage(
+    qtbot, tmp_path: Path, prefs: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quick_check is not on the start path; a failure is reported, window stays."""
+    from app.demo import generate
+    from app.errors import DatabaseDamaged
+
+    monkeypatch.setattr(
+        ui_app,
+        "fill_demo",
+        lambda db, progress, cancelled: generate(db, households=60, progress=progress),
+    )
+    checked: list[str] = []
+
+    def damaged(db: object) -> None:
+        checked.append("checked")
+        raise DatabaseDamaged("demo.sqlite3")
+
+    monkeypatch.setattr(ui_app, "check_integrity", damaged)
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _parent, message: shown.append(message))
+    target = DatabaseTarget(to_url(tmp_path / "demo.sqlite3"), demo=True)
+    startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
+    assert startup.start()
+    qtbot.waitUntil(lambda: startup.window is not None, timeout=20000)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert checked == ["checked"]
+    assert "完整性检查未通过" in shown[0] and "备份" in shown[0]
+    assert startup.window is not None and startup.window.isVisible()
+    startup.window.close()
+    startup.runner.wait()
+    assert startup.db is not None
+    startup.db.close()

@@ -25,19 +25,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 from app.dashboard import fee_totals
 from app.governance.dto import percent
 from app.services import Services
-
-
-@dataclass
-class DashboardLinks:
-    """Where a click on a bar leads (set by the sections installer)."""
-
-    registry_by_mode: Callable[[str], None] = lambda _mode: None
-    missing_organisations: Callable[[], None] = lambda: None
-    problems_by_category: Callable[[int | None, bool], None] = lambda _c, _o: None
-    brief: Callable[[], None] = lambda: None
-    notice: Callable[[], None] = lambda: None
-    compound_arrears: Callable[[int], None] = lambda _cid: None
-    survey: Callable[[int, str], None] = lambda _sid, _tab: None  # tab: "coverage" | "results"
+from ui.governance.dashboard_links import DashboardLinks
 
 
 @dataclass(frozen=True)

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from app.services import Services
-from ui.governance.brief_dialog import BriefDialog
-from ui.governance.dashboard_page import DashboardLinks, DashboardPage
-from ui.governance.grids_page import GridsPage
-from ui.governance.meetings_page import MeetingsPage
-from ui.governance.notice_dialog import NoticeDialog
-from ui.governance.organisations_page import OrganisationsPage
-from ui.governance.problems_page import ProblemsPage
+from ui.governance.dashboard_links import DashboardLinks
 from ui.widgets import select_data
 
 if TYPE_CHECKING:
+    from ui.governance.dashboard_page import DashboardPage
+    from ui.governance.grids_page import GridsPage
+    from ui.governance.meetings_page import MeetingsPage
+    from ui.governance.organisations_page import OrganisationsPage
+    from ui.governance.problems_page import ProblemsPage
     from ui.main_window import MainWindow
 
 
@@ -26,33 +25,80 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("governance", text)
 
 
-@dataclass
 class GovernancePages:
-    organisations: OrganisationsPage
-    grids: GridsPage
-    meetings: MeetingsPage
-    problems: ProblemsPage
-    dashboard: DashboardPage
+    """The governance pages, each built on first visit or first use."""
+
+    def __init__(self, getters: dict[str, Callable[[], QWidget]]) -> None:
+        self._get = getters
+
+    @property
+    def organisations(self) -> OrganisationsPage:
+        return cast("OrganisationsPage", self._get["organisations"]())
+
+    @property
+    def grids(self) -> GridsPage:
+        return cast("GridsPage", self._get["grids"]())
+
+    @property
+    def meetings(self) -> MeetingsPage:
+        return cast("MeetingsPage", self._get["meetings"]())
+
+    @property
+    def problems(self) -> ProblemsPage:
+        return cast("ProblemsPage", self._get["problems"]())
+
+    @property
+    def dashboard(self) -> DashboardPage:
+        return cast("DashboardPage", self._get["dashboard"]())
+
+
+def _factories(
+    window: MainWindow, services: Services, links: DashboardLinks
+) -> list[tuple[str, str, Callable[[], QWidget]]]:
+    """(key, title, factory) of each page; the page modules load on first visit."""
+
+    def organisations() -> QWidget:
+        from ui.governance.organisations_page import OrganisationsPage
+
+        return OrganisationsPage(services, window)
+
+    def grids() -> QWidget:
+        from ui.governance.grids_page import GridsPage
+
+        return GridsPage(services, window)
+
+    def meetings() -> QWidget:
+        from ui.governance.meetings_page import MeetingsPage
+
+        return MeetingsPage(services, window)
+
+    def problems() -> QWidget:
+        from ui.governance.problems_page import ProblemsPage
+
+        return ProblemsPage(services, window)
+
+    def dashboard() -> QWidget:
+        from ui.governance.dashboard_page import DashboardPage
+
+        return DashboardPage(services, links, window)
+
+    return [
+        ("organisations", _tr("组织"), organisations),
+        ("grids", _tr("网格"), grids),
+        ("meetings", _tr("议事"), meetings),
+        ("problems", _tr("问题台账"), problems),
+        ("dashboard", _tr("统计"), dashboard),
+    ]
 
 
 def add_governance_sections(window: MainWindow, services: Services) -> GovernancePages:
-    """Create the pages, add one navigation entry each, and link the dashboard's bars."""
+    """Add one navigation entry per page (built on first visit) and link the dashboard's bars."""
     links = DashboardLinks()
-    pages = GovernancePages(
-        OrganisationsPage(services, window),
-        GridsPage(services, window),
-        MeetingsPage(services, window),
-        ProblemsPage(services, window),
-        DashboardPage(services, links, window),
-    )
-    for title, page in (
-        (_tr("组织"), pages.organisations),
-        (_tr("网格"), pages.grids),
-        (_tr("议事"), pages.meetings),
-        (_tr("问题台账"), pages.problems),
-        (_tr("统计"), pages.dashboard),
-    ):
-        window.add_section(title, page)
+    getters = {
+        key: window.add_lazy_section(title, factory)
+        for key, title, factory in _factories(window, services, links)
+    }
+    pages = GovernancePages(getters)
 
     def show(page: QWidget) -> None:
         window.nav.setCurrentRow(window.stack.indexOf(page))
@@ -83,21 +129,28 @@ def add_governance_sections(window: MainWindow, services: Services) -> Governanc
     links.problems_by_category = problems_by_category
 
     def brief() -> None:
+        from ui.governance.brief_dialog import BriefDialog
+
         BriefDialog(services, window).exec()
 
     def notice() -> None:
+        from ui.governance.notice_dialog import NoticeDialog
+
         NoticeDialog(services, window).exec()
 
     links.brief, links.notice = brief, notice
-    window.stack.currentChanged.connect(lambda _i: _refresh(window.stack.currentWidget(), pages))
+    refreshed = [getters["dashboard"], getters["grids"], getters["organisations"]]
+    window.stack.currentChanged.connect(lambda _i: _refresh(window, refreshed))
     return pages
 
 
-def _refresh(page: QWidget | None, pages: GovernancePages) -> None:
-    """A page shows fresh figures when the clerk comes back to it."""
-    if page is pages.dashboard:
-        pages.dashboard.reload()
-    elif page is pages.grids:
-        pages.grids.reload()
-    elif page is pages.organisations:
-        pages.organisations.reload()
+def _refresh(window: MainWindow, getters: list[Callable[[], QWidget]]) -> None:
+    """A page shows fresh figures when the clerk comes back to it (a page built just now
+    for this visit has fresh figures already)."""
+    page = window.stack.currentWidget()
+    if page is window.just_built:
+        window.just_built = None
+        return
+    for getter in getters:
+        if window.page_built(getter) and getter() is page:
+            page.reload()  # type: ignore[attr-defined]
