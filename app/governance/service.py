@@ -9,10 +9,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import Actor
-from app.documents.governance_ledger import write_ledger
 from app.governance.brief import BriefService
 from app.governance.dto import ClosureRow, ProblemFilter, ResolutionRow
-from app.governance.export import write_problems
 from app.governance.figures import GovernanceFigures
 from app.governance.meetings import MeetingService
 from app.governance.organisations import OrganisationService
@@ -56,6 +54,8 @@ class GovernanceService:
         rows = self.problems.list_problems(flt)
         community = flt.community_id if flt else None
         by_category = self.figures.closure_by_category(community)
+        from app.governance.export import write_problems  # openpyxl loads on first use
+
         return write_problems(
             path, rows, by_category, self.problems.today(), progress=progress, cancelled=cancelled
         )
@@ -80,6 +80,8 @@ class GovernanceService:
             sum(1 for r in rows if r.overdue),
             sum(r.days_taken(as_of) for r in closed),
         )
+        from app.documents.governance_ledger import write_ledger  # reportlab: on first use
+
         return write_ledger(
             path, rows, totals, scope=scope, as_of=as_of, progress=progress, cancelled=cancelled
         )

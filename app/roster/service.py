@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,7 +28,6 @@ from app.roster.dto import (
     RowPreview,
 )
 from app.roster.errors import NoCommunity
-from app.roster.export import ExportResult, count_households, export_query, write_roster
 from app.roster.matching import Matched, community_id, match
 from app.roster.plan import Parsed, parse_files
 from app.roster.reader import read_file
@@ -36,6 +35,9 @@ from app.roster.rejects import write_rejects
 from app.roster.template import write_template
 from app.text import fold, pinyin_of
 from db.models import Building, Community, Compound, Household, Street
+
+if TYPE_CHECKING:
+    from app.roster.export import ExportResult
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -211,6 +213,14 @@ class RosterService:
         progress: Progress = no_progress,
         cancelled: IsCancelled = never_cancelled,
     ) -> ExportResult:
+        # xlsxwriter loads on first export, not at start-up
+        from app.roster.export import (
+            ExportResult,
+            count_households,
+            export_query,
+            write_roster,
+        )
+
         """The roster of the compounds (all when None), masked unless asked and allowed.
 
         An unmasked export is recorded in the audit log.

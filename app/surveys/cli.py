@@ -10,7 +10,6 @@ from pathlib import Path
 from app.audit import SYSTEM
 from app.errors import AppError
 from app.services import Services
-from app.surveys import paper
 
 SUBCOMMANDS = ("survey-report", "survey-export", "survey-print", "survey-not-reached")
 
@@ -51,6 +50,8 @@ def _run(
 
 def cmd_survey_report(args: argparse.Namespace) -> int:
     def work(services: Services, out: Path) -> str:
+        from app.surveys import paper  # reportlab and openpyxl load on first use
+
         pages = paper.print_report(services, args.survey, out)
         return f"已输出调查结果报告 {out}（{pages} 页）"
 
@@ -59,6 +60,8 @@ def cmd_survey_report(args: argparse.Namespace) -> int:
 
 def cmd_survey_export(args: argparse.Namespace) -> int:
     def work(services: Services, out: Path) -> str:
+        from app.surveys import paper  # reportlab and openpyxl load on first use
+
         n = paper.export_results(services, args.survey, out, unmasked=args.unmasked)
         return f"已导出 {n} 份答卷及统计结果到 {out}"
 
@@ -67,6 +70,8 @@ def cmd_survey_export(args: argparse.Namespace) -> int:
 
 def cmd_survey_print(args: argparse.Namespace) -> int:
     def work(services: Services, out: Path) -> str:
+        from app.surveys import paper  # reportlab and openpyxl load on first use
+
         pages = paper.print_questionnaires(services, args.survey, out)
         return f"已输出调查问卷 {out}（{pages} 页）"
 
@@ -75,6 +80,8 @@ def cmd_survey_print(args: argparse.Namespace) -> int:
 
 def cmd_survey_not_reached(args: argparse.Namespace) -> int:
     def work(services: Services, out: Path) -> str:
+        from app.surveys import paper  # reportlab and openpyxl load on first use
+
         if out.suffix.lower() == ".pdf":
             paper.print_not_reached(services, args.survey, out, unmasked=args.unmasked)
             n = len(services.survey_results.not_reached(args.survey))

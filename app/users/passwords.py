@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 # 16 MiB and ~50 ms per hash on an office PC: slow for a guesser, unnoticed at sign-in.
 SCRYPT_N = 2**14
@@ -46,5 +47,8 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(expected, actual)
 
 
-# Verified when the user name is unknown, so an unknown name takes as long as a wrong password.
-DUMMY_HASH = hash_password("louyuan", salt=b"\0" * SALT_BYTES)
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """Verified when the user name is unknown, so an unknown name takes as long as a wrong
+    password (made on first use: an scrypt hash costs ~50 ms, too much for start-up)."""
+    return hash_password("louyuan", salt=b"\0" * SALT_BYTES)

@@ -24,7 +24,7 @@ from app.users.errors import (
     UserInputError,
     UsersExist,
 )
-from app.users.passwords import DUMMY_HASH, hash_password, verify_password
+from app.users.passwords import dummy_hash, hash_password, verify_password
 from db.models import User
 from db.models.auth import ROLES
 
@@ -118,7 +118,7 @@ class UserService:
         with self._sessions.begin() as s:
             u = s.scalar(select(User).where(User.username == username.strip()))
             if u is None:
-                verify_password(password, DUMMY_HASH)
+                verify_password(password, dummy_hash())
                 raise LoginFailed()
             if u.locked_until is not None and u.locked_until > now:
                 raise AccountLocked(self._minutes_left(u.locked_until, now))
