@@ -178,3 +178,75 @@ def test_second_process_reads_while_another_writes(tmp_path: Path) -> None:
     )
     db.close()
     assert _counts(path)[0] == 16
+
+
+ROSTER_ROWS = 3000
+
+
+def _big_roster(path: Path, rows: int = ROSTER_ROWS) -> Path:
+    """One sheet, the template's headers, `rows` distinct rooms over ten buildings."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("花名册")
+    headers = ["楼院名称", "楼号", "单元", "房号", "户主姓名", "联系电话", "建筑面积(㎡)"]
+    ws.write_row(0, 0, headers)
+    given = "建国秀英志刚玉兰卫东红梅"
+    for n in range(rows):
+        building, rest = divmod(n, rows // 10 + 1)
+        unit, k = divmod(rest, 100)
+        room = f"{k // 4 + 1}{k % 4 + 1:02d}"
+        name = "王李张刘陈"[n % 5] + given[n % 12] + given[(n // 12) % 12]
+        phone = f"138{n:08d}"
+        ws.write_row(n + 1, 0, ["压力测试院", f"{building + 1}号楼", unit + 1, room, name, phone])
+        ws.write_number(n + 1, 6, 60 + n % 50 + 0.25)
+    book.close()
+    return path
+
+
+def test_killed_during_a_large_roster_import(tmp_path: Path) -> None:
+    path = tmp_path / "import.sqlite3"
+    roster = _big_roster(tmp_path / "花名册.xlsx")
+    open_database(DatabaseTarget(to_url(path))).close()
+    before = _counts(path)
+    # The child plans the import, then commits it in one transaction with small batches;
+    # its progress callback announces the first flushed batch and waits to be killed.
+    child = _child(
+        f"""
+        import time
+        from pathlib import Path
+        import app.roster.service as roster_service
+        from app.audit import Actor
+        from app.config import DatabaseTarget, to_url
+        from app.database import open_database
+        from app.roster.dto import ImportOptions
+        from app.services import Services
+        roster_service.BATCH = 500
+        db = open_database(DatabaseTarget(to_url({str(path)!r})))
+        services = Services.build(db, Actor("crash", "admin"))
+        plan = services.rosters.plan([Path({str(roster)!r})], ImportOptions(community="幸福社区"))
+        print("planned", plan.preview.writable, flush=True)
+        def progress(done, total):
+            if 0 < done < total:
+                print("midway", flush=True)
+                time.sleep(60)  # killed here, rows written but not committed
+        services.rosters.commit(plan, progress=progress)
+        print("done", flush=True)
+        """
+    )
+    _wait_for(child, "midway")
+    _kill(child)
+    assert _counts(path) == before == (0, 0, 0)  # all before
+    # The same import, not interrupted, is all after.
+    db = open_database(DatabaseTarget(to_url(path)))
+    services = Services.build(db, Actor("t", "admin"))
+    from app.roster.dto import ImportOptions
+
+    plan = services.rosters.plan([roster], ImportOptions(community="幸福社区"))
+    assert plan.preview.writable == ROSTER_ROWS
+    result = services.rosters.commit(plan)
+    db.close()
+    assert (result.created, result.created_compounds, result.created_buildings) == (
+        ROSTER_ROWS, 1, 10,
+    )  # fmt: skip
+    assert _counts(path) == (1, ROSTER_ROWS, 0)
