@@ -250,3 +250,67 @@ def test_killed_during_a_large_roster_import(tmp_path: Path) -> None:
         ROSTER_ROWS, 1, 10,
     )  # fmt: skip
     assert _counts(path) == (1, ROSTER_ROWS, 0)
+
+
+def _charges(path: Path, period: str) -> tuple[int, int, int]:
+    """(charges of the period, all charges, allocations), after an integrity check."""
+    from db.models.fees import FeeAllocation, FeeCharge
+
+    db = open_database(DatabaseTarget(to_url(path)), create=False)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        with db.sessions() as s:
+            return (
+                s.scalar(
+                    select(func.count()).select_from(FeeCharge).where(FeeCharge.period == period)
+                )
+                or 0,
+                s.scalar(select(func.count()).select_from(FeeCharge)) or 0,
+                s.scalar(select(func.count()).select_from(FeeAllocation)) or 0,
+            )
+    finally:
+        db.close()
+
+
+def test_killed_during_a_billing_run(tmp_path: Path) -> None:
+    from big_compound import big_active_compound, household_count
+
+    path = tmp_path / "billing.sqlite3"
+    db = open_database(DatabaseTarget(to_url(path)))
+    compound = big_active_compound(db, households=3000)
+    homes = household_count(db, compound)
+    db.close()
+    before = _charges(path, "2026-11")
+    assert before[0] == 0
+    # The child bills the compound for 2026-11 in batches of 500 (one transaction) and is
+    # killed after the first batch has been inserted.
+    child = _child(
+        f"""
+        import time
+        import app.fees.billing as billing
+        from app.audit import Actor
+        from app.config import DatabaseTarget, to_url
+        from app.database import open_database
+        from app.services import Services
+        billing.BATCH = 500
+        db = open_database(DatabaseTarget(to_url({str(path)!r})))
+        services = Services.build(db, Actor("crash", "admin"))
+        def progress(done, total):
+            if done < total:
+                print("midway", flush=True)
+                time.sleep(60)  # killed here
+        services.fees.billing.run({compound}, "2026-11", progress=progress)
+        print("done", flush=True)
+        """
+    )
+    _wait_for(child, "midway")
+    _kill(child)
+    assert _charges(path, "2026-11") == before  # all before
+    db = open_database(DatabaseTarget(to_url(path)))
+    result = Services.build(db, Actor("t", "admin")).fees.billing.run(compound, "2026-11")
+    db.close()
+    assert result.charges + result.skipped == homes > 3000
+    after = _charges(path, "2026-11")
+    assert after[:2] == (result.charges, before[1] + result.charges)  # all after
+    assert after[2] >= before[2]  # money paid in advance settled some of the new charges
