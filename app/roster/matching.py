@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,8 +20,9 @@ from db.models import Building, Community, Compound, Household
 Key = tuple[str, str, str, str]
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
+    """A household as stored (a tuple: the commit compares thousands of them with the plan's)."""
+
     id: int
     area_centi: int
     name: str
@@ -39,7 +42,37 @@ class Matched:
     building_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     new_buildings: list[tuple[str, str]] = field(default_factory=list)
     before: dict[int, Stored] = field(default_factory=dict)
-    unchanged: int = 0  # counted when no preview rows are made
+    unchanged: int = 0
+    snapshot: Snapshot | None = None  # what the database held when the fates were decided
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The database state the fates depend on: the same snapshot gives the same fates."""
+
+    compound_ids: dict[str, int]
+    stored: dict[Key, Stored]
+    building_ids: dict[tuple[str, str], int]
+
+
+def snapshot(s: Session, names: set[str], preferred: int | None) -> Snapshot:
+    compound_ids = _compounds(s, names, preferred)
+    return Snapshot(compound_ids, _stored(s, compound_ids), _buildings(s, compound_ids))
+
+
+def reuse(matched: Matched) -> Matched:
+    """A copy of `matched` to write from (its id maps are filled in as rows are created)."""
+    assert matched.snapshot is not None
+    return Matched(
+        writes=matched.writes,
+        compound_ids=dict(matched.compound_ids),
+        new_compounds=matched.new_compounds,
+        building_ids=dict(matched.building_ids),
+        new_buildings=matched.new_buildings,
+        before=matched.before,
+        unchanged=matched.unchanged,
+        snapshot=matched.snapshot,
+    )
 
 
 def community_id(s: Session, name: str) -> int | None:
@@ -104,19 +137,27 @@ LABELS = {
 
 
 def _values(record: Record, old: Stored | None) -> dict[str, Any]:
-    def keep(new: str | None, current: str | None, default: str | None) -> str | None:
-        if new is not None:
-            return new
-        return current if old is not None else default
-
+    if old is None:
+        return {
+            "area_centi": record.area_centi,
+            "householder_name": record.name,
+            "id_number": record.id_number,
+            "phone": record.phone,
+            "status": "自住" if record.status is None else record.status,
+            "notes": "" if record.notes is None else record.notes,
+        }
     return {
         "area_centi": record.area_centi,
         "householder_name": record.name,
-        "id_number": keep(record.id_number, old.id_number if old else None, None),
-        "phone": keep(record.phone, old.phone if old else None, None),
-        "status": keep(record.status, old.status if old else None, "自住"),
-        "notes": keep(record.notes, old.notes if old else None, ""),
+        "id_number": old.id_number if record.id_number is None else record.id_number,
+        "phone": old.phone if record.phone is None else record.phone,
+        "status": old.status if record.status is None else record.status,
+        "notes": old.notes if record.notes is None else record.notes,
     }
+
+
+def record_names(records: Sequence[tuple[Where, Record, object]]) -> set[str]:
+    return {r.compound for _b, r, _v in records}
 
 
 def match(
@@ -125,19 +166,23 @@ def match(
     preferred: int | None,
     *,
     previews: bool = True,
+    state: Snapshot | None = None,
 ) -> Matched:
     """Give each record its fate against what the database holds now (and its preview row)."""
     out = Matched()
-    names = {r.compound for _b, r, _v in records}
-    out.compound_ids = _compounds(s, names, preferred)
-    out.new_compounds = sorted(names - out.compound_ids.keys())
-    stored = _stored(s, out.compound_ids)
-    out.building_ids = _buildings(s, out.compound_ids)
+    if state is None:
+        state = snapshot(s, record_names(records), preferred)
+    out.snapshot = state
+    out.compound_ids = dict(state.compound_ids)
+    out.new_compounds = sorted(record_names(records) - out.compound_ids.keys())
+    stored = state.stored
+    out.building_ids = dict(state.building_ids)
     new_buildings: set[tuple[str, str]] = set()
+    known_buildings = out.building_ids
     for base, record, _values_unused in records:
-        old = stored.get(record.key)
+        old = stored.get(record.key) if stored else None
         values = _values(record, old)
-        if (record.compound, record.building) not in out.building_ids:
+        if (record.compound, record.building) not in known_buildings:
             new_buildings.add((record.compound, record.building))
         if old is None:
             fate, reason = Fate.NEW, ""
@@ -150,10 +195,10 @@ def match(
             out.before[old.id] = old
         if fate is not Fate.UNCHANGED:
             out.writes.append((record, old.id if old else None, values))
+        else:
+            out.unchanged += 1
         if previews:
             out.rows.append(_preview(base, record, fate, reason, values))
-        else:
-            out.unchanged += fate is Fate.UNCHANGED
     out.new_buildings = sorted(new_buildings)
     return out
 
@@ -177,7 +222,12 @@ def _preview(
         name=record.name,
         id_number=mask_id_number(values["id_number"]),
         phone=values["phone"] or "",
-        area=centi_to_area(values["area_centi"]),
+        area=_area_of(values["area_centi"]),
         reason=reason,
         warnings=record.warnings,
     )
+
+
+@lru_cache(maxsize=8192)
+def _area_of(centi: int) -> Decimal:
+    return centi_to_area(centi)

@@ -30,7 +30,7 @@ from app.roster.rows import (
     check_skip,
     compound_from_title,
     parse_row,
-    row_cells,
+    row_columns,
 )
 from app.roster.values import cell_text
 
@@ -85,17 +85,19 @@ def _parse_sheet(  # noqa: PLR0913, PLR0917 - one sheet's parts, kept apart for 
         options.default_compound or compound_from_title(title), layout.building_from_name, mapping
     )
     total = len(sheet.rows)
-    for index in range(start, total):
-        values = sheet.rows[index]
-        if not any(v is not None and v != "" for v in values):
+    body = sheet.rows[start:]
+    cells_by_row, texts_by_row = row_columns(body, ctx)
+    for index, values, cells, texts in zip(
+        range(start, total), body, cells_by_row, texts_by_row, strict=True
+    ):
+        if not (texts[ROOM] and texts[NAME]) and not any(v is not None and v != "" for v in values):
             continue
         if index % 2000 == 0:
             check_cancelled(cancelled)
             progress(index, total)
         base = Where(file, sheet.name, index + 1)
         try:
-            cells, texts = row_cells(values, ctx)
-            check_skip(values, texts)
+            check_skip(values, texts, ctx)
             record = parse_row(cells, texts, ctx)
         except Skipped as exc:
             parsed.others.append(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from operator import mul
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from app.registry.validation import (
     ID_CHECK,
@@ -76,6 +77,7 @@ _TITLE_END = re.compile(
 )
 _TOTAL = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计)")
 _TOTAL_START = frozenset("合小总共")
+NAME_MAX = 32  # clean_name's limit for 户主姓名
 _YEAR = re.compile(r"\d{4}年(度)?|[(（].*?[)）]")
 
 
@@ -129,7 +131,6 @@ def compound_from_title(lines: list[str]) -> str:
 
 # Positions of the fields in a row's cell list (ints: hashing Enum members is slow in a hot loop).
 FIELDS = tuple(Field)
-TEXT_CACHE = 20_000
 COMPOUND, BUILDING, UNIT, ROOM, NAME, ID_NUMBER, PHONE, AREA, OCCUPANTS, STATUS, NOTES = range(11)
 
 
@@ -138,37 +139,53 @@ class RowContext:
     compound: str  # from the title or the clerk, when there is no compound column
     building: str | None  # from the sheet name
     columns: tuple[int, ...]  # sheet column of each field in FIELDS order, -1 when absent
-    texts: dict[str, str] = field(default_factory=dict, compare=False)  # cell text cache
+    # room text → whether it is the 房号 header repeated (rooms repeat across households)
+    header_rooms: dict[str, bool] = field(default_factory=dict, compare=False)
+    today: dt.date = field(default_factory=dt.date.today, compare=False)
 
     @classmethod
     def of(cls, compound: str, building: str | None, mapping: dict[Field, int]) -> RowContext:
         return cls(compound, building, tuple(mapping.get(f, -1) for f in FIELDS))
+
+    def is_header_room(self, room: str) -> bool:
+        found = self.header_rooms.get(room)
+        if found is None:
+            found = self.header_rooms[room] = field_of(room) is Field.ROOM
+        return found
 
 
 def row_cells(values: list[object], ctx: RowContext) -> tuple[list[object], list[str]]:
     """The raw value and the text of every field of a row (None / "" when absent)."""
     n = len(values)
     cells = [values[i] if 0 <= i < n else None for i in ctx.columns]
-    cache = ctx.texts
-    texts: list[str] = []
-    for v in cells:
-        if type(v) is str:
-            text = cache.get(v)
-            if text is None:
-                text = v.strip() if v.isascii() else fold(v)
-                if len(cache) < TEXT_CACHE:  # compounds, buildings, units repeat; names do not
-                    cache[v] = text
-            texts.append(text)
-        else:
-            texts.append(cell_text(v))
-    return cells, texts
+    return cells, [cell_text(v) for v in cells]
 
 
-def check_skip(values: list[object], texts: list[str]) -> None:
+def row_columns(
+    rows: list[list[object]], ctx: RowContext
+) -> tuple[Iterator[tuple[object, ...]], Iterator[tuple[str, ...]]]:
+    """`row_cells` of every row, computed a column at a time (each distinct text once: compound
+    names, buildings, units and statuses repeat over thousands of rows)."""
+    count = len(rows)
+    cells: list[list[object]] = []
+    texts: list[list[str]] = []
+    for i in ctx.columns:
+        if i < 0:
+            cells.append([None] * count)
+            texts.append([""] * count)
+            continue
+        column = [row[i] if i < len(row) else None for row in rows]
+        memo = {v: cell_text(v) for v in {v for v in column if type(v) is str}}
+        cells.append(column)
+        texts.append([memo[v] if type(v) is str else cell_text(v) for v in column])
+    return zip(*cells, strict=True), zip(*texts, strict=True)
+
+
+def check_skip(values: list[object], texts: Sequence[str], ctx: RowContext | None = None) -> None:
     """Raise Skipped for totals, footers, repeated headers and rows without a household."""
     room, name = texts[ROOM], texts[NAME]
     if room and name:  # a household row, unless it repeats the header
-        if field_of(room) is Field.ROOM:
+        if ctx.is_header_room(room) if ctx is not None else field_of(room) is Field.ROOM:
             raise Skipped("重复的表头行")
         return
     if any(
@@ -184,7 +201,7 @@ def check_skip(values: list[object], texts: list[str]) -> None:
         raise Skipped("不是住户行")
 
 
-def parse_row(cells: list[object], texts: list[str], ctx: RowContext) -> Record:
+def parse_row(cells: Sequence[object], texts: Sequence[str], ctx: RowContext) -> Record:
     """A household record from a row that `check_skip` let through.
 
     Raises:
@@ -195,14 +212,18 @@ def parse_row(cells: list[object], texts: list[str], ctx: RowContext) -> Record:
     if not compound:
         raise Rejected(Field.COMPOUND, "未填楼院名称（文件中没有楼院名称列时，请指定楼院）")
     building, unit, room = _location(texts[BUILDING], texts[UNIT], texts[ROOM], ctx.building)
-    try:
-        name = clean_name(texts[NAME], field="户主姓名")
-    except FieldError as exc:
-        raise Rejected(Field.NAME, "未填户主姓名" if "请填写" in str(exc) else str(exc)) from exc
+    name = texts[NAME]
+    if name.isascii() or len(name) > NAME_MAX:  # a non-ASCII cell text is folded already
+        try:
+            name = clean_name(name, field="户主姓名", max_len=NAME_MAX)
+        except FieldError as exc:
+            raise Rejected(
+                Field.NAME, "未填户主姓名" if "请填写" in str(exc) else str(exc)
+            ) from exc
     area = _area(cells[AREA])
     if area.rounded:
         warnings.append("建筑面积超过两位小数，已四舍五入")
-    id_number = _id_number(cells[ID_NUMBER], texts[ID_NUMBER], warnings)
+    id_number = _id_number(cells[ID_NUMBER], texts[ID_NUMBER], warnings, ctx.today)
     phone = _phone(texts[PHONE], warnings) if ctx.columns[PHONE] >= 0 else None
     status = _status(texts[STATUS], warnings)
     notes = texts[NOTES] if ctx.columns[NOTES] >= 0 else None
@@ -257,9 +278,13 @@ def _location(
     return final_building, unit or loc.unit or "", loc.room
 
 
-def _id_number(raw: object, text: str, warnings: list[str]) -> str | None:
+def _id_number(raw: object, text: str, warnings: list[str], today: dt.date) -> str | None:
     if not text:
         return None
+    if type(raw) is str:  # a text cell that passes every rule is neither lost nor masked
+        fast = quick_id_number(text, today)
+        if fast is not None:
+            return fast
     if id_digits_lost(raw):
         raise Rejected(Field.ID_NUMBER, ID_LOST)
     if is_masked(text):
@@ -301,19 +326,66 @@ def _status(raw: str, warnings: list[str]) -> str | None:
     return status
 
 
-def quick_id_number(text: str) -> str | None:
+def quick_id_number(text: str, today: dt.date | None = None) -> str | None:
     """The ID number when it passes every rule of `clean_id_number`, by a faster route; None
-    sends the caller to `clean_id_number` for the message (the slow path is the reference)."""
+    sends the caller to `clean_id_number` for the message (the slow path is the reference).
+
+    The weighted digit sum and the birth date are looked up by parts (area code, birth date,
+    sequence), which repeat across a roster.
+    """
     value = text.upper()
-    if len(value) != 18 or not value[:17].isdigit() or int(value[:2]) not in PROVINCES:
-        return None
-    if value[2:6] == "0000":
-        return None
-    total = sum(map(mul, map(int, value[:17]), ID_WEIGHTS))
-    if ID_CHECK[total % 11] != value[17]:
+    if len(value) != 18 or not value[:17].isdigit():
         return None
     try:
-        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        head = _ID_HEADS[value[:6]]
+    except KeyError:
+        head = _cache(_ID_HEADS, value[:6], _id_head(value[:6]))
+    if head is None:
+        return None
+    try:
+        birth = _ID_BIRTHS[value[6:14]]
+    except KeyError:
+        birth = _cache(_ID_BIRTHS, value[6:14], _id_birth(value[6:14]))
+    if birth is None or birth[1] > (today or dt.date.today()):
+        return None
+    try:
+        tail = _ID_TAILS[value[14:17]]
+    except KeyError:
+        tail = _cache(_ID_TAILS, value[14:17], _weighted(value[14:17], 14))
+    if ID_CHECK[(head + birth[0] + tail) % 11] != value[17]:
+        return None
+    return value
+
+
+_ID_HEADS: dict[str, int | None] = {}
+_ID_BIRTHS: dict[str, tuple[int, dt.date] | None] = {}
+_ID_TAILS: dict[str, int] = {}
+_ID_CACHE = 50_000
+_T = TypeVar("_T")
+
+
+def _cache(cache: dict[str, _T], key: str, value: _T) -> _T:
+    if len(cache) >= _ID_CACHE:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _weighted(digits: str, start: int) -> int:
+    return sum(map(mul, map(int, digits), ID_WEIGHTS[start : start + len(digits)]))
+
+
+def _id_head(digits: str) -> int | None:
+    """Weighted sum of the area code; None when the province is unknown or the county 0000."""
+    if int(digits[:2]) not in PROVINCES or digits[2:6] == "0000":
+        return None
+    return _weighted(digits, 0)
+
+
+def _id_birth(digits: str) -> tuple[int, dt.date] | None:
+    """Weighted sum and date of the birth-date digits; None when the date is impossible."""
+    try:
+        birth = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         return None
-    return value if birth.year >= 1900 and birth <= dt.date.today() else None
+    return (_weighted(digits, 6), birth) if birth.year >= 1900 else None

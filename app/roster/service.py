@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
+from app.bulk import insert_rows
 from app.errors import NotFound, PermissionDenied
 from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
 from app.registry.validation import floor_of_room, sort_key_of
@@ -28,7 +29,14 @@ from app.roster.dto import (
     RowPreview,
 )
 from app.roster.errors import NoCommunity
-from app.roster.matching import Matched, community_id, match
+from app.roster.matching import (
+    Matched,
+    community_id,
+    match,
+    record_names,
+    reuse,
+    snapshot,
+)
 from app.roster.plan import Parsed, parse_files
 from app.roster.reader import read_file
 from app.roster.rejects import write_rejects
@@ -51,6 +59,7 @@ class ImportPlan:
     options: ImportOptions
     parsed: Parsed
     preview: ImportPreview
+    matched: Matched | None = None  # the fates behind the preview, reused when nothing changed
 
 
 class RosterService:
@@ -89,7 +98,7 @@ class RosterService:
             matched = match(s, parsed.records, preferred)
             if matched.new_compounds and preferred is None and not options.community:
                 raise NoCommunity()
-        return ImportPlan(tuple(paths), options, parsed, _preview(parsed, matched))
+        return ImportPlan(tuple(paths), options, parsed, _preview(parsed, matched), matched)
 
     def commit(
         self,
@@ -106,7 +115,7 @@ class RosterService:
             raise PermissionDenied("只读用户不能导入花名册")
         with self._sessions.begin() as s:
             preferred = _community_for(s, plan.options.community)
-            matched = match(s, plan.parsed.records, preferred, previews=False)
+            matched = _rematch(s, plan, preferred)
             if matched.new_compounds and preferred is None:
                 raise NoCommunity()
             total = len(matched.writes) or 1
@@ -146,22 +155,30 @@ class RosterService:
         total: int,
     ) -> tuple[int, int]:
         table = Household.__table__
-        inserts: list[dict[str, Any]] = []
+        inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
         done = 0
         names = NamePinyin()
+        floors: dict[str, int | None] = {}
+        compound_ids, building_ids = matched.compound_ids, matched.building_ids
         for record, household_id, values in matched.writes:
-            row = dict(values)
             full, initials = names(record.name)
-            row["householder_pinyin"], row["householder_initials"] = full, initials
             if household_id is None:
-                row["compound_id"] = matched.compound_ids[record.compound]
-                row["building_id"] = matched.building_ids[(record.compound, record.building)]
-                row["unit"], row["room"] = record.unit, record.room
-                row["floor"] = floor_of_room(record.room)
-                inserts.append(row)
+                floor = floors.get(record.room, -1)
+                if floor == -1:
+                    floor = floors[record.room] = floor_of_room(record.room)
+                inserts.append(
+                    (
+                        compound_ids[record.compound],
+                        building_ids[(record.compound, record.building)],
+                        record.unit, record.room, floor, values["area_centi"],
+                        values["householder_name"], values["id_number"], values["phone"],
+                        values["status"], values["notes"], full, initials,
+                    )
+                )  # fmt: skip
             else:
-                row["hid"] = household_id
+                row = dict(values, hid=household_id)
+                row["householder_pinyin"], row["householder_initials"] = full, initials
                 updates.append(row)
                 self._audit_update(s, matched, household_id, values)
             if len(inserts) + len(updates) >= BATCH:
@@ -250,12 +267,20 @@ class NamePinyin:
     """Pinyin of names from a per-character cache: thousands of names, a few hundred characters.
 
     Per character, as names are read (no phrase context), matching `pinyin_of` for names.
+    Each distinct name is worked out once per import (names repeat: 王伟, 李娜 …).
     """
 
     def __init__(self) -> None:
         self._chars: dict[str, tuple[str, str]] = {}
+        self._names: dict[str, tuple[str, str]] = {}
 
     def __call__(self, name: str) -> tuple[str, str]:
+        got = self._names.get(name)
+        if got is None:
+            got = self._names[name] = self._of(name)
+        return got
+
+    def _of(self, name: str) -> tuple[str, str]:
         full, initials = [], []
         for ch in name:
             got = self._chars.get(ch)
@@ -267,11 +292,11 @@ class NamePinyin:
 
 
 def _flush(
-    s: Session, table: Any, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]
+    s: Session, table: Any, inserts: list[tuple[Any, ...]], updates: list[dict[str, Any]]
 ) -> int:
     count = len(inserts) + len(updates)
     if inserts:
-        _insert_rows(s, table, inserts)
+        insert_rows(s.connection(), table, INSERT_COLUMNS, inserts)
         inserts.clear()
     if updates:
         statement = update(table).where(table.c.id == bindparam("hid"))
@@ -280,19 +305,21 @@ def _flush(
     return count
 
 
-def _insert_rows(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """A plain driver executemany with positional parameters (no per-row compilation).
+# The order of the tuples `_write_households` makes for new households.
+INSERT_COLUMNS = (
+    "compound_id", "building_id", "unit", "room", "floor", "area_centi", "householder_name",
+    "id_number", "phone", "status", "notes", "householder_pinyin", "householder_initials",
+)  # fmt: skip
 
-    The statement is compiled by SQLAlchemy for the session's dialect, so it stays portable.
-    """
-    keys = list(rows[0])
-    conn = s.connection()
-    compiled = insert(table).values({k: bindparam(k) for k in keys}).compile(dialect=conn.dialect)
-    order = compiled.positiontup or []
-    if not order or set(order) != set(keys):  # named parameters, or defaults added: bind all
-        s.execute(insert(table), rows)
-        return
-    conn.exec_driver_sql(str(compiled), [tuple(row[k] for k in order) for row in rows])
+
+def _rematch(s: Session, plan: ImportPlan, preferred: int | None) -> Matched:
+    """The plan's fates when the database still holds what they were decided on, else anew."""
+    records = plan.parsed.records
+    state = snapshot(s, record_names(records), preferred)
+    before = plan.matched
+    if before is not None and before.snapshot == state:
+        return reuse(before)
+    return match(s, records, preferred, previews=False, state=state)
 
 
 def _community_for(s: Session, name: str) -> int | None:
