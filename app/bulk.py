@@ -8,7 +8,7 @@ format SQLAlchemy itself stores), and the statement is the driver's own executem
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Date, DateTime, Table
@@ -37,27 +37,47 @@ def _memo(convert: Callable[[Any], str]) -> Callable[[Any], Any]:
 
 
 def insert_rows(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    constant: Mapping[str, Any] | None = None,
 ) -> None:
     """INSERT rows (tuples in `columns` order) into `table` with one driver executemany.
 
+    `constant` holds columns with the same value in every row (a run's scheme, period, due
+    date): they are converted once and put before each row's own values.
     Runs in the caller's transaction; nothing is committed here.
     """
     sqlite = conn.dialect.name == "sqlite"
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
-    sql = (
-        f"INSERT INTO {conn.dialect.identifier_preparer.format_table(table)} ({names}) "
-        f"VALUES ({', '.join(mark for _ in columns)})"
+
+    def converter(column: str) -> Callable[[Any], Any] | None:
+        return _sqlite_converter(table.c[column].type) if sqlite else None
+
+    head = tuple(
+        conv(value) if (conv := converter(column)) else value
+        for column, value in (constant or {}).items()
     )
-    data: Iterable[Sequence[Any]] = rows
-    if sqlite:
-        converters = [_sqlite_converter(table.c[c].type) for c in columns]
-        if any(converters):
-            pairs = list(enumerate(converters))
-            data = (tuple(conv(row[i]) if conv else row[i] for i, conv in pairs) for row in rows)
+    per_row = [(i, conv) for i, column in enumerate(columns) if (conv := converter(column))]
+
+    def build(row: Sequence[Any]) -> tuple[Any, ...]:
+        if per_row:
+            values = list(row)
+            for i, conv in per_row:
+                values[i] = conv(values[i])
+            return head + tuple(values)
+        return head + tuple(row)
+
+    names = [*(constant or {}), *columns]
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {conn.dialect.identifier_preparer.format_table(table)} "
+        f"({', '.join(quote(c) for c in names)}) VALUES ({', '.join(mark for _ in names)})"
+    )
+    data = [build(row) for row in rows]
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(sql, list(data))
+        cursor.executemany(sql, data)
     finally:
         cursor.close()

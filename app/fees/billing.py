@@ -244,7 +244,6 @@ class BillingService:
                 "created_at": now,
             }
             columns = (
-                *fixed,
                 "household_id",
                 "area_centi",
                 "gross_fen",
@@ -252,9 +251,8 @@ class BillingService:
                 "discount_note",
                 "amount_fen",
             )
-            head = tuple(fixed.values())
             rows = [
-                (*head, hid, area, gross, gross - amount, note, amount)
+                (hid, area, gross, gross - amount, note, amount)
                 for hid, area, gross, amount, note, skip in plan
                 if not skip
             ]
@@ -263,7 +261,7 @@ class BillingService:
             conn, table = s.connection(), cast(Table, FeeCharge.__table__)
             for start in range(0, len(rows), BATCH):
                 check_cancelled(cancelled)
-                insert_rows(conn, table, columns, rows[start : start + BATCH])
+                insert_rows(conn, table, columns, rows[start : start + BATCH], constant=fixed)
                 progress(min(start + BATCH, len(rows)), len(rows))
             check_cancelled(cancelled)
             if rows:
