@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.bulk import insert_rows
+from app.bulk import fetch_rows, insert_rows
 from app.errors import NotFound, PermissionDenied
 from app.fees import allocation
 from app.fees.arithmetic import CYCLE_MONTHS, add_months, charge_fen, month_index, parse_period
@@ -115,7 +115,7 @@ class BillingService:
         )
         if household_ids is not None:
             query = query.where(Household.id.in_(list(household_ids)))
-        homes = s.connection().execute(query.order_by(Household.id)).all()
+        homes = fetch_rows(s.connection(), query.order_by(Household.id))
         tags = self._tags(s, run)
         billed = self._billed(s, run)
         status_rules = {r.match: r for r in run.rules if r.kind == "status"}
@@ -154,16 +154,13 @@ class BillingService:
     def _billed(self, s: Session, run: _Run) -> set[int]:
         """Households that already have a charge of this scheme overlapping the months."""
         first, last = month_index(run.period), month_index(run.period) + run.months - 1
-        rows = (
-            s.connection()
-            .execute(
-                select(FeeCharge.household_id, FeeCharge.period, FeeCharge.months).where(
-                    FeeCharge.scheme_id == run.scheme_id,
-                    FeeCharge.period <= add_months(run.period, run.months - 1),
-                    FeeCharge.period >= add_months(run.period, -24),
-                )
-            )
-            .all()
+        rows = fetch_rows(
+            s.connection(),
+            select(FeeCharge.household_id, FeeCharge.period, FeeCharge.months).where(
+                FeeCharge.scheme_id == run.scheme_id,
+                FeeCharge.period <= add_months(run.period, run.months - 1),
+                FeeCharge.period >= add_months(run.period, -24),
+            ),
         )
         months: dict[str, int] = {}  # a few distinct periods over thousands of charges
         billed: set[int] = set()

@@ -23,7 +23,7 @@ def fetch_ids(s: Session, query: Select[Any]) -> list[int]:
     """
     conn = s.connection()
     sqlite = conn.dialect.name == "sqlite"
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     sql = str(compiled)
     if sqlite:
         sql = f"SELECT group_concat(ids.id) FROM ({sql}) AS ids"
