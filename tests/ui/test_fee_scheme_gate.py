@@ -132,3 +132,18 @@ def test_status_of_the_demo_scheme_and_the_activate_button(
     qtbot.mouseClick(activate, Qt.MouseButton.LeftButton)
     assert errors == [message] and asked == []
     assert schemes.get_scheme(draft.id).state == "transition"
+
+
+def test_editing_a_scheme_keeps_the_exemptions_the_form_does_not_show(qtbot, demo) -> None:
+    """A fixed-amount 低保 rule (the demo has one) survives the percentage boxes."""
+    schemes = demo.fees.schemes
+    scheme = next(s for s in schemes.list_schemes() if any(r.mode == "fixed" for r in s.exemptions))
+    dialog = SchemeDialog(schemes, scheme.compound_id, "楼院", scheme)
+    qtbot.addWidget(dialog)
+    fixed = [r for r in scheme.exemptions if r.mode == "fixed"]
+    assert fixed[0].label in dialog.kept_label.text()
+    dialog.dibao_spin.setValue(0)
+    assert set(fixed) <= set(dialog.input().exemptions)
+    dialog.dibao_spin.setValue(80)  # a percentage typed in replaces the fixed 低保 rule
+    rules = {(r.kind, r.match): r for r in dialog.input().exemptions}
+    assert rules[("tag", "低保")].mode == "percent" and rules[("tag", "低保")].value == 80

@@ -45,6 +45,11 @@ class SchemeDialog(QDialog):
         super().__init__(parent)
         self._schemes = schemes
         self._compound_id = compound_id
+        # Exemption rules this form does not edit (fixed amounts, other tags) are kept as
+        # they are and listed under the two percentage boxes.
+        self._kept: tuple[ExemptionRule, ...] = ()
+        self.kept_label = QLabel(self)
+        self.kept_label.setWordWrap(True)
         self._scheme = scheme
         self.saved: SchemeRow | None = None
         self.setWindowTitle(self.tr("收费方案 — {0}").format(compound_name))
@@ -141,6 +146,13 @@ class SchemeDialog(QDialog):
         vacant, dibao = rules.get(("status", "空置")), rules.get(("tag", "低保"))
         self.vacant_spin.setValue(vacant.value if vacant and vacant.mode == "percent" else 0)
         self.dibao_spin.setValue(dibao.value if dibao and dibao.mode == "percent" else 0)
+        self._kept = tuple(
+            r for r in scheme.exemptions if r not in (vacant, dibao) or r.mode != "percent"
+        )
+        if self._kept:
+            self.kept_label.setText(
+                self.tr("另有减免（保持不变）：{0}").format("；".join(r.label for r in self._kept))
+            )
 
     def _form(self) -> QFormLayout:
         form = QFormLayout()
@@ -152,6 +164,7 @@ class SchemeDialog(QDialog):
         form.addRow(self.tr("缴费期限(天)"), self.due_spin)
         form.addRow(self.tr("空置房减免"), self.vacant_spin)
         form.addRow(self.tr("低保户减免"), self.dibao_spin)
+        form.addRow("", self.kept_label)
         form.addRow(self.tr("收费单位"), self.manager_edit)
         form.addRow(self.tr("联系电话"), self.contact_edit)
         form.addRow(self.tr("缴费地点"), self.office_edit)
@@ -169,6 +182,8 @@ class SchemeDialog(QDialog):
             rules.append(ExemptionRule("status", "空置", "percent", self.vacant_spin.value()))
         if self.dibao_spin.value():
             rules.append(ExemptionRule("tag", "低保", "percent", self.dibao_spin.value()))
+        edited = {(r.kind, r.match) for r in rules}
+        rules += [r for r in self._kept if (r.kind, r.match) not in edited]
         return SchemeInput(
             compound_id=self._compound_id,
             price=self.price_edit.text(),
