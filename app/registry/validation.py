@@ -184,11 +184,16 @@ def clean_room(raw: str) -> str:
     return value
 
 
+MAX_FLOOR = 200
+
+
 def floor_of_room(room: str) -> int | None:
-    """The floor a room number implies: 101 → 1, 1203 → 12; None when not numeric."""
+    """The floor a room number implies: 101 → 1, 1203 → 12; None when not numeric, or when
+    the number implies no real floor (1111111111111111 would overflow the INTEGER column)."""
     digits = room if room.isdigit() else ""
     if len(digits) >= 3:
-        return int(digits[:-2]) or None
+        floor = int(digits[:-2])
+        return floor if 0 < floor <= MAX_FLOOR else None
     return None
 
 

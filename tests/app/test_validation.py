@@ -171,3 +171,10 @@ def test_control_characters_are_dropped() -> None:
 
     assert fold("张\x00三\x07") == "张三"
     assert plain("第一行\n第二行\t\x00") == "第一行\n第二行\t"
+
+
+def test_floor_of_an_absurd_room_number_is_unknown() -> None:
+    # A 16-digit room (the longest the form takes) once gave floor 11111111111111, which
+    # PostgreSQL's INTEGER column refused with a traceback (found by the roster fuzz test).
+    assert floor_of_room("1111111111111111") is None
+    assert floor_of_room("20001") == 200
