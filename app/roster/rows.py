@@ -81,6 +81,9 @@ NAME_MAX = 32  # clean_name's limit for 户主姓名
 _YEAR = re.compile(r"\d{4}年(度)?|[(（].*?[)）]")
 
 
+COMPOUND_MAX = 64  # the compound table's name column
+
+
 class Rejected(Exception):
     def __init__(self, field: Field | None, reason: str) -> None:
         super().__init__(reason)
@@ -211,6 +214,8 @@ def parse_row(cells: Sequence[object], texts: Sequence[str], ctx: RowContext) ->
     compound = texts[COMPOUND] or ctx.compound
     if not compound:
         raise Rejected(Field.COMPOUND, "未填楼院名称（文件中没有楼院名称列时，请指定楼院）")
+    if len(compound) > COMPOUND_MAX:
+        raise Rejected(Field.COMPOUND, f"楼院名称过长（最多{COMPOUND_MAX}个字）")
     building, unit, room = _location(texts[BUILDING], texts[UNIT], texts[ROOM], ctx.building)
     name = texts[NAME]
     if name.isascii() or len(name) > NAME_MAX:  # a non-ASCII cell text is folded already

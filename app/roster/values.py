@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from app.registry.validation import FieldError, clean_building, clean_unit
-from app.text import fold
+from app.text import fold, plain
 
 SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
@@ -29,7 +29,7 @@ _AREA_UNITS = ("平方米", "平米", "㎡", "m²", "m2", "M2", "平")
 def cell_text(value: object) -> str:  # noqa: PLR0911 - one return per cell type
     """The text a clerk sees in a cell: integral numbers without ".0", dates as ISO, folded."""
     if type(value) is str:
-        return value.strip() if value.isascii() else fold(value)
+        return plain(value).strip() if value.isascii() else fold(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -97,6 +97,10 @@ def parse_room(raw: str) -> Location:
     text = _dash(fold(raw)).replace(" ", "").removesuffix("室").removesuffix("号")
     if not text:
         raise FieldError("未填房号")
+    return _bounded(_location_of(text))
+
+
+def _location_of(text: str) -> Location:
     m3 = _DASHED3.match(text)
     if m3:
         return Location(m3.group(3), str(int(m3.group(2))), m3.group(1))
@@ -106,9 +110,18 @@ def parse_room(raw: str) -> Location:
     worded = _WORDED.match(chinese_number(text))
     if worded:
         return Location(worded.group("r"), worded.group("u"), worded.group("b"))
-    if len(text) > 16:
-        raise FieldError("房号过长，请核对")
     return Location(text)
+
+
+def _bounded(loc: Location) -> Location:
+    """The database keeps rooms and buildings to 16 characters, units to 8."""
+    if len(loc.room) > 16:
+        raise FieldError("房号过长，请核对")
+    if loc.building is not None and len(loc.building) > 16:
+        raise FieldError("楼号过长，请核对")
+    if loc.unit is not None and len(loc.unit) > 8:
+        raise FieldError("单元号过长，请核对")
+    return loc
 
 
 @dataclass(frozen=True)

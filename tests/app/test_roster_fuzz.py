@@ -208,13 +208,6 @@ def test_broken_files(services: Services, tmp_path: Path) -> None:
     assert "refused" in seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/roster does not clean or bound these cells: NUL kept in an all-ASCII "
-    "楼院名称/备注 cell (values.cell_text strips but folds only non-ASCII text; stored on "
-    "SQLite, psycopg DataError on PostgreSQL), 楼院名称 over 64 and 房号 over 16 "
-    "characters not rejected (stored on SQLite, StringDataRightTruncation on PostgreSQL)",
-)
 @pytest.mark.parametrize(
     ("column", "value"),
     [(COMPOUND, "Garden\x00A"), (NOTES, "note\x00"), (COMPOUND, "长" * 65), (ROOM, "1" * 40)],
