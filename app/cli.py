@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from app import __version__, admin_cli
 from app.audit import SYSTEM
 from app.config import data_dir, resolve_target
-from app.database import Database, is_empty, open_database
+from app.database import Database, friendly_error, is_empty, open_database
 from app.errors import AppError
 from app.fees import cli as fees_cli
 from app.governance import cli as governance_cli
@@ -134,6 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except Exception as exc:
+        friendly = friendly_error(exc)
+        if friendly is None:
+            raise
+        print(friendly.message, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

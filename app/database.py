@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import DatabaseTarget
-from app.errors import DatabaseDamaged, DatabaseError
+from app.errors import AppError, DatabaseDamaged, DatabaseError
 from db import migrate
 from db.engine import make_engine, make_sessionmaker
 
@@ -80,6 +81,29 @@ def _check_revision(engine: Engine, target: DatabaseTarget) -> frozenset[str]:
             "请升级本程序，或从备份恢复。"
         )
     return revisions
+
+
+BUSY = "数据库正被另一个窗口或另一台电脑占用（正在保存数据），请稍等片刻再试；本次操作没有保存。"
+LOST = "与数据库的连接中断，本次操作没有保存。请检查网络或数据库服务器后再试。"
+
+
+def friendly_error(exc: BaseException) -> AppError | None:
+    """An expected database failure behind an unexpected exception, as a Chinese message.
+
+    A write that waits past the busy timeout (another program holds the SQLite file) or a
+    shared server that went away is the environment's fault, not a bug: the window and the
+    command line say so instead of showing a traceback. None for anything else.
+    """
+    if isinstance(exc, AppError):
+        return exc
+    text = str(exc).lower()
+    if isinstance(exc, OperationalError | sqlite3.OperationalError) and (
+        "locked" in text or "busy" in text
+    ):
+        return DatabaseError(BUSY)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return DatabaseError(LOST)
+    return None
 
 
 def check_integrity(db: Database) -> None:

@@ -11,6 +11,9 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.database import friendly_error
+from ui import dialogs
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,6 +29,12 @@ class CrashHandler:
     ) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, tb)
+            return
+        friendly = friendly_error(value)
+        if friendly is not None and QApplication.instance() is not None:
+            # The environment's fault (the database is busy or gone), not a bug.
+            logger.warning("database unavailable: %s", value)
+            dialogs.error(None, friendly.message)
             return
         logger.critical("unexpected error", exc_info=(kind, value, tb))
         if self._showing or QApplication.instance() is None:

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.database import friendly_error
 from app.errors import AppError
 from app.jobs import IsCancelled, Progress
 
@@ -83,9 +84,12 @@ def _work(job: Job, task: Task) -> Callable[[], None]:
         try:
             result = job(lambda done, total: signals.progressed.emit(done, total), cancelled)
         except Exception as exc:  # noqa: BLE001 - delivered to the GUI thread as is
-            if not isinstance(exc, AppError):
+            friendly = friendly_error(exc)  # a busy or lost database is no bug
+            if friendly is None:
                 logger.exception("background job failed")
-            signals.failed.emit(exc)
+            elif friendly is not exc:
+                logger.warning("background job: %s", exc)
+            signals.failed.emit(friendly or exc)
         else:
             signals.finished.emit(result)
 
