@@ -223,13 +223,28 @@ class Startup:
             return
         if kind == "exit" and not settings.backup_on_exit:
             return
+        if kind == "daily":
+            # The window stays usable while the copy is made (seconds for a large street).
+            backups = services.backups
+            task = self.runner.run(lambda _progress, _cancelled: backups.automatic("daily"))
+            task.finished.connect(self._on_backup_done)
+            task.failed.connect(self._on_daily_backup_failed)
+            return
         try:
-            path = services.backups.automatic(kind)
+            self._on_backup_done(services.backups.automatic(kind))
         except AppError as exc:
             logger.warning("%s backup failed: %s", kind, exc.message)
-            if kind == "daily" and self.window is not None:
+
+    def _on_daily_backup_failed(self, exc: object) -> None:
+        if isinstance(exc, AppError):
+            logger.warning("daily backup failed: %s", exc.message)
+            if self.window is not None:
                 dialogs.error(self.window, exc.message)
-            return
+        else:
+            assert isinstance(exc, BaseException)
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def _on_backup_done(self, path: object) -> None:
         if self.window is not None and path is not None:
             self.window.statusBar().showMessage(
                 QCoreApplication.translate("app", "已自动备份到 {0}").format(path), 8000

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.auth import Permission, allowed
-from app.backup import BackupService, BackupUnsupported
+from app.backup import BackupInfo, BackupService, BackupUnsupported
 from app.errors import AppError
 from app.services import Services
 from ui import dialogs
+from ui.tasks import TaskRunner
 
 KIND_LABELS = {"daily": "每日自动", "exit": "退出时自动", "before-restore": "恢复前的原库"}
 FILE_FILTER = "楼院通数据库 (*.sqlite3);;所有文件 (*)"
@@ -34,6 +35,7 @@ class BackupDialog(QDialog):
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.runner = TaskRunner(parent=self)
         self._backups: BackupService = services.backups
         can_restore = allowed(services.actor, Permission.RESTORE)
         self.setWindowTitle(self.tr("备份与恢复"))
@@ -97,15 +99,26 @@ class BackupDialog(QDialog):
         path = dialogs.save_file(self, self.tr("备份到"), suggested, self.tr(FILE_FILTER))
         if not path:
             return
-        try:
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                info = self._backups.backup_to(Path(path))
-            finally:
-                QGuiApplication.restoreOverrideCursor()
-        except AppError as exc:
+        # A copy of a large database takes seconds: off the GUI thread, with a progress dialog.
+        backups = self._backups
+        task = self.runner.run(
+            lambda _progress, _cancelled: backups.backup_to(Path(path)),
+            title=self.tr("备份"),
+            label=self.tr("正在备份数据库……"),
+            parent_widget=self,
+        )
+        task.finished.connect(self._on_backup_finished)
+        task.failed.connect(self._on_backup_failed)
+
+    def _on_backup_failed(self, exc: object) -> None:
+        if isinstance(exc, AppError):
             dialogs.error(self, exc.message)
-            return
+        else:
+            assert isinstance(exc, BaseException)
+            raise exc
+
+    def _on_backup_finished(self, info: BackupInfo) -> None:
+        self.reload()
         dialogs.info(
             self,
             self.tr("已备份到 {0}\n住户 {1} 户，居民 {2} 人，{3:.1f} MB。").format(

@@ -35,7 +35,10 @@ def test_backup_then_restore_from_the_list(
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 0 and not dialog.restore_selected_button.isEnabled()
     qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
+    # the copy is made off the GUI thread; the clerk is told when it is done
+    qtbot.waitUntil(lambda: bool(said) and said[-1].startswith("已备份到"), timeout=10000)
     assert out.exists() and said[-1].startswith(f"已备份到 {out}")
+    dialog.runner.wait()
     households = demo_services.stats.summary()["households"]
     demo_services.households.delete_household(demo_services.households.household_ids()[0])
     monkeypatch.setattr(dialogs, "open_file", lambda *_a: str(out))

@@ -165,3 +165,30 @@ def test_integrity_check_runs_after_the_window_and_reports_damage(
     startup.runner.wait()
     assert startup.db is not None
     startup.db.close()
+
+
+def test_daily_backup_is_made_in_the_background_after_the_window_opens(
+    qtbot, tmp_path: Path, prefs: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.audit import Actor
+    from app.database import open_database
+    from app.demo import generate
+
+    target = DatabaseTarget(to_url(tmp_path / "office.sqlite3"))
+    made = open_database(target)
+    generate(made, households=60)
+    made.close()
+    startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
+    monkeypatch.setattr(startup, "sign_in", lambda: Actor("clerk", "clerk"))
+    assert startup.start()
+    window = startup.window
+    assert window is not None
+    qtbot.addWidget(window)
+    assert startup.services is not None
+    backups = startup.services.backups
+    qtbot.waitUntil(lambda: len(backups.list_backups()) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: "已自动备份到" in window.statusBar().currentMessage(), timeout=5000)
+    window.close()
+    startup.runner.wait()
+    assert startup.db is not None
+    startup.db.close()
