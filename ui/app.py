@@ -44,6 +44,8 @@ from ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
 
+BACKUP_CHECK_MS = 60 * 60 * 1000  # how often a long-running window checks for a due backup
+
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The launcher's options (`--db`, `--demo`); Qt's own options are left to Qt."""
@@ -112,6 +114,7 @@ class Startup:
         self.services: Services | None = None
         self.exit_code = 0
         self._integrity_checked = False
+        self._backup_timer: QTimer | None = None
 
     def start(self) -> bool:
         """Open the database; False (after telling the user) when it cannot be used."""
@@ -196,6 +199,12 @@ class Startup:
         self.window.show()
         QTimer.singleShot(0, self.check_integrity)
         QTimer.singleShot(0, partial(self.automatic_backup, "daily"))
+        if self._backup_timer is None:
+            # An office PC may stay on for days: look again every hour whether one is due.
+            self._backup_timer = QTimer(self.app)
+            self._backup_timer.setInterval(BACKUP_CHECK_MS)
+            self._backup_timer.timeout.connect(partial(self.automatic_backup, "daily"))
+            self._backup_timer.start()
         return True
 
     def check_integrity(self) -> None:
