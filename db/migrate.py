@@ -1,23 +1,48 @@
-"""Alembic, driven from code: create or upgrade a database, read its revision."""
+"""Alembic, driven from code: create or upgrade a database, read its revision.
+
+Opening a database only needs to know which revisions exist and which the database has:
+that is read from the revision files' headers and the alembic_version table, without
+importing Alembic (a fifth of the window's start-up). Alembic is loaded to upgrade.
+"""
 
 from __future__ import annotations
 
+import ast
+import re
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_HEADER = re.compile(r"^(revision|down_revision)\s*(?::[^=]+)?=\s*(.+?)\s*$", re.MULTILINE)
 
 
 def alembic_config() -> Config:
     """An Alembic config pointing at our migration scripts (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
+
+
+@lru_cache(maxsize=1)
+def _graph() -> dict[str, tuple[str, ...]]:
+    """revision → the revisions it follows, from each script's two header lines."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        fields = dict(_HEADER.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in fields:
+            continue
+        down = ast.literal_eval(fields.get("down_revision", "None"))
+        parents = () if down is None else (down,) if isinstance(down, str) else tuple(down)
+        graph[ast.literal_eval(fields["revision"])] = parents
+    return graph
 
 
 def head_revisions() -> frozenset[str]:
@@ -26,19 +51,22 @@ def head_revisions() -> frozenset[str]:
     Areas of the program (fees, surveys, governance, ...) may add their tables on branches
     of their own from a common base; a database is current when it has all heads.
     """
-    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+    graph = _graph()
+    followed = {parent for parents in graph.values() for parent in parents}
+    return frozenset(graph.keys() - followed)
 
 
 def known_revisions() -> set[str]:
     """Every revision this program's migrations define."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(_graph())
 
 
 def current_revisions(engine: Engine) -> frozenset[str]:
     """The database's revisions (one per branch); empty for an empty or foreign database."""
     with engine.connect() as conn:
-        return frozenset(MigrationContext.configure(conn).get_current_heads())
+        if not inspect(conn).has_table("alembic_version"):
+            return frozenset()
+        return frozenset(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def is_current(engine: Engine) -> bool:
@@ -48,6 +76,8 @@ def is_current(engine: Engine) -> bool:
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Upgrade the database to `revision` (default: every head) in one transaction."""
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn

@@ -74,3 +74,12 @@ def test_garbage_file_gives_a_clear_message(tmp_path) -> None:  # type: ignore[n
 def test_uninitialised_database_is_not_created_silently(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DatabaseError, match="louyuan init"):
         open_database(DatabaseTarget(f"sqlite:///{tmp_path / 'none.sqlite3'}"), create=False)
+
+
+def test_light_header_reading_agrees_with_alembic() -> None:
+    """Start-up reads revisions without Alembic; it must see what Alembic sees."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revisions() == frozenset(script.get_heads())
+    assert migrate.known_revisions() == {r.revision for r in script.walk_revisions()}
