@@ -121,6 +121,9 @@ class BillingService:
         status_rules = {r.match: r for r in run.rules if r.kind == "status"}
         tag_rules = [r for r in run.rules if r.kind == "tag"]
         price, months = run.price_milli, run.months
+        # area × price × months is in 10⁻⁵ 元; to the fen, half up, in one integer division
+        # (the same rounding as charge_fen, inlined for the households with no exemption).
+        factor = 2 * price * months
         plan = []
         for hid, area, status in homes:
             if hid in billed:
@@ -131,10 +134,10 @@ class BillingService:
                 rules += [r for r in tag_rules if r.match in tags[hid]]
             if rules:
                 gross, amount, note = _best(area, price, months, rules)
+                plan.append((hid, area, gross, amount, note, "" if amount else f"免收：{note}"))
             else:
-                gross, amount = charge_fen(area, price, months)
-                note = ""
-            plan.append((hid, area, gross, amount, note, "" if amount else f"免收：{note}"))
+                gross = (area * factor + 1000) // 2000
+                plan.append((hid, area, gross, gross, "", "" if gross else "免收："))
         return plan
 
     def _tags(self, s: Session, run: _Run) -> dict[int, set[str]]:
