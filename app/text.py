@@ -21,6 +21,8 @@ def plain(text: str) -> str:
 def fold(text: str) -> str:
     """Full-width digits, letters and punctuation to ASCII; trim spaces (incl. U+3000);
     drop control characters."""
+    if text.isprintable() and unicodedata.is_normalized("NFKC", text):
+        return text.strip()  # nothing to fold or drop (most cells): skip the copies
     return plain(unicodedata.normalize("NFKC", text)).strip()
 
 

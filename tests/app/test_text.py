@@ -1,0 +1,84 @@
+"""Text folding: the fast path for clean text gives exactly what the full fold gives."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.jobs import gc_paused
+from app.roster.values import cell_text
+from app.text import fold, plain
+
+
+def slow_fold(text: str) -> str:
+    return plain(unicodedata.normalize("NFKC", text)).strip()
+
+
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from("　０１２３ＡＢ，。\u00a0\t\n\x00\x1f 王李楼号單元ｶ①㎡"),
+    )
+)
+
+
+@given(TEXT)
+def test_fold_equals_the_full_fold(text: str) -> None:
+    assert fold(text) == slow_fold(text)
+
+
+@given(TEXT)
+def test_cell_text_of_strings_is_the_fold(text: str) -> None:
+    expected = plain(text).strip() if text.isascii() else slow_fold(text)
+    assert cell_text(text) == expected
+
+
+def test_fold_examples() -> None:
+    assert fold("　３号楼　") == "3号楼"
+    assert fold("王\x00伟") == "王伟"
+    assert fold("  101 ") == "101"
+    assert cell_text("a\x07b ") == "ab"
+
+
+def test_gc_paused_nests_and_restores() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_gc_paused_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_gc_paused_across_threads() -> None:
+    """Two jobs overlapping on two threads: the collector returns when the later one ends."""
+    inside, release = threading.Event(), threading.Event()
+
+    def job() -> None:
+        with gc_paused():
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=job)
+    worker.start()
+    inside.wait(5)
+    with gc_paused():
+        pass
+    assert not gc.isenabled()  # the worker's job still runs
+    release.set()
+    worker.join(5)
+    assert gc.isenabled()
