@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.registry.validation import centi_to_area
 from app.roster.dto import Fate, RowPreview, Where
 from app.roster.rows import Record
 from app.text import mask_id_number
@@ -179,22 +176,31 @@ def match(
     out.building_ids = dict(state.building_ids)
     new_buildings: set[tuple[str, str]] = set()
     known_buildings = out.building_ids
+    new = Fate.NEW
     for base, record, _values_unused in records:
-        old = stored.get(record.key) if stored else None
-        values = _values(record, old)
+        old = stored.get(record[:4]) if stored else None  # record.key, without the call
         if (record.compound, record.building) not in known_buildings:
             new_buildings.add((record.compound, record.building))
+        values = _values(record, old)
         if old is None:
-            fate, reason = Fate.NEW, ""
-        else:
-            changed = [
-                label for col, label in LABELS.items() if values[col] != getattr(old, _attr(col))
-            ]
-            fate = Fate.UPDATE if changed else Fate.UNCHANGED
-            reason = "变更：" + "、".join(changed) if changed else ""
-            out.before[old.id] = old
+            out.writes.append((record, None, values))
+            if previews:  # the common case, spelled out: one row per household of the file
+                out.rows.append(
+                    RowPreview(
+                        base.file, base.sheet, base.row, new, record.compound, record.building,
+                        record.unit, record.room, record.name, mask_id_number(record.id_number),
+                        record.phone or "", record.area, "", "", record.warnings,
+                    )
+                )  # fmt: skip
+            continue
+        changed = [
+            label for col, label in LABELS.items() if values[col] != getattr(old, _attr(col))
+        ]
+        fate = Fate.UPDATE if changed else Fate.UNCHANGED
+        reason = "变更：" + "、".join(changed) if changed else ""
+        out.before[old.id] = old
         if fate is not Fate.UNCHANGED:
-            out.writes.append((record, old.id if old else None, values))
+            out.writes.append((record, old.id, values))
         else:
             out.unchanged += 1
         if previews:
@@ -222,12 +228,7 @@ def _preview(
         name=record.name,
         id_number=mask_id_number(values["id_number"]),
         phone=values["phone"] or "",
-        area=_area_of(values["area_centi"]),
+        area=record.area,  # two places already, as the stored hundredths give it back
         reason=reason,
         warnings=record.warnings,
     )
-
-
-@lru_cache(maxsize=8192)
-def _area_of(centi: int) -> Decimal:
-    return centi_to_area(centi)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import zip_longest
 from operator import mul
 from typing import NamedTuple, TypeVar
 
@@ -167,21 +168,32 @@ def row_cells(values: list[object], ctx: RowContext) -> tuple[list[object], list
 def row_columns(
     rows: list[list[object]], ctx: RowContext
 ) -> tuple[Iterator[tuple[object, ...]], Iterator[tuple[str, ...]]]:
-    """`row_cells` of every row, computed a column at a time (each distinct text once: compound
-    names, buildings, units and statuses repeat over thousands of rows)."""
+    """`row_cells` of every row, computed a column at a time: the rows are transposed in one
+    C-level pass, and each distinct value's text is worked out once (compound names,
+    buildings, units and statuses repeat over thousands of rows)."""
     count = len(rows)
-    cells: list[list[object]] = []
-    texts: list[list[str]] = []
+    table = list(zip_longest(*rows)) if rows else []
+    cells: list[Sequence[object]] = []
+    texts: list[Sequence[str]] = []
     for i in ctx.columns:
-        if i < 0:
+        if i < 0 or i >= len(table):
             cells.append([None] * count)
             texts.append([""] * count)
             continue
-        column = [row[i] if i < len(row) else None for row in rows]
-        memo = {v: cell_text(v) for v in {v for v in column if type(v) is str}}
+        column = table[i]
         cells.append(column)
-        texts.append([memo[v] if type(v) is str else cell_text(v) for v in column])
+        texts.append(_column_texts(column))
     return zip(*cells, strict=True), zip(*texts, strict=True)
+
+
+def _column_texts(column: Sequence[object]) -> list[str]:
+    types = set(map(type, column))
+    if bool in types or (int in types and float in types):
+        # True == 1 == 1.0 share a dict key but not a text ("是", "1"): value by value
+        memo = {v: cell_text(v) for v in {v for v in column if type(v) is str}}
+        return [memo[v] if type(v) is str else cell_text(v) for v in column]
+    every: dict[object, str] = {v: cell_text(v) for v in set(column)}
+    return list(map(every.__getitem__, column))
 
 
 def check_skip(values: list[object], texts: Sequence[str], ctx: RowContext | None = None) -> None:
@@ -251,17 +263,17 @@ def _area(raw: object) -> Area:
         raise Rejected(Field.AREA, str(exc)) from exc
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def _centi(area: Decimal) -> int:
     return area_to_centi(area)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def _cached_area(raw: object) -> Area:
     return parse_area(raw)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def _location(
     building_text: str, unit_text: str, raw_room: str, sheet_building: str | None
 ) -> tuple[str, str, str]:

@@ -7,16 +7,23 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.bulk import insert_rows
+from app.bulk import indexes_deferred, insert_rows
 from app.errors import NotFound, PermissionDenied
-from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
+from app.jobs import (
+    IsCancelled,
+    Progress,
+    check_cancelled,
+    gc_paused,
+    never_cancelled,
+    no_progress,
+)
 from app.registry.validation import floor_of_room, sort_key_of
 from app.roster.columns import MappingStore, normalize_header, sheet_layout
 from app.roster.dto import (
@@ -92,13 +99,14 @@ class RosterService:
     ) -> ImportPlan:
         """Read the files and decide every row's fate; writes nothing."""
         options = options or ImportOptions()
-        parsed = parse_files(paths, options, self._store, progress, cancelled)
-        with self._sessions() as s:
-            preferred = community_id(s, options.community)
-            matched = match(s, parsed.records, preferred)
-            if matched.new_compounds and preferred is None and not options.community:
-                raise NoCommunity()
-        return ImportPlan(tuple(paths), options, parsed, _preview(parsed, matched), matched)
+        with gc_paused():
+            parsed = parse_files(paths, options, self._store, progress, cancelled)
+            with self._sessions() as s:
+                preferred = community_id(s, options.community)
+                matched = match(s, parsed.records, preferred)
+                if matched.new_compounds and preferred is None and not options.community:
+                    raise NoCommunity()
+            return ImportPlan(tuple(paths), options, parsed, _preview(parsed, matched), matched)
 
     def commit(
         self,
@@ -113,7 +121,7 @@ class RosterService:
         """
         if not self._actor.can_edit:
             raise PermissionDenied("只读用户不能导入花名册")
-        with self._sessions.begin() as s:
+        with gc_paused(), self._sessions.begin() as s:
             preferred = _community_for(s, plan.options.community)
             matched = _rematch(s, plan, preferred)
             if matched.new_compounds and preferred is None:
@@ -123,7 +131,9 @@ class RosterService:
             check_cancelled(cancelled)
             _create_compounds(s, matched, preferred)
             _create_buildings(s, matched)
-            created, updated = self._write_households(s, matched, progress, cancelled, total)
+            adding = sum(1 for _r, hid, _v in matched.writes if hid is None)
+            with indexes_deferred(s.connection(), HOUSEHOLD, adding):
+                created, updated = self._write_households(s, matched, progress, cancelled, total)
             result = ImportResult(
                 created_compounds=len(matched.new_compounds),
                 created_buildings=len(matched.new_buildings),
@@ -305,6 +315,8 @@ def _flush(
     return count
 
 
+HOUSEHOLD = cast(Table, Household.__table__)
+
 # The order of the tuples `_write_households` makes for new households.
 INSERT_COLUMNS = (
     "compound_id", "building_id", "unit", "room", "floor", "area_centi", "householder_name",
@@ -341,13 +353,27 @@ def _community_for(s: Session, name: str) -> int | None:
 
 
 def _create_compounds(s: Session, matched: Matched, community: int | None) -> None:
+    if not matched.new_compounds:
+        return
+    assert community is not None
+    rows = []
     for name in matched.new_compounds:
-        assert community is not None
         full, initials = pinyin_of(name)
-        c = Compound(community_id=community, name=name, name_pinyin=full, name_initials=initials)
-        s.add(c)
-        s.flush()
-        matched.compound_ids[name] = c.id
+        rows.append(
+            {
+                "community_id": community,
+                "name": name,
+                "name_pinyin": full,
+                "name_initials": initials,
+            }
+        )
+    s.execute(insert(Compound), rows)
+    found = s.execute(
+        select(Compound.name, Compound.id).where(
+            Compound.community_id == community, Compound.name.in_(matched.new_compounds)
+        )
+    )
+    matched.compound_ids.update((name, cid) for name, cid in found)
 
 
 def _create_buildings(s: Session, matched: Matched) -> None:

@@ -29,7 +29,9 @@ _AREA_UNITS = ("平方米", "平米", "㎡", "m²", "m2", "M2", "平")
 def cell_text(value: object) -> str:  # noqa: PLR0911 - one return per cell type
     """The text a clerk sees in a cell: integral numbers without ".0", dates as ISO, folded."""
     if type(value) is str:
-        return plain(value).strip() if value.isascii() else fold(value)
+        if value.isascii():
+            return value.strip() if value.isprintable() else plain(value).strip()
+        return fold(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -171,3 +171,79 @@ def test_cli_json_and_errors(services: Services, tmp_path: Path, capsys) -> None
     assert services.stats.summary()["households"] == 6
     assert main(["--db", url, "import-roster", str(tmp_path / "none.xlsx")]) == 1
     assert "找不到文件" in capsys.readouterr().err
+
+
+def _household_indexes(services: Services) -> set[str]:
+    from sqlalchemy import inspect
+
+    with services.db.engine.connect() as conn:
+        return {i["name"] for i in inspect(conn).get_indexes("household")}
+
+
+@pytest.mark.parametrize("outcome", ["commit", "cancel", "failure"])
+def test_large_import_rebuilds_indexes_in_its_transaction(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, outcome: str
+) -> None:
+    """Indexes dropped for a bulk insert (SQLite) come back after it, or with the rollback."""
+    import app.bulk
+    import app.roster.service
+    from db.models import Household
+
+    expected = {str(i.name) for i in Household.__table__.indexes}
+    assert _household_indexes(services) >= expected
+    monkeypatch.setattr(app.bulk, "DEFER_INDEXES_FROM", 1)
+    plan = services.rosters.plan([messy_xlsx(tmp_path / "m.xlsx")], OPTS)
+    dropped: list[set[str]] = []
+    real_insert = app.roster.service.insert_rows
+
+    def insert_and_look(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from sqlalchemy import inspect
+
+        dropped.append({i["name"] for i in inspect(conn).get_indexes("household")})
+        real_insert(conn, *args, **kwargs)
+        if outcome == "failure":
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(app.roster.service, "insert_rows", insert_and_look)
+    asked: list[bool] = []
+
+    def cancelled() -> bool:  # "no" at the start, "yes" at the check after the writes
+        asked.append(True)
+        return len(asked) > 1
+
+    if outcome == "commit":
+        result = services.rosters.commit(plan)
+        assert result.created == plan.preview.counts[Fate.NEW] > 0
+    elif outcome == "cancel":  # at the last check, after the indexes were built again
+        with pytest.raises(Cancelled):
+            services.rosters.commit(plan, cancelled=cancelled)
+    else:
+        with pytest.raises(RuntimeError):
+            services.rosters.commit(plan)
+    if services.db.engine.dialect.name == "sqlite":
+        assert dropped and not (dropped[0] & expected)  # the bulk insert ran without them
+    assert _household_indexes(services) >= expected
+    households = services.stats.summary()["households"]
+    assert households == (plan.preview.counts[Fate.NEW] if outcome == "commit" else 0)
+    with services.db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def test_deferred_indexes_return_when_nothing_was_written_before(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DROP INDEX is the transaction's first statement: a rollback still restores them."""
+    import app.bulk
+    from db.models import Household
+
+    monkeypatch.setattr(app.bulk, "DEFER_INDEXES_FROM", 1)
+    before = _household_indexes(services)
+    table = Household.__table__
+    with (
+        pytest.raises(RuntimeError),
+        services.db.sessions.begin() as s,
+        app.bulk.indexes_deferred(s.connection(), table, 10),  # type: ignore[arg-type]
+    ):
+        raise RuntimeError("power cut")
+    assert _household_indexes(services) == before
