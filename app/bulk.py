@@ -44,7 +44,7 @@ def insert_rows(
     conn: Connection,
     table: Table,
     columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
+    rows: Iterable[tuple[Any, ...]],
     constant: Mapping[str, Any] | None = None,
 ) -> None:
     """INSERT rows (tuples in `columns` order) into `table` with one driver executemany.
@@ -64,13 +64,11 @@ def insert_rows(
     )
     per_row = [(i, conv) for i, column in enumerate(columns) if (conv := converter(column))]
 
-    def build(row: Sequence[Any]) -> tuple[Any, ...]:
-        if per_row:
-            values = list(row)
-            for i, conv in per_row:
-                values[i] = conv(values[i])
-            return head + tuple(values)
-        return head + tuple(row)
+    def build(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = list(row)
+        for i, conv in per_row:
+            values[i] = conv(values[i])
+        return head + tuple(values)
 
     names = [*(constant or {}), *columns]
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -79,7 +77,12 @@ def insert_rows(
         f"INSERT INTO {conn.dialect.identifier_preparer.format_table(table)} "
         f"({', '.join(quote(c) for c in names)}) VALUES ({', '.join(mark for _ in names)})"
     )
-    data = [build(row) for row in rows]
+    if per_row:
+        data = [build(row) for row in rows]
+    elif head:
+        data = [head + row for row in rows]
+    else:
+        data = rows if isinstance(rows, list) else list(rows)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(sql, data)
@@ -91,20 +94,15 @@ def fetch_rows(conn: Connection, query: Select[*tuple[Any, ...]]) -> list[tuple[
     """All rows of a query of plain columns (ints, strings), straight from the driver.
 
     For the bulk jobs that read 100,000s of rows: SQLAlchemy's Row objects would cost about as
-    much as the read itself. Only for columns that need no type processing (no dates).
+    much as the read itself. SQLAlchemy still compiles the statement (from its cache) and runs
+    it; only the rows come from the driver's cursor. Only for columns that need no type
+    processing (no dates).
     """
-    # IN lists are rendered into the statement (the driver knows no "expanding" parameters).
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    if compiled.positional:
-        params: Any = tuple(compiled.params[name] for name in compiled.positiontup or ())
-    else:
-        params = compiled.params
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    result = conn.execute(query)
     try:
-        cursor.execute(str(compiled), params)
-        return list(cursor.fetchall())
+        return list(result.cursor.fetchall())
     finally:
-        cursor.close()
+        result.close()
 
 
 @contextmanager

@@ -19,22 +19,18 @@ def payment_free(
 ) -> dict[int, list[tuple[int, int]]]:
     """household → [(payment id, unallocated fen)] of its valid payments, oldest first; for
     the given households, or for every household of a compound."""
-    used = (
-        select(FeeAllocation.payment_id, func.sum(FeeAllocation.amount_fen).label("used"))
-        .group_by(FeeAllocation.payment_id)
-        .subquery()
+    # What each payment has settled so far, per payment (by its index): only the payments
+    # asked about are summed, not every allocation in the database.
+    used = func.coalesce(
+        select(func.sum(FeeAllocation.amount_fen))
+        .where(FeeAllocation.payment_id == FeePayment.id)
+        .correlate(FeePayment)
+        .scalar_subquery(),
+        0,
     )
     base = (
-        select(
-            FeePayment.household_id,
-            FeePayment.id,
-            FeePayment.amount_fen - func.coalesce(used.c.used, 0),
-        )
-        .outerjoin(used, used.c.payment_id == FeePayment.id)
-        .where(
-            FeePayment.voided.is_(False),
-            FeePayment.amount_fen > func.coalesce(used.c.used, 0),
-        )
+        select(FeePayment.household_id, FeePayment.id, FeePayment.amount_fen - used)
+        .where(FeePayment.voided.is_(False), FeePayment.amount_fen > used)
         .order_by(FeePayment.paid_at, FeePayment.id)
     )
     queries = (

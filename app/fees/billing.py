@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
@@ -25,7 +26,14 @@ from app.fees.dto import (
 )
 from app.fees.errors import BillingError
 from app.fees.schemes import load_scheme
-from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
+from app.jobs import (
+    IsCancelled,
+    Progress,
+    check_cancelled,
+    gc_paused,
+    never_cancelled,
+    no_progress,
+)
 from db.models import Building, Compound, Household, Resident, ResidentTag
 from db.models.fees import FeeCharge, FeeScheme
 
@@ -155,25 +163,36 @@ class BillingService:
         return out
 
     def _billed(self, s: Session, run: _Run) -> set[int]:
-        """Households that already have a charge of this scheme overlapping the months."""
+        """Households that already have a charge of this scheme overlapping the months.
+
+        A charge covers at most 24 months, so only the charges starting in the 24 months
+        before the run's last month can overlap it. Their periods and longest spans are summed
+        up in SQL first (a compound billed monthly for two years has 24 × its households of
+        them); only the charges of the periods that reach into the run are then read. Both
+        queries are answered from the index (scheme, period, months, household).
+        """
         first, last = month_index(run.period), month_index(run.period) + run.months - 1
+        spans = s.execute(
+            select(FeeCharge.period, func.max(FeeCharge.months))
+            .where(
+                FeeCharge.scheme_id == run.scheme_id,
+                FeeCharge.period <= add_months(run.period, run.months - 1),
+                FeeCharge.period >= add_months(run.period, -24),
+            )
+            .group_by(FeeCharge.period)
+        )
+        periods = [p for p, longest in spans if month_index(p) + longest - 1 >= first]
+        if not periods:
+            return set()
         rows = fetch_rows(
             s.connection(),
             select(FeeCharge.household_id, FeeCharge.period, FeeCharge.months).where(
                 FeeCharge.scheme_id == run.scheme_id,
-                FeeCharge.period <= add_months(run.period, run.months - 1),
-                FeeCharge.period >= add_months(run.period, -24),
+                FeeCharge.period.in_(periods),
             ),
         )
-        months: dict[str, int] = {}  # a few distinct periods over thousands of charges
-        billed: set[int] = set()
-        for hid, p, n in rows:
-            start = months.get(p)
-            if start is None:
-                start = months[p] = month_index(p)
-            if start <= last and start + n - 1 >= first:
-                billed.add(hid)
-        return billed
+        months = {p: month_index(p) for p in periods}
+        return {hid for hid, p, n in rows if months[p] <= last and months[p] + n - 1 >= first}
 
     def preview(
         self,
@@ -183,7 +202,7 @@ class BillingService:
         household_ids: Sequence[int] | None = None,
     ) -> BillingPreview:
         """What a run would charge, household by household, writing nothing."""
-        with self._sessions() as s:
+        with gc_paused(), self._sessions() as s:
             run = self._run(s, compound_id, period, months)
             plan = self._plan(s, run, household_ids)
             names = {
@@ -229,7 +248,7 @@ class BillingService:
         """
         if not self._actor.can_edit:
             raise PermissionDenied("只读用户不能修改数据")
-        with self._sessions.begin() as s:
+        with gc_paused(), self._sessions.begin() as s:
             run = self._run(s, compound_id, period, months)
             plan = self._plan(s, run, household_ids)
             now = dt.datetime.now()
@@ -266,7 +285,7 @@ class BillingService:
             check_cancelled(cancelled)
             if rows:
                 allocation.allocate_credit(s, compound_id=compound_id)
-            total = sum(r[-1] for r in rows)
+            total = sum(map(itemgetter(5), rows))
             audit.record(
                 s,
                 self._actor,

@@ -109,13 +109,13 @@ class FeeCharge(Base):
         CheckConstraint("months > 0", name="months"),
         CheckConstraint("amount_fen >= 0", name="amount"),
         Index("ix_fee_charge_compound_period", "compound_id", "period"),
+        # What a billing run looks up: a scheme's charges reaching into its months (covering).
+        Index("ix_fee_charge_scheme_period", "scheme_id", "period", "months", "household_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="RESTRICT"))
-    scheme_id: Mapped[int] = mapped_column(
-        ForeignKey("fee_scheme.id", ondelete="RESTRICT"), index=True
-    )
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("fee_scheme.id", ondelete="RESTRICT"))
     compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id", ondelete="RESTRICT"))
     period: Mapped[str] = mapped_column(String(7))  # first month billed, YYYY-MM
     months: Mapped[int]

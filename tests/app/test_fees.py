@@ -154,6 +154,26 @@ def test_billing_is_idempotent_and_honours_rules(db, services: Services) -> None
         assert s.scalar(select(func.count()).select_from(FeeCharge)) == 7
 
 
+def test_billed_months_are_found_by_overlap_across_history(db, services: Services) -> None:  # type: ignore[no-untyped-def]
+    """Charges of earlier periods count only where their months reach into the run's."""
+    cid = small_compound(db)
+    _scheme(services, cid)
+    billing = services.fees.billing
+    homes = [line.household_id for line in billing.preview(cid, "2026-02").billable]
+    quarter, month = homes[:2], homes[2:]
+    for period in ("2026-02", "2026-03", "2026-04"):
+        assert billing.run(cid, period, months=1, household_ids=month).charges == len(month)
+    # Two households pay a quarter from March (March, April, May) in one charge.
+    assert billing.run(cid, "2026-03", months=3, household_ids=quarter).charges == 2
+    may = billing.preview(cid, "2026-05", months=1)
+    skipped = {line.household_id for line in may.lines if line.skip_reason}
+    assert skipped == set(quarter)  # the monthly ones' history ends in April
+    assert billing.run(cid, "2026-05", months=1).charges == len(month)
+    assert billing.run(cid, "2026-06", months=1).charges == len(homes)
+    # A run over February to April overlaps everyone's charges: nothing new.
+    assert billing.run(cid, "2026-02", months=3).charges == 0
+
+
 def test_transition_clips_months_and_cancel_writes_nothing(db, services: Services) -> None:  # type: ignore[no-untyped-def]
     cid = small_compound(db)
     _scheme(services, cid)
