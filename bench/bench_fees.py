@@ -1,7 +1,7 @@
 """Fee benchmarks: a billing run over 200,000 households against a plain sqlite3 insert of
 the same charges; 10,000 fee notices against raw reportlab canvas drawing the same text.
 
-Run: PYTHONPATH=. .venv/bin/python bench/bench_fees.py [households] [notices]
+Run: PYTHONPATH=. .venv/bin/python bench/bench_fees.py [households] [notices] [billing,notices]
 """
 
 from __future__ import annotations
@@ -107,6 +107,8 @@ def bench_billing(path: Path, rounds: int = 3) -> None:
         rows = _delete_period(path)
         plain.append(_plain_insert(path, rows))
         _delete_period(path)
+    for cid, _name in compounds:  # billed again, for the notices
+        fees.billing.run(cid, PERIOD)
     db.close()
     print(
         f"billing: {charges} charges over {len(compounds)} compounds, "
@@ -168,12 +170,15 @@ def bench_notices(path: Path, count: int) -> None:
     # Warm both sides up (lazy imports, font registration) so neither pays it in the timing.
     write_notices(out / "warm.pdf", [items[:20]], 20, per_page=1)
     _raw_notices(out / "warm_raw.pdf", items[:20])
-    start = time.perf_counter()
-    write_notices(out / "ours.pdf", [items], len(items), per_page=1)
-    ours = time.perf_counter() - start
-    start = time.perf_counter()
-    _raw_notices(out / "raw.pdf", items)
-    raw = time.perf_counter() - start
+    ours_runs, raw_runs = [], []
+    for _ in range(2):  # taking turns; the best of each
+        start = time.perf_counter()
+        write_notices(out / "ours.pdf", [items], len(items), per_page=1)
+        ours_runs.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        _raw_notices(out / "raw.pdf", items)
+        raw_runs.append(time.perf_counter() - start)
+    ours, raw = min(ours_runs), min(raw_runs)
     start = time.perf_counter()
     write_notices(out / "ours_batched.pdf", docs.notices(ids), len(ids), per_page=1)
     end_to_end = time.perf_counter() - start
@@ -196,10 +201,12 @@ def bench_notices(path: Path, count: int) -> None:
 def main() -> None:
     households = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     notices = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+    parts = sys.argv[3].split(",") if len(sys.argv) > 3 else ["billing", "notices"]
     path = _copy(households)
     try:
-        bench_billing(path)
-        bench_notices(path, notices)
+        bench_billing(path, rounds=3 if "billing" in parts else 1)
+        if "notices" in parts:
+            bench_notices(path, notices)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
 

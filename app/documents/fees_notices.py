@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from app.documents.pdf import FONT, MARGIN, PAGE_HEIGHT, PAGE_WIDTH, new_canvas
@@ -25,6 +26,37 @@ def _cut_line(canvas: Canvas, y: float) -> None:
     canvas.restoreState()
 
 
+class _Text:
+    """All of a notice's text in one PDF text object.
+
+    canvas.drawString makes a text object per call; a notice has fifteen strings, and at
+    10,000 notices those objects cost more than the drawing. The output is the same text at
+    the same places.
+    """
+
+    def __init__(self, canvas: Canvas) -> None:
+        self._canvas = canvas
+        self._text = canvas.beginText()
+        self._size = 0.0
+
+    def font(self, size: float) -> None:
+        self._text.setFont(FONT, size)
+        self._size = size
+
+    def left(self, x: float, y: float, text: str) -> None:
+        self._text.setTextOrigin(x, y)
+        self._text.textOut(text)
+
+    def right(self, x: float, y: float, text: str) -> None:
+        self.left(x - pdfmetrics.stringWidth(text, FONT, self._size), y, text)
+
+    def centre(self, x: float, y: float, text: str) -> None:
+        self.left(x - pdfmetrics.stringWidth(text, FONT, self._size) / 2, y, text)
+
+    def draw(self) -> None:
+        self._canvas.drawText(self._text)
+
+
 def draw_notice(
     canvas: Canvas, item: NoticeItem, top: float, height: float, *, title: str, today: dt.date
 ) -> None:
@@ -33,53 +65,52 @@ def draw_notice(
     size = 10.5 * max(scale, 0.82)
     step = size * 1.75
     left, right = MARGIN, PAGE_WIDTH - MARGIN
+    second = left + 95 * mm
+    text = _Text(canvas)
     y = top - 10 * mm
-    canvas.setFont(FONT, size * 1.6)
-    canvas.drawCentredString(PAGE_WIDTH / 2, y, title)
+    text.font(size * 1.6)
+    text.centre(PAGE_WIDTH / 2, y, title)
     y -= step * 1.2
-    canvas.setFont(FONT, size * 0.85)
-    canvas.drawString(left, y, f"编号：{item.number}")
-    canvas.drawRightString(right, y, f"开具日期：{today:%Y年%m月%d日}")
+    text.font(size * 0.85)
+    text.left(left, y, f"编号：{item.number}")
+    text.right(right, y, f"开具日期：{today:%Y年%m月%d日}")
     y -= step * 0.6
     canvas.setLineWidth(0.8)
     canvas.line(left, y, right, y)
     y -= step
-    canvas.setFont(FONT, size)
-    canvas.drawString(left, y, f"楼院：{item.compound_name}")
-    canvas.drawString(left + 95 * mm, y, f"房号：{item.location}")
+    text.font(size)
+    text.left(left, y, f"楼院：{item.compound_name}")
+    text.left(second, y, f"房号：{item.location}")
     y -= step
-    canvas.drawString(left, y, f"户主：{item.householder_name}")
-    canvas.drawString(left + 95 * mm, y, f"建筑面积：{item.area_centi / 100:.2f} ㎡")
+    text.left(left, y, f"户主：{item.householder_name}")
+    text.left(second, y, f"建筑面积：{item.area_centi / 100:.2f} ㎡")
     y -= step
-    canvas.drawString(left, y, f"收费标准：{item.price_text} 元/㎡·月")
-    canvas.drawString(left + 95 * mm, y, f"计费期间：{item.period_text}")
+    text.left(left, y, f"收费标准：{item.price_text} 元/㎡·月")
+    text.left(second, y, f"计费期间：{item.period_text}")
     y -= step
-    canvas.drawString(
+    text.left(
         left, y, f"本期应缴：¥{format_yuan(item.amount_fen)}（大写：{in_words(item.amount_fen)}）"
     )
     y -= step
-    canvas.drawString(left, y, f"往期欠费：¥{format_yuan(item.earlier_fen)}")
-    canvas.setFont(FONT, size * 1.1)
-    canvas.drawString(
-        left + 60 * mm,
-        y,
-        f"合计应缴：¥{format_yuan(item.total_fen)}（{in_words(item.total_fen)}）",
+    text.left(left, y, f"往期欠费：¥{format_yuan(item.earlier_fen)}")
+    text.font(size * 1.1)
+    text.left(
+        left + 60 * mm, y, f"合计应缴：¥{format_yuan(item.total_fen)}（{in_words(item.total_fen)}）"
     )
     y -= step
-    canvas.setFont(FONT, size)
-    canvas.drawString(
-        left, y, f"请于 {item.due_date:%Y年%m月%d日} 前缴清。缴费方式：{item.pay_ways}"
-    )
+    text.font(size)
+    text.left(left, y, f"请于 {item.due_date:%Y年%m月%d日} 前缴清。缴费方式：{item.pay_ways}")
     y -= step
     office = item.office or item.manager_name
     contact = f"  联系电话：{item.manager_contact}" if item.manager_contact else ""
-    canvas.drawString(left, y, f"缴费地点：{office}{contact}")
+    text.left(left, y, f"缴费地点：{office}{contact}")
     y -= step * 0.9
-    canvas.setFont(FONT, size * 0.8)
-    canvas.drawString(
+    text.font(size * 0.8)
+    text.left(
         left, y, "说明：本通知按公示的收费方案计算，如有疑问请到物业服务中心或社区居委会咨询。"
     )
-    canvas.drawRightString(right, y - step * 0.8, item.manager_name or "物业服务中心")
+    text.right(right, y - step * 0.8, item.manager_name or "物业服务中心")
+    text.draw()
 
 
 def write_notices(
