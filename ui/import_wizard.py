@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -83,20 +84,37 @@ class ImportWizard(QWizard):
             mappings=dict(self.mappings),
         )
 
-    def load_file(self) -> bool:
-        """Read the file's sheets and headers; False (after a message) when it cannot be read."""
-        try:
-            self.file_layout = self.services.rosters.inspect(self.path, self.import_options())
-        except AppError as exc:
-            dialogs.error(self, exc.message, self.tr("无法读取文件"))
-            return False
+    def load_file(self, done: Callable[[bool], None]) -> None:
+        """Read the file's sheets and headers off the GUI thread (a 30,000-row roster takes a
+        second); `done(True)` once they are here, `done(False)` after a message or a Cancel."""
+        path, options, rosters = self.path, self.import_options(), self.services.rosters
+        task = self.runner.run(
+            lambda _progress, _cancelled: rosters.inspect(path, options),
+            label=self.tr("正在读取文件…"),
+            parent_widget=self,
+        )
+
+        def finished(layout: FileLayout) -> None:
+            done(False if task.is_cancelled() else self._loaded(layout))
+
+        def failed(exc: object) -> None:
+            message = exc.message if isinstance(exc, AppError) else str(exc)
+            dialogs.error(self, message, self.tr("无法读取文件"))
+            done(False)
+
+        task.finished.connect(finished)
+        task.failed.connect(failed)
+
+    def _loaded(self, layout: FileLayout) -> bool:
         self.mappings = {}
         self.plan = None
-        if not any(s.is_roster for s in self.file_layout.sheets):
+        if not any(s.is_roster for s in layout.sheets):
+            self.file_layout = None
             dialogs.error(
                 self,
                 self.tr("文件中没有找到花名册表头（需包含房号或姓名等列）。"),
                 self.tr("无法导入"),
             )
             return False
+        self.file_layout = layout
         return True

@@ -70,6 +70,8 @@ class FilePage(QWizardPage):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(mid);")
         form.addRow("", hint)
+        self._loading = False
+        self._loaded_key: tuple[str, int] | None = None
         self.browse.clicked.connect(self._on_browse_clicked)
         self.path_edit.textChanged.connect(self.completeChanged)
 
@@ -79,10 +81,37 @@ class FilePage(QWizardPage):
             self.path_edit.setText(path)
 
     def isComplete(self) -> bool:
-        return self.w.path.is_file()
+        return not self._loading and self.w.path.is_file()
 
     def validatePage(self) -> bool:
-        return self.w.load_file()
+        """Next reads the file in the background and comes back here once it is read."""
+        key = self._file_key()
+        if key is not None and key == self._loaded_key and self.w.file_layout is not None:
+            return True
+        if self._loading:
+            return False
+        self._set_loading(True)
+        self.w.load_file(lambda ok: self._on_loaded(ok, key))
+        return False
+
+    def _on_loaded(self, ok: bool, key: tuple[str, int] | None) -> None:
+        self._set_loading(False)
+        if ok:
+            self._loaded_key = key
+            self.w.next()
+
+    def _set_loading(self, loading: bool) -> None:
+        self._loading = loading
+        self.path_edit.setEnabled(not loading)
+        self.browse.setEnabled(not loading)
+        self.completeChanged.emit()
+
+    def _file_key(self) -> tuple[str, int] | None:
+        """The file as it is now: another file, or the same one saved again, is read anew."""
+        try:
+            return str(self.w.path.resolve()), self.w.path.stat().st_mtime_ns
+        except OSError:
+            return None
 
 
 class SheetPage(QWizardPage):

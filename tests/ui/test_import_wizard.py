@@ -36,6 +36,12 @@ def _next(qtbot, wizard: QWizard) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def _next_from_file(qtbot, wizard: ImportWizard) -> None:  # type: ignore[no-untyped-def]
+    """Next on the file page: the file is read in the background, then the wizard moves on."""
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage() is not wizard.file_page)
+
+
 def test_wizard_imports_a_messy_file(
     qtbot, demo_services: Services, runner: TaskRunner, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -47,7 +53,10 @@ def test_wizard_imports_a_messy_file(
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     qtbot.keyClicks(wizard.file_page.path_edit, str(path))
     _next(qtbot, wizard)
-    assert wizard.currentPage() is wizard.sheet_page
+    # Reading happens off the GUI thread: the page waits, Next disabled, until it is done.
+    assert wizard.currentPage() is wizard.file_page
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.sheet_page)
     assert wizard.sheet_page.sheet_combo.currentText() == "3号楼"
     assert "第 3 行是表头" in wizard.sheet_page.status.text()
     assert wizard.sheet_page.sheet_combo.itemText(0) == "填表说明（跳过）"
@@ -87,7 +96,7 @@ def test_mapping_step_places_unknown_headers(
     qtbot.addWidget(wizard)
     wizard.show()
     type_text(qtbot, wizard.file_page.compound_edit, "")
-    _next(qtbot, wizard)
+    _next_from_file(qtbot, wizard)
     _next(qtbot, wizard)
     page = wizard.mapping_page
     assert "有 1 列未能识别" in page.subTitle()
@@ -100,6 +109,29 @@ def test_mapping_step_places_unknown_headers(
     # remembered for the next file with the same headers
     layout = demo_services.rosters.inspect(path).sheets[0]
     assert layout.mapping()[4] is Field.AREA
+
+
+def test_a_file_without_a_roster_stays_on_the_first_page(
+    qtbot, demo_services: Services, runner: TaskRunner, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _parent, message, *a: shown.append(message))
+    path = tmp_path / "notes.csv"
+    path.write_text("会议记录\n今天讨论了绿化\n", encoding="utf-8")
+    wizard = ImportWizard(demo_services, runner, path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: bool(shown))
+    assert "没有找到花名册表头" in shown[0]
+    assert wizard.currentPage() is wizard.file_page
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # may pick another file
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"not a zip")
+    wizard.file_page.path_edit.setText(str(bad))
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: len(shown) == 2)
+    assert "无法读取文件" in shown[1] and wizard.currentPage() is wizard.file_page
 
 
 def test_preview_model(qtmodeltester, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
