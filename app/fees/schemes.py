@@ -22,7 +22,9 @@ from app.fees.dto import (
     SchemeRow,
 )
 from app.fees.errors import FeeError, OverCapError, SchemeStateError
+from app.money import MoneyError, parse_yuan, to_fen
 from app.surveys.dto import GateStatus
+from app.text import fold
 from db.models import HOUSEHOLD_STATUSES, RESIDENT_TAGS, Compound, Meeting, Resolution
 from db.models.fees import BILLING_CYCLES, FeeExemption, FeeScheme
 from db.models.surveys import Survey, SurveyScope
@@ -55,6 +57,32 @@ def check_exemption(rule: ExemptionRule) -> None:
         raise FeeError("减免规则有误")
     if rule.value < 0 or (rule.mode == "percent" and rule.value > 100):
         raise FeeError("减免比例应在 0～100% 之间")
+
+
+def exemption_rule(kind: str, match: str, mode: str, amount: str) -> ExemptionRule:
+    """A rule from the scheme editor's row: `amount` is the percentage ("50") for mode
+    "percent", or the yuan taken off each month ("10.00") for mode "fixed".
+
+    Raises:
+        FeeError: (with the row's subject) an amount that is not a whole percentage from 1 to
+            100, or not an amount of money above zero.
+    """
+    subject = match if kind == "status" else f"{match}户"
+    text = fold(amount).removesuffix("%").strip()
+    if mode == "percent":
+        if not text.isdigit() or not 1 <= int(text) <= 100:
+            raise FeeError(f"“{subject}”的减免比例应为 1～100 的整数")
+        rule = ExemptionRule(kind, match, mode, int(text))
+    else:
+        try:
+            fen = to_fen(parse_yuan(text))
+        except MoneyError as exc:
+            raise FeeError(f"“{subject}”的每月减免金额有误：{exc.message}") from exc
+        if fen <= 0:
+            raise FeeError(f"“{subject}”的每月减免金额应大于 0")
+        rule = ExemptionRule(kind, match, mode, fen)
+    check_exemption(rule)
+    return rule
 
 
 def _resolution(s: Session, resolution_id: int | None) -> SchemeResolution | None:

@@ -332,3 +332,28 @@ def test_concurrent_cashiers_get_distinct_gapless_numbers(db, services: Services
     with db.sessions() as s:
         seqs = sorted(s.scalars(select(FeePayment.receipt_seq)))
     assert seqs == list(range(1, 31))
+
+
+def test_exemption_rule_from_the_editor_row() -> None:
+    from app.fees.dto import ExemptionRule
+    from app.fees.errors import FeeError
+    from app.fees.schemes import exemption_rule
+
+    assert exemption_rule("status", "空置", "percent", "５０%") == ExemptionRule(
+        "status", "空置", "percent", 50
+    )
+    assert exemption_rule("tag", "低保", "fixed", "¥10.5") == ExemptionRule(
+        "tag", "低保", "fixed", 1050
+    )
+    for mode, amount, message in (
+        ("percent", "0", "减免比例应为 1～100 的整数"),
+        ("percent", "120", "减免比例应为 1～100 的整数"),
+        ("percent", "12.5", "减免比例应为 1～100 的整数"),
+        ("fixed", "0", "每月减免金额应大于 0"),
+        ("fixed", "abc", "每月减免金额有误：金额应为数字"),
+        ("fixed", "1.234", "最多保留两位小数"),
+    ):
+        with pytest.raises(FeeError, match=message):
+            exemption_rule("tag", "低保", mode, amount)
+    with pytest.raises(FeeError, match="居民标签“富豪”不存在"):
+        exemption_rule("tag", "富豪", "percent", "10")

@@ -61,12 +61,10 @@ def test_dialog_fields_save_the_gate_and_resolution(
     dialog.resolution_combo.setCurrentIndex(1)
     box = dialog.findChild(QDialogButtonBox)
     assert box is not None
-    with qtbot.waitSignal(dialog.accepted):
-        qtbot.mouseClick(
-            box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
-        )
+    qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert dialog.error_label.text() == ""
     saved = dialog.saved
-    assert saved is not None and dialog.error_label.text() == ""
+    assert saved is not None
     assert (saved.survey_title, saved.satisfaction_threshold, saved.min_coverage) == (
         "物业服务满意度调查",
         95,
@@ -134,16 +132,62 @@ def test_status_of_the_demo_scheme_and_the_activate_button(
     assert schemes.get_scheme(draft.id).state == "transition"
 
 
-def test_editing_a_scheme_keeps_the_exemptions_the_form_does_not_show(qtbot, demo) -> None:
-    """A fixed-amount 低保 rule (the demo has one) survives the percentage boxes."""
+def test_exemptions_table_edits_percentages_and_fixed_amounts(
+    qtbot: QtBot, demo: Services, monkeypatch: Any
+) -> None:
+    """The demo's fixed-amount 低保 rule is shown, changed, a row added and one removed."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+
+    from ui.fees.exemptions_editor import AMOUNT, MODE, SUBJECT
+
+    monkeypatch.setattr("ui.dialogs.info", lambda *a, **k: None)
     schemes = demo.fees.schemes
-    scheme = next(s for s in schemes.list_schemes() if any(r.mode == "fixed" for r in s.exemptions))
+    scheme = next(
+        s
+        for s in schemes.list_schemes()
+        if s.state == "draft" and any(r.mode == "fixed" for r in s.exemptions)
+    )
     dialog = SchemeDialog(schemes, scheme.compound_id, "楼院", scheme)
     qtbot.addWidget(dialog)
-    fixed = [r for r in scheme.exemptions if r.mode == "fixed"]
-    assert fixed[0].label in dialog.kept_label.text()
-    dialog.dibao_spin.setValue(0)
-    assert set(fixed) <= set(dialog.input().exemptions)
-    dialog.dibao_spin.setValue(80)  # a percentage typed in replaces the fixed 低保 rule
+    table = dialog.exemptions.table
+    assert table.rowCount() == len(scheme.exemptions)
+
+    def cell(row: int, column: int) -> Any:
+        return table.cellWidget(row, column)
+
+    fixed_row = next(r for r in range(table.rowCount()) if cell(r, MODE).currentData() == "fixed")
+    fixed = next(r for r in scheme.exemptions if r.mode == "fixed")
+    assert cell(fixed_row, SUBJECT).currentData() == f"{fixed.kind}:{fixed.match}"
+    amount: QLineEdit = cell(fixed_row, AMOUNT)
+    assert amount.text() == f"{fixed.value / 100:.2f}"
+    amount.selectAll()
+    qtbot.keyClicks(amount, "12.50")
+    # A new row: 独居 households pay 30% less.
+    qtbot.mouseClick(dialog.exemptions.add_button, Qt.MouseButton.LeftButton)
+    new_row = table.rowCount() - 1
+    subject: QComboBox = cell(new_row, SUBJECT)
+    subject.setCurrentIndex(subject.findData("tag:独居"))
+    typed: QLineEdit = cell(new_row, AMOUNT)
+    typed.selectAll()
+    qtbot.keyClicks(typed, "30")
     rules = {(r.kind, r.match): r for r in dialog.input().exemptions}
-    assert rules[("tag", "低保")].mode == "percent" and rules[("tag", "低保")].value == 80
+    assert rules[(fixed.kind, fixed.match)].value == 1250
+    assert rules[(fixed.kind, fixed.match)].mode == "fixed"
+    assert rules[("tag", "独居")].mode == "percent" and rules[("tag", "独居")].value == 30
+    # A bad amount is refused with the row's subject, and nothing is saved.
+    typed.selectAll()
+    qtbot.keyClicks(typed, "150")
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    save = box.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.error_label.text() == "“独居户”的减免比例应为 1～100 的整数"
+    assert dialog.saved is None
+    # The row removed; the changed fixed amount is what the scheme keeps.
+    table.selectRow(new_row)
+    qtbot.mouseClick(dialog.exemptions.remove_button, Qt.MouseButton.LeftButton)
+    assert table.rowCount() == len(scheme.exemptions)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.saved is not None
+    kept = {(r.kind, r.match): r for r in schemes.get_scheme(scheme.id).exemptions}
+    assert kept[(fixed.kind, fixed.match)].value == 1250

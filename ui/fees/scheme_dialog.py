@@ -26,6 +26,13 @@ from app.fees.schemes import FeeSchemeService
 from app.governance.dto import ResolutionRow
 from app.surveys.dto import SurveyRow
 from ui import dialogs
+from ui.fees.exemptions_editor import ExemptionsEditor
+
+# A new scheme starts with the seeds' usual rules: vacant homes pay half, 低保 households none.
+DEFAULT_RULES = (
+    ExemptionRule("status", "空置", "percent", 50),
+    ExemptionRule("tag", "低保", "percent", 100),
+)
 
 
 class SchemeDialog(QDialog):
@@ -45,11 +52,6 @@ class SchemeDialog(QDialog):
         super().__init__(parent)
         self._schemes = schemes
         self._compound_id = compound_id
-        # Exemption rules this form does not edit (fixed amounts, other tags) are kept as
-        # they are and listed under the two percentage boxes.
-        self._kept: tuple[ExemptionRule, ...] = ()
-        self.kept_label = QLabel(self)
-        self.kept_label.setWordWrap(True)
         self._scheme = scheme
         self.saved: SchemeRow | None = None
         self.setWindowTitle(self.tr("收费方案 — {0}").format(compound_name))
@@ -67,14 +69,7 @@ class SchemeDialog(QDialog):
         self.due_spin = QSpinBox(self)
         self.due_spin.setRange(1, 180)
         self.due_spin.setValue(scheme.due_days if scheme else 30)
-        self.vacant_spin = QSpinBox(self)
-        self.vacant_spin.setRange(0, 100)
-        self.vacant_spin.setSuffix("%")
-        self.vacant_spin.setValue(50)
-        self.dibao_spin = QSpinBox(self)
-        self.dibao_spin.setRange(0, 100)
-        self.dibao_spin.setSuffix("%")
-        self.dibao_spin.setValue(100)
+        self.exemptions = ExemptionsEditor(scheme.exemptions if scheme else DEFAULT_RULES, self)
         self.manager_edit = QLineEdit(scheme.manager_name if scheme else "", self)
         self.contact_edit = QLineEdit(scheme.manager_contact if scheme else "", self)
         self.office_edit = QLineEdit(scheme.office if scheme else "", self)
@@ -94,6 +89,7 @@ class SchemeDialog(QDialog):
         )
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(680)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -142,17 +138,6 @@ class SchemeDialog(QDialog):
 
     def _fill(self, scheme: SchemeRow) -> None:
         self.cycle_combo.setCurrentText(scheme.cycle)
-        rules = {(r.kind, r.match): r for r in scheme.exemptions}
-        vacant, dibao = rules.get(("status", "空置")), rules.get(("tag", "低保"))
-        self.vacant_spin.setValue(vacant.value if vacant and vacant.mode == "percent" else 0)
-        self.dibao_spin.setValue(dibao.value if dibao and dibao.mode == "percent" else 0)
-        self._kept = tuple(
-            r for r in scheme.exemptions if r not in (vacant, dibao) or r.mode != "percent"
-        )
-        if self._kept:
-            self.kept_label.setText(
-                self.tr("另有减免（保持不变）：{0}").format("；".join(r.label for r in self._kept))
-            )
 
     def _form(self) -> QFormLayout:
         form = QFormLayout()
@@ -162,9 +147,7 @@ class SchemeDialog(QDialog):
         form.addRow(self.tr("计费周期"), self.cycle_combo)
         form.addRow(self.tr("免费过渡期(月)"), self.transition_spin)
         form.addRow(self.tr("缴费期限(天)"), self.due_spin)
-        form.addRow(self.tr("空置房减免"), self.vacant_spin)
-        form.addRow(self.tr("低保户减免"), self.dibao_spin)
-        form.addRow("", self.kept_label)
+        form.addRow(self.tr("减免"), self.exemptions)
         form.addRow(self.tr("收费单位"), self.manager_edit)
         form.addRow(self.tr("联系电话"), self.contact_edit)
         form.addRow(self.tr("缴费地点"), self.office_edit)
@@ -177,13 +160,11 @@ class SchemeDialog(QDialog):
         return form
 
     def input(self, over_cap_reason: str = "") -> SchemeInput:  # noqa: A003
-        rules = []
-        if self.vacant_spin.value():
-            rules.append(ExemptionRule("status", "空置", "percent", self.vacant_spin.value()))
-        if self.dibao_spin.value():
-            rules.append(ExemptionRule("tag", "低保", "percent", self.dibao_spin.value()))
-        edited = {(r.kind, r.match) for r in rules}
-        rules += [r for r in self._kept if (r.kind, r.match) not in edited]
+        """What the form holds.
+
+        Raises:
+            FeeError: an exemption row whose amount is not right.
+        """
         return SchemeInput(
             compound_id=self._compound_id,
             price=self.price_edit.text(),
@@ -196,7 +177,7 @@ class SchemeDialog(QDialog):
             office=self.office_edit.text(),
             service_basis=self.basis_edit.toPlainText(),
             resolution_note=self.resolution_edit.toPlainText(),
-            exemptions=tuple(rules),
+            exemptions=self.exemptions.rules(),
             over_cap_reason=over_cap_reason,
             resolution_id=self.resolution_combo.currentData(),
             survey_id=self.survey_combo.currentData(),
