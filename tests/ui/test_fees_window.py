@@ -110,3 +110,41 @@ def test_ledger_filters_and_models(
     assert sheet["A1"].value == "楼院" and sheet.freeze_panes == "A2"
     assert sheet.cell(2, 4).data_type == "s"  # phone as text
     assert str(sheet.cell(sheet.max_row, 1).value).startswith("合计")
+
+
+def test_expense_added_then_deleted_with_a_reason(
+    qtbot: QtBot, page: FeesPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = page.expenses_tab
+    page.show()
+    page.tabs.setCurrentWidget(tab)
+    qtbot.waitExposed(page)
+    tab.reload()
+    before = tab.model.rowCount()
+    assert not tab.delete_button.isEnabled()  # nothing selected
+    tab.month_edit.clear()
+    qtbot.keyClicks(tab.month_edit, "2026-10")
+    tab.category_combo.setCurrentText("绿化")
+    qtbot.keyClicks(tab.amount_edit, "321.50")
+    qtbot.keyClick(tab.amount_edit, Qt.Key.Key_Return)
+    assert tab.model.rowCount() == before + 1
+    row = next(
+        i for i, r in enumerate(tab.model.rows) if r.amount_fen == 32150 and r.category == "绿化"
+    )
+    tab.table.selectRow(row)
+    assert tab.delete_button.isEnabled()
+    asked: list[object] = []
+    monkeypatch.setattr("ui.fees.tabs.ask_text", lambda *a: asked.append(a))  # cancelled
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1
+    assert tab.model.rowCount() == before + 1
+    monkeypatch.setattr("ui.fees.tabs.ask_text", lambda *a: "  ")  # no reason given
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    assert tab.error_label.text() == "删除支出记录必须填写原因"
+    monkeypatch.setattr("ui.fees.tabs.ask_text", lambda *a: "金额录错")
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    assert tab.model.rowCount() == before
+    assert tab.error_label.text() == "已删除：2026-10 绿化 321.50 元"
+    assert all(r.amount_fen != 32150 for r in tab.model.rows)
+    entries = page.services.audit_log.page().rows
+    assert any(e.entity == "fee_expense" and e.note == "金额录错" for e in entries)

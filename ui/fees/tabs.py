@@ -199,6 +199,8 @@ class ExpensesTab(QWidget):
         self.note_edit = QLineEdit(self)
         self.note_edit.setPlaceholderText(self.tr("说明"))
         self.add_button = QPushButton(self.tr("登记支出"), self)
+        self.delete_button = QPushButton(self.tr("删除所选…"), self)
+        self.delete_button.setToolTip(self.tr("删除登记错的支出（需填写原因，记入操作日志）"))
         self.accounts_button = QPushButton(self.tr("打印收支公示…"), self)
         bar = QHBoxLayout()
         for w in (
@@ -210,6 +212,7 @@ class ExpensesTab(QWidget):
         ):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.delete_button)
         bar.addWidget(self.accounts_button)
         self.model: ListModel[ExpenseRow] = expense_model(self)
         self.table = table(self)
@@ -223,10 +226,41 @@ class ExpensesTab(QWidget):
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.amount_edit.returnPressed.connect(self._on_add_button_clicked)
         self.accounts_button.clicked.connect(self._on_accounts_button_clicked)
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        self.delete_button.setEnabled(False)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
     def reload(self) -> None:
         cid = self.page.compound_id
         self.model.set_rows(self.page.fees.expenses.list_expenses(cid) if cid else [])
+        self._on_selection_changed()
+
+    def _selected(self) -> ExpenseRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        self.delete_button.setEnabled(self._selected() is not None)
+
+    def _on_delete_button_clicked(self) -> None:
+        expense = self._selected()
+        if expense is None:
+            return
+        what = self.tr("{0} {1} {2} 元").format(
+            expense.month, expense.category, format_yuan(expense.amount_fen)
+        )
+        reason = ask_text(
+            self, self.tr("删除支出"), self.tr("删除“{0}”的原因（记入操作日志）：").format(what)
+        )
+        if reason is None:
+            return
+        try:
+            self.page.fees.expenses.delete(expense.id, reason)
+        except AppError as exc:
+            self.error_label.setText(exc.message)
+            return
+        self.error_label.setText(self.tr("已删除：{0}").format(what))
+        self.reload()
 
     def _on_add_button_clicked(self) -> None:
         if self.page.compound_id is None:
