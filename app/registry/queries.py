@@ -27,10 +27,11 @@ def fetch_ids(s: Session, query: Select[Any]) -> list[int]:
     sql = str(compiled)
     if sqlite:
         sql = f"SELECT group_concat(ids.id) FROM ({sql}) AS ids"
+    values = compiled.params  # a property that builds the dict anew on every access
     if compiled.positional:
-        params: Any = tuple(compiled.params[name] for name in compiled.positiontup or ())
+        params: Any = tuple(values[name] for name in compiled.positiontup or ())
     else:
-        params = compiled.params
+        params = values
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql, params)

@@ -279,3 +279,19 @@ def test_compound_with_fee_records_is_not_deleted(demo: Services) -> None:
     with pytest.raises(RecordsAttached):
         demo.households.delete_household(hid)
     assert demo.compounds.get_compound(compound_id).households == before
+
+
+def test_resorting_a_list_by_its_ids_gives_the_full_query_order(demo: Services) -> None:
+    """Re-sorting a search result by its ids equals searching again with the new order."""
+    from app.registry.dto import HouseholdFilter, HouseholdSort
+
+    households = demo.households
+    for text in ("王", "10"):
+        flt = HouseholdFilter(text=text)
+        found = households.household_ids(flt)
+        assert 1 < len(found) < demo.stats.summary()["households"]
+        for sort in HouseholdSort:
+            for descending in (False, True):
+                again = households.household_ids(flt, sort, descending)
+                assert households.household_ids(flt, sort, descending, within=found) == again
+    assert households.household_ids(HouseholdFilter(text="王"), within=[]) == []

@@ -115,3 +115,31 @@ def test_household_model_refresh_rows_after_edit(qtbot, demo_services: Services)
         model.refresh_rows([hid])
     assert model.rowCount() == 599
     assert model.row_of(hid) == -1
+
+
+def test_household_view_sort_asks_sql_once_and_resorts_a_search_by_ids(
+    qtbot, demo_services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QTableView
+
+    service = demo_services.households
+    calls: list[object] = []
+    real = service.household_ids
+
+    def counting(flt, sort=HouseholdSort.LOCATION, descending=False, within=None):  # type: ignore[no-untyped-def]
+        calls.append(within)
+        return real(flt, sort, descending, within=within)
+
+    service.household_ids = counting  # type: ignore[method-assign]
+    model = HouseholdTableModel(service)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    model.set_filter(HouseholdFilter(text="10"))
+    found = [model.household_id(n) for n in range(model.rowCount())]
+    calls.clear()
+    view.sortByColumn(COL(HouseholdColumn.HOUSEHOLDER), Qt.SortOrder.DescendingOrder)
+    assert calls == [found]  # one query, over the ids on screen
+    expected = real(HouseholdFilter(text="10"), HouseholdSort.NAME, True)
+    assert [model.household_id(n) for n in range(model.rowCount())] == expected

@@ -136,9 +136,13 @@ class HouseholdTableModel(QAbstractTableModel):
         by = COLUMNS[column].sort
         if by is None:
             return
-        self._sort, self._descending = by, order == Qt.SortOrder.DescendingOrder
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (by, descending) == (self._sort, self._descending):
+            return  # already in this order (QTableView.sortByColumn asks twice)
+        self._sort, self._descending = by, descending
         if self._filter is not None:
-            self._query()
+            # The same households in another order: sorted by their ids, not searched again.
+            self._query(within=self._ids if self._filter.text else None)
 
     # -- our interface --------------------------------------------------------------------
 
@@ -159,11 +163,13 @@ class HouseholdTableModel(QAbstractTableModel):
         """Run the current query again (after households were added or deleted)."""
         self._query()
 
-    def _query(self) -> None:
+    def _query(self, within: list[int] | None = None) -> None:
         ids = (
             []
             if self._filter is None
-            else self._service.household_ids(self._filter, self._sort, self._descending)
+            else self._service.household_ids(
+                self._filter, self._sort, self._descending, within=within
+            )
         )
         self.beginResetModel()
         self._ids = ids
