@@ -78,7 +78,7 @@ def _since(start: tuple[float, float]) -> tuple[float, float]:
     return wall - start[0], cpu - start[1]
 
 
-def bench_import(runs: int = 3) -> None:
+def bench_import(runs: int = 5) -> None:
     """Wall and CPU seconds (CPU is steadier on a busy machine); the best of `runs` each."""
     path = BENCH_DIR / "roster30000.xlsx"
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
