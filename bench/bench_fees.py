@@ -19,7 +19,7 @@ from app.audit import Actor
 from app.config import DatabaseTarget, to_url
 from app.database import open_database
 from app.documents.fees_notices import write_notices
-from app.documents.pdf import FONT, PAGE_HEIGHT, PAGE_WIDTH, new_canvas
+from app.documents.pdf import FONT, PAGE_HEIGHT, PAGE_WIDTH, register_font
 from app.fees.dto import SchemeInput
 from app.fees.notices import NoticeItem
 from app.money import format_yuan, in_words
@@ -126,8 +126,13 @@ def bench_billing(path: Path, rounds: int = 3) -> None:
 
 
 def _raw_notices(path: Path, items: list[NoticeItem]) -> None:
-    """The same text drawn with bare canvas calls (one page per notice)."""
-    canvas = new_canvas(path, "raw")
+    """The same text drawn with bare canvas calls (one page per notice), on reportlab's own
+    Canvas (not ours, which writes pages as it goes)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_font()
+    canvas = Canvas(str(path), pagesize=A4, pageCompression=1, initialFontName=FONT)
     today = dt.date.today()
     for it in items:
         y = PAGE_HEIGHT - 40

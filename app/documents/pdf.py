@@ -6,16 +6,17 @@ the paper is the same on a PC with no Chinese font, and pdftotext returns the Ch
 
 from __future__ import annotations
 
-import zlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from app.documents.pdf_stream import StreamedDocument, deflate_page
 from app.resources import bundled_font_path
 
 FONT = "LouyuanCJK"
@@ -33,38 +34,36 @@ def register_font() -> str:
 
 
 class LeanCanvas(Canvas):
-    """A canvas that compresses each page's content as the page is finished.
+    """A canvas that deflates each finished page and writes it to the file at once.
 
-    reportlab keeps every page's drawing operators as text until it saves the file, and
-    compresses them only then: a batch of 10,000 notices held ~45 MB of page text. Here the
-    page stream is deflated at once (what reportlab would write anyway), so a batch holds only
-    its compressed pages, about a quarter of a kilobyte per notice.
+    reportlab keeps every page's drawing operators as text until it saves, then compresses
+    them and joins the whole file in memory: a batch of 10,000 notices held ~45 MB. Here the
+    memory stays flat in the number of pages (see app/documents/pdf_stream.py).
     """
+
+    def __init__(self, filename: str, **kwargs: Any) -> None:
+        super().__init__(filename, **kwargs)
+        doc = cast(Any, self)._doc
+        doc.__class__ = StreamedDocument  # the canvas set it up; it now writes as it goes
+        doc.stream_to(Path(filename))
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         super().showPage()
-        pages = self._doc.Pages.pages  # type: ignore[attr-defined]
-        page = pages[-1] if pages else None
-        if page is None or page.Contents or not page.compression or not page.stream:
-            return
-        data = page.stream.encode("utf8") if isinstance(page.stream, str) else page.stream
-        stream = pdfdoc.PDFStream(content=zlib.compress(data))
-        # A Filter entry tells reportlab the content is encoded already.
-        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-        page.Contents = stream
-        page.stream = None
+        doc = cast(Any, self)._doc
+        if doc.Pages.pages:
+            deflate_page(doc.Pages.pages[-1])
+            doc.write_page(doc.Pages.pages[-1])
 
 
 def new_canvas(path: Path | str, title: str, author: str = "楼院通") -> Canvas:
     """An A4 canvas with the CJK font registered and the document's title set."""
     register_font()
     # The initial font keeps reportlab from adding a non-embedded Helvetica to every PDF.
-    # (types-reportlab types initialFontName as a number; it is the font's name.)
     canvas = LeanCanvas(
         str(path),
         pagesize=A4,
         pageCompression=1,
-        initialFontName=FONT,  # type: ignore[arg-type]
+        initialFontName=FONT,
         initialFontSize=11,
     )
     canvas.setTitle(title)
