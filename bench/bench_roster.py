@@ -107,6 +107,29 @@ def bench_import(runs: int = 5) -> None:
             f"plan (parse, validate, preview) {p:.2f} s; with commit {t:.2f} s; "
             f"ratio {t / r:.2f}x (budget 3x)"
         )
+    _import_memory(path)
+
+
+def _import_memory(path: Path) -> None:
+    """Peak Python memory of the raw read and of our plan + commit (tracemalloc, untimed)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    raw_read(path)
+    raw_peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.reset_peak()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_database(DatabaseTarget(to_url(Path(tmp) / "i.sqlite3")))
+        service = RosterService(db.sessions, Actor("bench"), MappingStore(None))
+        base = tracemalloc.get_traced_memory()[0]
+        service.commit(service.plan([path], ImportOptions(community="基准社区")))
+        ours = (tracemalloc.get_traced_memory()[1] - base) / 1e6
+        db.close()
+    tracemalloc.stop()
+    print(
+        f"import peak Python memory: raw calamine read {raw_peak:.0f} MB; "
+        f"ours (plan with its preview rows, then commit) {ours:.0f} MB"
+    )
 
 
 def bench_export() -> None:
