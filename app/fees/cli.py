@@ -13,6 +13,7 @@ from app.database import Database
 from app.fees.arithmetic import add_months, parse_period
 from app.fees.dto import PAYMENT_METHODS, PaymentInput, SchemeInput
 from app.fees.errors import FeeError
+from app.fees.schemes import exemption_from_text
 from app.money import format_yuan, parse_yuan
 from app.services import Services
 
@@ -26,6 +27,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     scheme.add_argument("--start", required=True, metavar="YYYY-MM", help="起始月份")
     scheme.add_argument("--transition-months", type=int, default=1, metavar="N", help="免费过渡期")
     scheme.add_argument("--confirm-over-cap", metavar="REASON", default="", help="超出上限的理由")
+    scheme.add_argument(
+        "--exempt",
+        action="append",
+        default=[],
+        metavar="对象=数值",
+        help="减免（可重复）：空置=50%%、低保=100%% 按比例，低保=10元 每月定额",
+    )
     bill = sub.add_parser("bill", help="为楼院生成某期物业费")
     bill.add_argument("--compound", required=True, metavar="NAME")
     bill.add_argument("--period", required=True, metavar="YYYY-MM")
@@ -67,6 +75,7 @@ def _pdf(out: str) -> Path:
 
 
 def cmd_fee_scheme(args: argparse.Namespace) -> int:
+    rules = tuple(exemption_from_text(text) for text in args.exempt)
     db, services = _open(args)
     try:
         cid = services.fees.ledger.compound_id(args.compound)
@@ -77,14 +86,16 @@ def cmd_fee_scheme(args: argparse.Namespace) -> int:
                 start_month=args.start,
                 transition_months=args.transition_months,
                 over_cap_reason=args.confirm_over_cap,
+                exemptions=rules,
             ),
             "命令行创建并启用",
         )
     finally:
         db.close()
+    exempt = "；减免：" + "、".join(r.label for r in row.exemptions) if row.exemptions else ""
     print(
         f"已启用收费方案：{row.compound_name} {row.price_text} 元/㎡·月，"
-        f"自 {row.billing_start} 起计费"
+        f"自 {row.billing_start} 起计费{exempt}"
     )
     return 0
 

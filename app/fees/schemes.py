@@ -85,6 +85,27 @@ def exemption_rule(kind: str, match: str, mode: str, amount: str) -> ExemptionRu
     return rule
 
 
+def exemption_from_text(text: str) -> ExemptionRule:
+    """A rule as typed on the command line: "空置=50%", "低保=100%" or "低保=10元" (yuan off
+    each month); the subject is a house status or a resident tag.
+
+    Raises:
+        FeeError: not of that form, or a subject or amount the rules refuse.
+    """
+    subject, sep, amount = fold(text).partition("=")
+    subject, amount = subject.strip().removesuffix("户"), amount.strip()
+    if not sep or not subject or not amount:
+        raise FeeError(f"减免“{text}”应写成 对象=数值，如 空置=50% 或 低保=10元")
+    if subject in HOUSEHOLD_STATUSES:
+        kind = "status"
+    elif subject in RESIDENT_TAGS:
+        kind = "tag"
+    else:
+        raise FeeError(f"减免对象“{subject}”既不是房屋状态也不是居民标签")
+    mode = "percent" if amount.endswith("%") else "fixed"
+    return exemption_rule(kind, subject, mode, amount.removesuffix("元"))
+
+
 def _resolution(s: Session, resolution_id: int | None) -> SchemeResolution | None:
     if resolution_id is None:
         return None

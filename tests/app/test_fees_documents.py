@@ -170,3 +170,29 @@ def test_cli_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         )
     assert main([*base, "bill", "--compound", "没有这个院", "--period", "2026-02"]) == 1
     assert "没有名为" in capsys.readouterr().err
+
+
+def test_cli_fee_scheme_with_exemptions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.config import DatabaseTarget
+    from app.database import open_database
+
+    url = to_url(tmp_path / "cli.sqlite3")
+    db = open_database(DatabaseTarget(url))
+    small_compound(db)
+    db.close()
+    base = ["--db", url, "fee-scheme", "--compound", "测试家属院", "--price", "0.45"]
+    assert main([*base, "--start", "2026-01", "--exempt", "富豪=50%"]) == 1
+    assert "既不是房屋状态也不是居民标签" in capsys.readouterr().err
+    assert main([*base, "--start", "2026-01", "--exempt", "空置50%"]) == 1
+    assert "应写成 对象=数值" in capsys.readouterr().err
+    assert main([*base, "--start", "2026-01", "--exempt", "空置=150%"]) == 1
+    assert "1～100" in capsys.readouterr().err
+    args = [*base, "--start", "2026-01", "--exempt", "空置=50%", "--exempt", "低保户=10元"]
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip().endswith("减免：空置减50%、低保户每月减10.00元")
+    assert (
+        main(["--db", url, "bill", "--compound", "测试家属院", "--period", "2026-02", "--json"])
+        == 0
+    )
+    # 222.75 in all, less half of 36.45 (18.22, the charge rounded half up) and 10.00
+    assert json.loads(capsys.readouterr().out)["total"] == "194.53"
