@@ -9,6 +9,7 @@ from typing import Any
 
 from app.fees.dto import ArrearsRow, ChargeRow
 from app.fees.errors import FeeError
+from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
 from app.money import from_fen
 
 MONEY = "#,##0.00"
@@ -29,6 +30,8 @@ def _write(
     *,
     money_cols: Sequence[int],
     total_label: str,
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never_cancelled,
 ) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -43,8 +46,12 @@ def _write(
     sheet.append(list(heads))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
+    progress(0, len(rows))
+    for n, row in enumerate(rows, start=1):
         sheet.append([_safe(v) for v in row])
+        if n % 2000 == 0:
+            check_cancelled(cancelled)
+            progress(n, len(rows))
     totals: list[Any] = [total_label] + [None] * (len(heads) - 1)
     for col in money_cols:
         totals[col] = sum((r[col] for r in rows), Decimal(0))
@@ -59,10 +66,17 @@ def _write(
         width = max([len(str(head)) * 2] + [len(str(r[k - 1])) * 1.6 for r in rows[:200]])
         sheet.column_dimensions[get_column_letter(k)].width = min(40, max(8, width))
     sheet.freeze_panes = "A2"
+    check_cancelled(cancelled)
     book.save(path)
+    progress(len(rows), len(rows))
 
 
-def export_charges(path: Path | str, rows: Sequence[ChargeRow]) -> int:
+def export_charges(
+    path: Path | str,
+    rows: Sequence[ChargeRow],
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never_cancelled,
+) -> int:
     heads = [
         "楼院",
         "房号",
@@ -99,11 +113,18 @@ def export_charges(path: Path | str, rows: Sequence[ChargeRow]) -> int:
         data,
         money_cols=(7, 8, 9),
         total_label=f"合计 {len(rows)} 笔",
+        progress=progress,
+        cancelled=cancelled,
     )
     return len(rows)
 
 
-def export_arrears(path: Path | str, rows: Sequence[ArrearsRow]) -> int:
+def export_arrears(
+    path: Path | str,
+    rows: Sequence[ArrearsRow],
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never_cancelled,
+) -> int:
     heads = ["楼院", "房号", "户主", "联系电话", "欠费笔数", "最早欠费月份", "欠费金额(元)"]
     data = [
         [
@@ -117,5 +138,8 @@ def export_arrears(path: Path | str, rows: Sequence[ArrearsRow]) -> int:
         ]
         for r in rows
     ]
-    _write(Path(path), "欠费清单", heads, data, money_cols=(6,), total_label=f"合计 {len(rows)} 户")
+    _write(
+        Path(path), "欠费清单", heads, data, money_cols=(6,), total_label=f"合计 {len(rows)} 户",
+        progress=progress, cancelled=cancelled,
+    )  # fmt: skip
     return len(rows)

@@ -148,3 +148,37 @@ def test_expense_added_then_deleted_with_a_reason(
     assert all(r.amount_fen != 32150 for r in tab.model.rows)
     entries = page.services.audit_log.page().rows
     assert any(e.entity == "fee_expense" and e.note == "金额录错" for e in entries)
+
+
+def test_exports_and_reminders_run_in_the_background(
+    qtbot: QtBot, page: FeesPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    page.show()
+    qtbot.waitExposed(page)
+    infos: list[str] = []
+    monkeypatch.setattr("ui.dialogs.info", lambda _p, message, *a, **k: infos.append(message))
+    target = tmp_path / "台账.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    qtbot.mouseClick(page.export_charges_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(infos))
+    assert infos == [f"已导出：{target}"]
+    sheet = load_workbook(target).active
+    assert sheet is not None and sheet.max_row == page.charge_model.rowCount() + 2
+    arrears = page.arrears_tab
+    page.tabs.setCurrentWidget(arrears)
+    target = tmp_path / "欠费.xlsx"
+    qtbot.mouseClick(arrears.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(infos) == 2)
+    assert load_workbook(target).active["A1"].value == "楼院"  # type: ignore[index]
+    shown: list[tuple[Path, str]] = []
+    monkeypatch.setattr(page, "show_pdf", lambda path, title: shown.append((path, title)))
+    qtbot.mouseClick(arrears.reminder_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown))
+    path, title = shown[0]
+    assert title == "催缴通知单" and path.read_bytes().startswith(b"%PDF")
+    page.runner.wait()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
+from app.errors import AppError, Cancelled
 from app.fees.dto import ChargeFilter, ChargeRow, SchemeRow
 from app.jobs import IsCancelled, Progress
 from app.money import format_yuan
@@ -368,7 +368,7 @@ class FeesPage(QWidget):
             job, title=self.tr("缴费通知单"), label=self.tr("正在生成通知单…"), parent_widget=self
         )
         task.finished.connect(lambda p: self.show_pdf(p, self.tr("缴费通知单")))
-        task.failed.connect(lambda e: dialogs.error(self, getattr(e, "message", str(e))))
+        task.failed.connect(lambda e: self.report_failure(e))
 
     def _on_export_charges_button_clicked(self) -> None:
         from app.fees.export import export_charges
@@ -376,9 +376,24 @@ class FeesPage(QWidget):
         target, _ = QFileDialog.getSaveFileName(
             self, self.tr("导出收费台账"), "收费台账.xlsx", self.tr("Excel 文件 (*.xlsx)")
         )
-        if target:
-            export_charges(target, self.fees.ledger.charge_rows(self.charge_model.ids))
-            dialogs.info(self, self.tr("已导出：{0}").format(target))
+        if not target:
+            return
+        ids, ledger = list(self.charge_model.ids), self.fees.ledger
+        task = self.runner.run(
+            lambda progress, cancelled: export_charges(
+                target, ledger.charge_rows(ids), progress, cancelled
+            ),
+            title=self.tr("导出收费台账"),
+            label=self.tr("正在导出收费台账…"),
+            parent_widget=self,
+        )
+        task.finished.connect(lambda _n: dialogs.info(self, self.tr("已导出：{0}").format(target)))
+        task.failed.connect(lambda e: self.report_failure(e))
+
+    def report_failure(self, exc: object) -> None:
+        """A background job's failure; Cancel is no failure worth a message."""
+        if not isinstance(exc, Cancelled):
+            dialogs.error(self, getattr(exc, "message", str(exc)))
 
 
 __all__ = ["FeesPage", "Qt"]

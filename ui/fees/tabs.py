@@ -173,8 +173,17 @@ class ArrearsTab(QWidget):
             dialogs.error(self, exc.message)
             return
         path = pdf_path("催缴通知单")
-        write_notices(path, [items], len(items), per_page=2, title="物业费催缴通知单")
-        self.page.show_pdf(path, self.tr("催缴通知单"))
+        task = self.page.runner.run(
+            lambda progress, cancelled: write_notices(
+                path, [items], len(items), per_page=2, title="物业费催缴通知单",
+                progress=progress, cancelled=cancelled,
+            ),
+            title=self.tr("催缴通知单"),
+            label=self.tr("正在生成催缴通知单…"),
+            parent_widget=self,
+        )  # fmt: skip
+        task.finished.connect(lambda _pages: self.page.show_pdf(path, self.tr("催缴通知单")))
+        task.failed.connect(self.page.report_failure)
 
     def _on_export_button_clicked(self) -> None:
         from app.fees.export import export_arrears
@@ -182,9 +191,17 @@ class ArrearsTab(QWidget):
         target, _ = QFileDialog.getSaveFileName(
             self, self.tr("导出欠费清单"), "欠费清单.xlsx", self.tr("Excel 文件 (*.xlsx)")
         )
-        if target:
-            export_arrears(target, self.model.rows)
-            dialogs.info(self, self.tr("已导出：{0}").format(target))
+        if not target:
+            return
+        rows = self.model.rows
+        task = self.page.runner.run(
+            lambda progress, cancelled: export_arrears(target, rows, progress, cancelled),
+            title=self.tr("导出欠费清单"),
+            label=self.tr("正在导出欠费清单…"),
+            parent_widget=self,
+        )
+        task.finished.connect(lambda _n: dialogs.info(self, self.tr("已导出：{0}").format(target)))
+        task.failed.connect(self.page.report_failure)
 
 
 class ExpensesTab(QWidget):
