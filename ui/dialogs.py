@@ -36,6 +36,14 @@ def open_file(parent: QWidget | None, title: str, directory: str = "", filter_: 
     return path
 
 
+def open_files(
+    parent: QWidget | None, title: str, directory: str = "", filter_: str = ""
+) -> list[str]:
+    """Ask for one or more existing files; empty when cancelled."""
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, directory, filter_)
+    return list(paths)
+
+
 def save_file(parent: QWidget | None, title: str, suggested: str = "", filter_: str = "") -> str:
     """Ask where to write a file; empty when cancelled."""
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)

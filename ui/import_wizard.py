@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -25,6 +26,19 @@ from ui.import_wizard_pages import (
 from ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
+SEPARATOR = "; "  # between files in the path field
+
+
+def _together(layouts: list[FileLayout]) -> FileLayout:
+    """The sheets of several files as one list, each sheet named with its file."""
+    if len(layouts) == 1:
+        return layouts[0]
+    sheets = tuple(
+        replace(sheet, name=f"{layout.path.name} / {sheet.name}")
+        for layout in layouts
+        for sheet in layout.sheets
+    )
+    return FileLayout(layouts[0].path, sheets)
 
 
 class ImportWizard(QWizard):
@@ -36,7 +50,7 @@ class ImportWizard(QWizard):
         self,
         services: Services,
         runner: TaskRunner,
-        path: Path | None = None,
+        path: Path | Sequence[Path] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -71,11 +85,20 @@ class ImportWizard(QWizard):
         ):
             self.addPage(page)
         if path is not None:
-            self.file_page.path_edit.setText(str(path))
+            paths = [path] if isinstance(path, Path) else list(path)
+            self.file_page.path_edit.setText(SEPARATOR.join(str(p) for p in paths))
+
+    @property
+    def paths(self) -> list[Path]:
+        """The files typed, picked or dropped (several are separated by semicolons)."""
+        text = self.file_page.path_edit.text().replace("；", ";")
+        return [Path(part.strip()) for part in text.split(";") if part.strip()]
 
     @property
     def path(self) -> Path:
-        return Path(self.file_page.path_edit.text().strip())
+        """The first file (it names the file of rejected rows)."""
+        paths = self.paths
+        return paths[0] if paths else Path()
 
     def import_options(self) -> ImportOptions:
         return ImportOptions(
@@ -87,15 +110,15 @@ class ImportWizard(QWizard):
     def load_file(self, done: Callable[[bool], None]) -> None:
         """Read the file's sheets and headers off the GUI thread (a 30,000-row roster takes a
         second); `done(True)` once they are here, `done(False)` after a message or a Cancel."""
-        path, options, rosters = self.path, self.import_options(), self.services.rosters
+        paths, options, rosters = self.paths, self.import_options(), self.services.rosters
         task = self.runner.run(
-            lambda _progress, _cancelled: rosters.inspect(path, options),
+            lambda _progress, _cancelled: [rosters.inspect(p, options) for p in paths],
             label=self.tr("正在读取文件…"),
             parent_widget=self,
         )
 
-        def finished(layout: FileLayout) -> None:
-            done(False if task.is_cancelled() else self._loaded(layout))
+        def finished(layouts: list[FileLayout]) -> None:
+            done(False if task.is_cancelled() else self._loaded(layouts))
 
         def failed(exc: object) -> None:
             message = exc.message if isinstance(exc, AppError) else str(exc)
@@ -105,7 +128,8 @@ class ImportWizard(QWizard):
         task.finished.connect(finished)
         task.failed.connect(failed)
 
-    def _loaded(self, layout: FileLayout) -> bool:
+    def _loaded(self, layouts: list[FileLayout]) -> bool:
+        layout = _together(layouts)
         self.mappings = {}
         self.plan = None
         if not any(s.is_roster for s in layout.sheets):

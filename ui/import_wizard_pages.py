@@ -43,9 +43,14 @@ class FilePage(QWizardPage):
         super().__init__(wizard)
         self.w = wizard
         self.setTitle(self.tr("选择花名册文件"))
-        self.setSubTitle(self.tr("支持 .xlsx、.xls（旧版 Excel/WPS）和 .csv（UTF-8 或 GBK）。"))
+        self.setSubTitle(
+            self.tr(
+                "支持 .xlsx、.xls（旧版 Excel/WPS）和 .csv（UTF-8 或 GBK）；"
+                "可一次选择多个文件，一起预览、一次导入。"
+            )
+        )
         self.path_edit = QLineEdit(self)
-        self.path_edit.setPlaceholderText(self.tr("文件路径，或把文件拖到主窗口"))
+        self.path_edit.setPlaceholderText(self.tr("文件路径（多个用分号隔开），或把文件拖到主窗口"))
         self.browse = QPushButton(self.tr("选择文件…"), self)
         self.community_combo = QComboBox(self)
         self.community_combo.setEditable(True)
@@ -71,17 +76,18 @@ class FilePage(QWizardPage):
         hint.setStyleSheet("color: palette(mid);")
         form.addRow("", hint)
         self._loading = False
-        self._loaded_key: tuple[str, int] | None = None
+        self._loaded_key: tuple[tuple[str, int], ...] | None = None
         self.browse.clicked.connect(self._on_browse_clicked)
         self.path_edit.textChanged.connect(self.completeChanged)
 
     def _on_browse_clicked(self) -> None:
-        path = dialogs.open_file(self, self.tr("选择花名册文件"), "", self.tr(FILE_FILTER))
-        if path:
-            self.path_edit.setText(path)
+        paths = dialogs.open_files(self, self.tr("选择花名册文件"), "", self.tr(FILE_FILTER))
+        if paths:
+            self.path_edit.setText("; ".join(paths))
 
     def isComplete(self) -> bool:
-        return not self._loading and self.w.path.is_file()
+        paths = self.w.paths
+        return not self._loading and bool(paths) and all(p.is_file() for p in paths)
 
     def validatePage(self) -> bool:
         """Next reads the file in the background and comes back here once it is read."""
@@ -94,7 +100,7 @@ class FilePage(QWizardPage):
         self.w.load_file(lambda ok: self._on_loaded(ok, key))
         return False
 
-    def _on_loaded(self, ok: bool, key: tuple[str, int] | None) -> None:
+    def _on_loaded(self, ok: bool, key: tuple[tuple[str, int], ...] | None) -> None:
         self._set_loading(False)
         if ok:
             self._loaded_key = key
@@ -106,10 +112,10 @@ class FilePage(QWizardPage):
         self.browse.setEnabled(not loading)
         self.completeChanged.emit()
 
-    def _file_key(self) -> tuple[str, int] | None:
-        """The file as it is now: another file, or the same one saved again, is read anew."""
+    def _file_key(self) -> tuple[tuple[str, int], ...] | None:
+        """The files as they are now: another file, or one saved again, is read anew."""
         try:
-            return str(self.w.path.resolve()), self.w.path.stat().st_mtime_ns
+            return tuple((str(p.resolve()), p.stat().st_mtime_ns) for p in self.w.paths)
         except OSError:
             return None
 
@@ -271,9 +277,9 @@ class PreviewPage(QWizardPage):
         self.w.plan = None
         self.model.set_rows(())
         self.counts.setText(self.tr("正在分析…"))
-        path, options, rosters = self.w.path, self.w.import_options(), self.w.services.rosters
+        paths, options, rosters = self.w.paths, self.w.import_options(), self.w.services.rosters
         task = self.w.runner.run(
-            lambda progress, cancelled: rosters.plan([path], options, progress, cancelled),
+            lambda progress, cancelled: rosters.plan(paths, options, progress, cancelled),
             label=self.tr("正在分析花名册…"),
             parent_widget=self.w,
         )

@@ -17,13 +17,13 @@ from ui.import_wizard import ImportWizard
 from ui.tasks import TaskRunner
 
 
-def roster_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
-    """The one roster file a drag carries, if it carries one."""
+def roster_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    """The roster files a drag carries: all of them, or none when one is something else."""
     urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-    if len(urls) != 1 or not urls[0].isLocalFile():
-        return None
-    path = Path(urls[0].toLocalFile())
-    return path if path.suffix.lower() in SUFFIXES else None
+    paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    if not paths or len(paths) != len(urls):
+        return []
+    return paths if all(p.suffix.lower() in SUFFIXES for p in paths) else []
 
 
 class RosterActions(QObject):
@@ -51,7 +51,7 @@ class RosterActions(QObject):
         menu.addAction(self.template_action)
         menu.addSeparator()
 
-    def open_wizard(self, path: Path | None = None) -> ImportWizard:
+    def open_wizard(self, path: Path | list[Path] | None = None) -> ImportWizard:
         self.wizard = ImportWizard(self._services, self.runner, path, self._window)
         self.wizard.imported.connect(self._on_imported)
         self.wizard.show()
@@ -83,14 +83,14 @@ class RosterActions(QObject):
         if watched is self._window and self.import_action.isEnabled():
             if event.type() == QEvent.Type.DragEnter:
                 assert isinstance(event, QDragEnterEvent)
-                if roster_file(event) is not None:
+                if roster_files(event):
                     event.acceptProposedAction()
                     return True
             elif event.type() == QEvent.Type.Drop:
                 assert isinstance(event, QDropEvent)
-                path = roster_file(event)
-                if path is not None:
+                paths = roster_files(event)
+                if paths:
                     event.acceptProposedAction()
-                    self.open_wizard(path)
+                    self.open_wizard(paths)
                     return True
         return super().eventFilter(watched, event)

@@ -182,3 +182,58 @@ def test_export_dialog_masked_by_default(
     ws = openpyxl.load_workbook(out).worksheets[0]
     assert len(openpyxl.load_workbook(out).worksheets) == 1
     assert "****" in str(ws["G3"].value)
+
+
+def test_several_files_in_one_import(
+    qtbot, demo_services: Services, runner: TaskRunner, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    first = messy_xlsx(tmp_path / "roster.xlsx")
+    second = tmp_path / "second.csv"
+    second.write_text("楼院名称,楼号,房号,户主姓名,建筑面积\n新院,1,101,甲,50\n", encoding="utf-8")
+    picked = [str(first), str(second)]
+    monkeypatch.setattr(dialogs, "open_files", lambda *a: picked)
+    before = demo_services.stats.summary()["households"]
+    wizard = ImportWizard(demo_services, runner)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.mouseClick(wizard.file_page.browse, Qt.MouseButton.LeftButton)
+    assert wizard.paths == [first, second]
+    _next_from_file(qtbot, wizard)
+    sheets = [
+        wizard.sheet_page.sheet_combo.itemText(i)
+        for i in range(wizard.sheet_page.sheet_combo.count())
+    ]
+    assert "roster.xlsx / 3号楼" in sheets and "second.csv / second" in sheets
+    _next(qtbot, wizard)
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.plan is not None)
+    assert "新增 7 户" in wizard.preview_page.counts.text()  # 6 from the workbook, 1 from the CSV
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page)
+    assert demo_services.stats.summary()["households"] == before + 7
+
+
+def test_dropping_several_files(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    actions = RosterActions(window, demo_services)
+    paths = [messy_xlsx(tmp_path / "a.xlsx"), messy_xlsx(tmp_path / "b.xlsx")]
+
+    def drop(files: list[Path]) -> bool:
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(str(p)) for p in files])
+        event = QDropEvent(
+            QPointF(QPoint(5, 5)), Qt.DropAction.CopyAction, data,
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+        )  # fmt: skip
+        return actions.eventFilter(window, event)
+
+    note = tmp_path / "note.txt"
+    note.write_text("x", encoding="utf-8")
+    assert not drop([paths[0], note])  # one of them is no roster: the drop is refused
+    assert actions.wizard is None
+    assert drop(paths)
+    assert actions.wizard is not None and actions.wizard.paths == paths
+    actions.wizard.close()
+    actions.runner.wait()
