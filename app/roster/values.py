@@ -160,6 +160,8 @@ def parse_area(raw: object) -> Area:
     if value >= 10000:
         raise FieldError("建筑面积过大，请核对")
     rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if rounded <= 0:  # 0.004 m² is stored in hundredths as 0
+        raise FieldError("建筑面积应大于0（保留两位小数后为0）")
     return Area(rounded, rounded != value)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.audit import Actor
 from app.errors import PermissionDenied
 from app.registry.dto import HouseholdInput
+from app.registry.validation import FieldError
 from app.roster.dto import Fate, ImportOptions
 from app.roster.values import cell_text, chinese_number, parse_area, parse_room
 from app.roster.xlsx import needs_guard
@@ -111,6 +112,14 @@ def test_area_normalisation(centi: int, unit: str) -> None:
     full = text.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
     assert parse_area(f" {full}{unit} ").value == parse_area(text).value
     assert parse_area(centi / 100).value * 100 == centi
+
+
+@pytest.mark.parametrize("raw", [0.004, "0.001", "0.0049㎡", -0.001])
+def test_area_that_rounds_to_nothing_is_refused(raw: object) -> None:
+    """Stored in hundredths, 0.004 m² would be 0: refused like 0 itself, not left to the
+    database's CHECK to fail the whole import."""
+    with pytest.raises(FieldError, match="大于0"):
+        parse_area(raw)
 
 
 @given(st.integers(1, 30), st.integers(1, 9999))
