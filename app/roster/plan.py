@@ -18,6 +18,7 @@ from app.roster.dto import (
     SheetSource,
     Where,
 )
+from app.roster.fast import plain_records
 from app.roster.reader import SheetData, read_file
 from app.roster.rows import (
     COMPOUND,
@@ -86,19 +87,24 @@ def _parse_sheet(  # noqa: PLR0913, PLR0917 - one sheet's parts, kept apart for 
     )
     total = len(sheet.rows)
     body = sheet.rows[start:]
-    cells_by_row, texts_by_row = row_columns(body, ctx)
-    for index, values, cells, texts in zip(
-        range(start, total), body, cells_by_row, texts_by_row, strict=True
-    ):
-        if not (texts[ROOM] and texts[NAME]) and not any(v is not None and v != "" for v in values):
-            continue
+    cell_columns, text_columns = row_columns(body, ctx)
+    plain = plain_records(cell_columns, text_columns, ctx)
+    records, name = parsed.records, sheet.name
+    for index, values, record in zip(range(start, total), body, plain, strict=True):
         if index % 2000 == 0:
             check_cancelled(cancelled)
             progress(index, total)
-        base = Where(file, sheet.name, index + 1)
+        if record is not None:
+            records.append((Where(file, name, index + 1), record, values))
+            continue
+        at = index - start
+        texts = [column[at] for column in text_columns]
+        if not (texts[ROOM] and texts[NAME]) and not any(v is not None and v != "" for v in values):
+            continue
+        base = Where(file, name, index + 1)
         try:
             check_skip(values, texts, ctx)
-            record = parse_row(cells, texts, ctx)
+            record = parse_row([column[at] for column in cell_columns], texts, ctx)
         except Skipped as exc:
             parsed.others.append(
                 RowPreview(*base, Fate.SKIPPED, reason=exc.reason, raw=_raw(values))
@@ -119,7 +125,7 @@ def _parse_sheet(  # noqa: PLR0913, PLR0917 - one sheet's parts, kept apart for 
                 )
             )
             continue
-        parsed.records.append((base, record, values))
+        records.append((base, record, values))
 
 
 def _header_text(value: object) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from itertools import zip_longest
 from operator import mul
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar, cast
 
 from app.registry.validation import (
     ID_CHECK,
@@ -167,10 +168,11 @@ def row_cells(values: list[object], ctx: RowContext) -> tuple[list[object], list
 
 def row_columns(
     rows: list[list[object]], ctx: RowContext
-) -> tuple[Iterator[tuple[object, ...]], Iterator[tuple[str, ...]]]:
-    """`row_cells` of every row, computed a column at a time: the rows are transposed in one
-    C-level pass, and each distinct value's text is worked out once (compound names,
-    buildings, units and statuses repeat over thousands of rows)."""
+) -> tuple[list[Sequence[object]], list[Sequence[str]]]:
+    """The raw values and the texts of every field (in FIELDS order), a column each: what
+    `row_cells` gives row by row. The rows are transposed in one C-level pass, and each
+    distinct value's text is worked out once (compound names, buildings, units and statuses
+    repeat over thousands of rows)."""
     count = len(rows)
     table = list(zip_longest(*rows)) if rows else []
     cells: list[Sequence[object]] = []
@@ -183,17 +185,45 @@ def row_columns(
         column = table[i]
         cells.append(column)
         texts.append(_column_texts(column))
-    return zip(*cells, strict=True), zip(*texts, strict=True)
+    return cells, texts
 
 
-def _column_texts(column: Sequence[object]) -> list[str]:
+def _column_texts(column: Sequence[object]) -> Sequence[str]:
     types = set(map(type, column))
+    if types <= _STR_OR_NONE:
+        texts = _clean_strings(column, type(None) in types)
+        if texts is not None:
+            return texts
     if bool in types or (int in types and float in types):
         # True == 1 == 1.0 share a dict key but not a text ("是", "1"): value by value
         memo = {v: cell_text(v) for v in {v for v in column if type(v) is str}}
         return [memo[v] if type(v) is str else cell_text(v) for v in column]
     every: dict[object, str] = {v: cell_text(v) for v in set(column)}
     return list(map(every.__getitem__, column))
+
+
+_STR_OR_NONE = frozenset((str, type(None)))
+
+
+def _clean_strings(column: Sequence[object], has_none: bool) -> Sequence[str] | None:
+    """The column itself (None as "") when every cell is text that `cell_text` would give back
+    unchanged: printable, NFKC-normal, no spaces at either end. Checked on the cells joined by
+    "|" (a character nothing combines with), in a few C-level passes over one string; None
+    sends the caller value by value."""
+    strings = cast(list[str], [v for v in column if v is not None] if has_none else column)
+    joined = "|".join(strings)
+    if not (
+        joined.isprintable()
+        and (joined.isascii() or unicodedata.is_normalized("NFKC", joined))
+        and joined[:1] != " "
+        and joined[-1:] != " "
+        and " |" not in joined
+        and "| " not in joined
+    ):
+        return None
+    if has_none:
+        return ["" if v is None else cast(str, v) for v in column]
+    return cast(Sequence[str], column)
 
 
 def check_skip(values: list[object], texts: Sequence[str], ctx: RowContext | None = None) -> None:
@@ -228,7 +258,7 @@ def parse_row(cells: Sequence[object], texts: Sequence[str], ctx: RowContext) ->
         raise Rejected(Field.COMPOUND, "未填楼院名称（文件中没有楼院名称列时，请指定楼院）")
     if len(compound) > COMPOUND_MAX:
         raise Rejected(Field.COMPOUND, f"楼院名称过长（最多{COMPOUND_MAX}个字）")
-    building, unit, room = _location(texts[BUILDING], texts[UNIT], texts[ROOM], ctx.building)
+    building, unit, room = location_of(texts[BUILDING], texts[UNIT], texts[ROOM], ctx.building)
     name = texts[NAME]
     if name.isascii() or len(name) > NAME_MAX:  # a non-ASCII cell text is folded already
         try:
@@ -248,7 +278,7 @@ def parse_row(cells: Sequence[object], texts: Sequence[str], ctx: RowContext) ->
     if occupants and not occupants.isdigit():
         warnings.append(f"居住人数“{occupants}”不是整数，已忽略")
     return Record(
-        compound, building, unit, room, name, area.value, _centi(area.value), id_number, phone,
+        compound, building, unit, room, name, area.value, area_centi(area.value), id_number, phone,
         status, notes,
         tuple(warnings),
     )  # fmt: skip
@@ -257,24 +287,24 @@ def parse_row(cells: Sequence[object], texts: Sequence[str], ctx: RowContext) ->
 def _area(raw: object) -> Area:
     try:
         if type(raw) in (str, float, int):
-            return _cached_area(raw)
+            return cached_area(raw)
         return parse_area(raw)
     except FieldError as exc:
         raise Rejected(Field.AREA, str(exc)) from exc
 
 
 @lru_cache(maxsize=32768)
-def _centi(area: Decimal) -> int:
+def area_centi(area: Decimal) -> int:
     return area_to_centi(area)
 
 
 @lru_cache(maxsize=32768)
-def _cached_area(raw: object) -> Area:
+def cached_area(raw: object) -> Area:
     return parse_area(raw)
 
 
 @lru_cache(maxsize=32768)
-def _location(
+def location_of(
     building_text: str, unit_text: str, raw_room: str, sheet_building: str | None
 ) -> tuple[str, str, str]:
     """Building, unit and room from the three cells and the sheet name (cached: they repeat)."""
