@@ -247,3 +247,41 @@ def test_deferred_indexes_return_when_nothing_was_written_before(
     ):
         raise RuntimeError("power cut")
     assert _household_indexes(services) == before
+
+
+def test_household_checks_done_once_then_by_the_database_again(
+    services: Services, tmp_path: Path
+) -> None:
+    """The bulk insert's own check matches the table's CHECK constraints, and SQLite checks
+    every later write again, after a failure too."""
+    from sqlalchemy import CheckConstraint, exc
+
+    from app.bulk import checks_done_by_caller
+    from app.roster.service import HOUSEHOLD_CHECKS, INSERT_COLUMNS, check_households
+    from db.models import Household
+
+    table = Household.__table__
+    checks = {str(c.sqltext) for c in table.constraints if isinstance(c, CheckConstraint)}
+    assert checks == set(HOUSEHOLD_CHECKS)  # a new CHECK needs a line in check_households
+    good = dict.fromkeys(INSERT_COLUMNS, "") | {"status": "出租", "area_centi": 1}
+    check_households([tuple(good.values())])
+    for bad in ({"status": "其他"}, {"area_centi": 0}):
+        with pytest.raises(ValueError, match="CHECK"):
+            check_households([tuple(good.values()), tuple((good | bad).values())])
+
+    services.rosters.commit(services.rosters.plan([messy_xlsx(tmp_path / "m.xlsx")], OPTS))
+    sqlite = services.db.engine.dialect.name == "sqlite"
+    with services.db.engine.connect() as conn:
+        with pytest.raises(RuntimeError), checks_done_by_caller(conn):
+            if sqlite:
+                assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 1
+            raise RuntimeError("disk full")
+        if sqlite:
+            assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
+        row = conn.execute(table.select().limit(1)).mappings().one()
+        with pytest.raises(exc.IntegrityError):
+            conn.execute(
+                table.insert().values(
+                    {k: v for k, v in row.items() if k != "id"} | {"room": "999", "status": "其他"}
+                )
+            )
