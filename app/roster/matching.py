@@ -32,8 +32,9 @@ class Stored(NamedTuple):
 @dataclass
 class Matched:
     rows: list[RowPreview] = field(default_factory=list)
-    # (record, household id or None, merged values to write)
-    writes: list[tuple[Record, int | None, dict[str, Any]]] = field(default_factory=list)
+    creates: list[Record] = field(default_factory=list)  # new households, written as they are
+    # (record, household id, the stored values with the file's given over them)
+    updates: list[tuple[Record, int, dict[str, Any]]] = field(default_factory=list)
     compound_ids: dict[str, int] = field(default_factory=dict)
     new_compounds: list[str] = field(default_factory=list)
     building_ids: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -61,7 +62,8 @@ def reuse(matched: Matched) -> Matched:
     """A copy of `matched` to write from (its id maps are filled in as rows are created)."""
     assert matched.snapshot is not None
     return Matched(
-        writes=matched.writes,
+        creates=matched.creates,
+        updates=matched.updates,
         compound_ids=dict(matched.compound_ids),
         new_compounds=matched.new_compounds,
         building_ids=dict(matched.building_ids),
@@ -133,16 +135,7 @@ LABELS = {
 }
 
 
-def _values(record: Record, old: Stored | None) -> dict[str, Any]:
-    if old is None:
-        return {
-            "area_centi": record.area_centi,
-            "householder_name": record.name,
-            "id_number": record.id_number,
-            "phone": record.phone,
-            "status": "自住" if record.status is None else record.status,
-            "notes": "" if record.notes is None else record.notes,
-        }
+def _values(record: Record, old: Stored) -> dict[str, Any]:
     return {
         "area_centi": record.area_centi,
         "householder_name": record.name,
@@ -153,13 +146,13 @@ def _values(record: Record, old: Stored | None) -> dict[str, Any]:
     }
 
 
-def record_names(records: Sequence[tuple[Where, Record, object]]) -> set[str]:
-    return {r.compound for _b, r, _v in records}
+def record_names(records: Sequence[tuple[Where, Record]]) -> set[str]:
+    return {r.compound for _b, r in records}
 
 
 def match(
     s: Session,
-    records: Sequence[tuple[Where, Record, object]],
+    records: Sequence[tuple[Where, Record]],
     preferred: int | None,
     *,
     previews: bool = True,
@@ -177,22 +170,23 @@ def match(
     new_buildings: set[tuple[str, str]] = set()
     known_buildings = out.building_ids
     new = Fate.NEW
-    for base, record, _values_unused in records:
+    creates, previewed = out.creates, out.rows
+    for base, record in records:
         old = stored.get(record[:4]) if stored else None  # record.key, without the call
         if (record.compound, record.building) not in known_buildings:
             new_buildings.add((record.compound, record.building))
-        values = _values(record, old)
         if old is None:
-            out.writes.append((record, None, values))
+            creates.append(record)
             if previews:  # the common case, spelled out: one row per household of the file
-                out.rows.append(
+                previewed.append(
                     RowPreview(
-                        base.file, base.sheet, base.row, new, record.compound, record.building,
-                        record.unit, record.room, record.name, mask_id_number(record.id_number),
-                        record.phone or "", record.area, "", "", record.warnings,
+                        *base, new, record.compound, record.building, record.unit, record.room,
+                        record.name, mask_id_number(record.id_number), record.phone or "",
+                        record.area, "", "", record.warnings,
                     )
                 )  # fmt: skip
             continue
+        values = _values(record, old)
         changed = [
             label for col, label in LABELS.items() if values[col] != getattr(old, _attr(col))
         ]
@@ -200,11 +194,11 @@ def match(
         reason = "变更：" + "、".join(changed) if changed else ""
         out.before[old.id] = old
         if fate is not Fate.UNCHANGED:
-            out.writes.append((record, old.id, values))
+            out.updates.append((record, old.id, values))
         else:
             out.unchanged += 1
         if previews:
-            out.rows.append(_preview(base, record, fate, reason, values))
+            previewed.append(_preview(base, record, fate, reason, values))
     out.new_buildings = sorted(new_buildings)
     return out
 
@@ -217,9 +211,7 @@ def _preview(
     base: Where, record: Record, fate: Fate, reason: str, values: dict[str, Any]
 ) -> RowPreview:
     return RowPreview(
-        base.file,
-        base.sheet,
-        base.row,
+        *base,
         fate,
         compound=record.compound,
         building=record.building,

@@ -40,7 +40,9 @@ from app.roster.values import cell_text
 class Parsed:
     """The rows of all files before the database is consulted."""
 
-    records: list[tuple[Where, Record, list[object]]] = field(default_factory=list)
+    records: list[tuple[Where, Record]] = field(default_factory=list)
+    # the records' original cells, for the rows rejected as duplicates; dropped after that
+    cells: list[list[object]] = field(default_factory=list, repr=False)
     others: list[RowPreview] = field(default_factory=list)  # skipped and rejected
     sources: list[SheetSource] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
@@ -64,6 +66,7 @@ def parse_files(
                 continue
             _parse_sheet(parsed, path.name, sheet, layout, options, progress, cancelled)
     _reject_duplicates(parsed)
+    parsed.cells = []
     return parsed
 
 
@@ -89,19 +92,20 @@ def _parse_sheet(  # noqa: PLR0913, PLR0917 - one sheet's parts, kept apart for 
     body = sheet.rows[start:]
     cell_columns, text_columns = row_columns(body, ctx)
     plain = plain_records(cell_columns, text_columns, ctx)
-    records, name = parsed.records, sheet.name
+    records, originals, name = parsed.records, parsed.cells, sheet.name
     for index, values, record in zip(range(start, total), body, plain, strict=True):
         if index % 2000 == 0:
             check_cancelled(cancelled)
             progress(index, total)
         if record is not None:
-            records.append((Where(file, name, index + 1), record, values))
+            records.append(((file, name, index + 1), record))
+            originals.append(values)
             continue
         at = index - start
         texts = [column[at] for column in text_columns]
         if not (texts[ROOM] and texts[NAME]) and not any(v is not None and v != "" for v in values):
             continue
-        base = Where(file, name, index + 1)
+        base = (file, name, index + 1)
         try:
             check_skip(values, texts, ctx)
             record = parse_row([column[at] for column in cell_columns], texts, ctx)
@@ -125,7 +129,8 @@ def _parse_sheet(  # noqa: PLR0913, PLR0917 - one sheet's parts, kept apart for 
                 )
             )
             continue
-        records.append((base, record, values))
+        records.append((base, record))
+        originals.append(values)
 
 
 def _header_text(value: object) -> str:
@@ -150,22 +155,20 @@ def _column_label(field: Field | None, mapping: dict[Field, int], headers: list[
 def _reject_duplicates(parsed: Parsed) -> None:
     """Every row of a room that appears more than once is rejected: which one is right?"""
     by_key: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
-    for i, (_base, record, _values) in enumerate(parsed.records):
+    for i, (_base, record) in enumerate(parsed.records):
         by_key[record.key].append(i)
     duplicate = {i for rows in by_key.values() if len(rows) > 1 for i in rows}
     if not duplicate:
         return
-    kept: list[tuple[Where, Record, list[object]]] = []
-    for i, (base, record, values) in enumerate(parsed.records):
+    kept: list[tuple[Where, Record]] = []
+    for i, (base, record) in enumerate(parsed.records):
         if i not in duplicate:
-            kept.append((base, record, values))
+            kept.append((base, record))
             continue
         others = [parsed.records[j][0] for j in by_key[record.key] if j != i]
         where = "、".join(
-            f"第{o.row}行"
-            if o.sheet == base.sheet and o.file == base.file
-            else f"{o.sheet}第{o.row}行"
-            for o in others
+            f"第{row}行" if (o_file, o_sheet) == base[:2] else f"{o_sheet}第{row}行"
+            for o_file, o_sheet, row in others
         )
         parsed.others.append(
             RowPreview(
@@ -178,7 +181,7 @@ def _reject_duplicates(parsed: Parsed) -> None:
                 unit=record.unit,
                 room=record.room,
                 name=record.name,
-                raw=_raw(values),
+                raw=_raw(parsed.cells[i]),
             )
         )
     parsed.records = kept

@@ -47,6 +47,7 @@ from app.roster.matching import (
 from app.roster.plan import Parsed, parse_files
 from app.roster.reader import read_file
 from app.roster.rejects import write_rejects
+from app.roster.rows import Record
 from app.roster.template import write_template
 from app.text import fold, pinyin_of
 from db.models import Building, Community, Compound, Household, Street
@@ -127,13 +128,12 @@ class RosterService:
             matched = _rematch(s, plan, preferred)
             if matched.new_compounds and preferred is None:
                 raise NoCommunity()
-            total = len(matched.writes) or 1
+            total = len(matched.creates) + len(matched.updates) or 1
             progress(0, total)
             check_cancelled(cancelled)
             _create_compounds(s, matched, preferred)
             _create_buildings(s, matched)
-            adding = sum(1 for _r, hid, _v in matched.writes if hid is None)
-            with indexes_deferred(s.connection(), HOUSEHOLD, adding):
+            with indexes_deferred(s.connection(), HOUSEHOLD, len(matched.creates)):
                 created, updated = self._write_households(s, matched, progress, cancelled, total)
             result = ImportResult(
                 created_compounds=len(matched.new_compounds),
@@ -165,40 +165,31 @@ class RosterService:
         cancelled: IsCancelled,
         total: int,
     ) -> tuple[int, int]:
-        table = Household.__table__
-        inserts: list[tuple[Any, ...]] = []
-        updates: list[dict[str, Any]] = []
+        table = HOUSEHOLD
         done = 0
         names = NamePinyin()
-        floors: dict[str, int | None] = {}
-        compound_ids, building_ids = matched.compound_ids, matched.building_ids
-        for record, household_id, values in matched.writes:
-            full, initials = names(record.name)
-            if household_id is None:
-                floor = floors.get(record.room, -1)
-                if floor == -1:
-                    floor = floors[record.room] = floor_of_room(record.room)
-                inserts.append(
-                    (
-                        compound_ids[record.compound],
-                        building_ids[(record.compound, record.building)],
-                        record.unit, record.room, floor, values["area_centi"],
-                        values["householder_name"], values["id_number"], values["phone"],
-                        values["status"], values["notes"], full, initials,
-                    )
-                )  # fmt: skip
-            else:
+        creates = matched.creates
+        for start in range(0, len(creates), BATCH):
+            rows = _new_households(creates[start : start + BATCH], matched, names)
+            check_households(rows)
+            with checks_done_by_caller(s.connection()):
+                insert_rows(s.connection(), table, INSERT_COLUMNS, rows)
+            done += len(rows)
+            check_cancelled(cancelled)
+            progress(done, total)
+        updates = matched.updates
+        for start in range(0, len(updates), BATCH):
+            batch = []
+            for record, household_id, values in updates[start : start + BATCH]:
                 row = dict(values, hid=household_id)
-                row["householder_pinyin"], row["householder_initials"] = full, initials
-                updates.append(row)
+                row["householder_pinyin"], row["householder_initials"] = names(record.name)
+                batch.append(row)
                 self._audit_update(s, matched, household_id, values)
-            if len(inserts) + len(updates) >= BATCH:
-                done += _flush(s, table, inserts, updates)
-                check_cancelled(cancelled)
-                progress(done, total)
-        created = sum(1 for _r, hid, _v in matched.writes if hid is None)
-        _flush(s, table, inserts, updates)
-        return created, len(matched.writes) - created
+            s.execute(update(table).where(table.c.id == bindparam("hid")), batch)
+            done += len(batch)
+            check_cancelled(cancelled)
+            progress(done, total)
+        return len(creates), len(updates)
 
     def _audit_update(
         self, s: Session, matched: Matched, household_id: int, values: dict[str, Any]
@@ -302,27 +293,33 @@ class NamePinyin:
         return "".join(full), "".join(initials)
 
 
-def _flush(
-    s: Session, table: Any, inserts: list[tuple[Any, ...]], updates: list[dict[str, Any]]
-) -> int:
-    count = len(inserts) + len(updates)
-    if inserts:
-        check_households(inserts)
-        with checks_done_by_caller(s.connection()):
-            insert_rows(s.connection(), table, INSERT_COLUMNS, inserts)
-        inserts.clear()
-    if updates:
-        statement = update(table).where(table.c.id == bindparam("hid"))
-        s.execute(statement, updates)
-        updates.clear()
-    return count
+def _new_households(
+    records: Sequence[Record], matched: Matched, names: NamePinyin
+) -> list[tuple[Any, ...]]:
+    """INSERT rows (INSERT_COLUMNS order) of new households; a room's floor once per room."""
+    compound_ids, building_ids = matched.compound_ids, matched.building_ids
+    floors: dict[str, int | None] = {}
+    rows = []
+    for r in records:
+        floor = floors.get(r.room, -1)
+        if floor == -1:
+            floor = floors[r.room] = floor_of_room(r.room)
+        rows.append(
+            (
+                compound_ids[r.compound], building_ids[(r.compound, r.building)], r.unit, r.room,
+                floor, r.area_centi, r.name, r.id_number, r.phone,
+                "自住" if r.status is None else r.status, "" if r.notes is None else r.notes,
+                *names(r.name),
+            )
+        )  # fmt: skip
+    return rows
 
 
 HOUSEHOLD = cast(Table, Household.__table__)
 # The household table's CHECK constraints, as `check_households` checks them.
 HOUSEHOLD_CHECKS = ("status IN ('自住', '出租', '空置', '商铺')", "area_centi > 0")
 
-# The order of the tuples `_write_households` makes for new households.
+# The order of the tuples `_new_households` makes.
 INSERT_COLUMNS = (
     "compound_id", "building_id", "unit", "room", "floor", "area_centi", "householder_name",
     "id_number", "phone", "status", "notes", "householder_pinyin", "householder_initials",
