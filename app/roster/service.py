@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -180,6 +180,7 @@ class RosterService:
         updates = matched.updates
         for start in range(0, len(updates), BATCH):
             batch = []
+            names.learn(record.name for record, _id, _values in updates[start : start + BATCH])
             for record, household_id, values in updates[start : start + BATCH]:
                 row = dict(values, hid=household_id)
                 row["householder_pinyin"], row["householder_initials"] = names(record.name)
@@ -266,31 +267,26 @@ class RosterService:
 
 
 class NamePinyin:
-    """Pinyin of names from a per-character cache: thousands of names, a few hundred characters.
+    """Pinyin of names, a character at a time: thousands of names, a few hundred characters.
 
     Per character, as names are read (no phrase context), matching `pinyin_of` for names.
-    Each distinct name is worked out once per import (names repeat: 王伟, 李娜 …).
+    Each character is looked up once per import; a name's pinyin and initials are then two
+    `str.translate` calls over tables of the characters seen so far.
     """
 
     def __init__(self) -> None:
-        self._chars: dict[str, tuple[str, str]] = {}
-        self._names: dict[str, tuple[str, str]] = {}
+        self._full: dict[int, str] = {}
+        self._initials: dict[int, str] = {}
+
+    def learn(self, names: Iterable[str]) -> None:
+        """Look up the characters of `names` not seen yet (before calling for them)."""
+        for ch in set("".join(names)):
+            if ord(ch) not in self._full:
+                self._full[ord(ch)], self._initials[ord(ch)] = pinyin_of(ch)
 
     def __call__(self, name: str) -> tuple[str, str]:
-        got = self._names.get(name)
-        if got is None:
-            got = self._names[name] = self._of(name)
-        return got
-
-    def _of(self, name: str) -> tuple[str, str]:
-        full, initials = [], []
-        for ch in name:
-            got = self._chars.get(ch)
-            if got is None:
-                got = self._chars[ch] = pinyin_of(ch)
-            full.append(got[0])
-            initials.append(got[1])
-        return "".join(full), "".join(initials)
+        """Full pinyin and initials of a name whose characters were learnt."""
+        return name.translate(self._full), name.translate(self._initials)
 
 
 def _new_households(
@@ -299,6 +295,7 @@ def _new_households(
     """INSERT rows (INSERT_COLUMNS order) of new households; a room's floor once per room."""
     compound_ids, building_ids = matched.compound_ids, matched.building_ids
     floors: dict[str, int | None] = {}
+    names.learn(r.name for r in records)
     rows = []
     for r in records:
         floor = floors.get(r.room, -1)

@@ -285,3 +285,37 @@ def test_household_checks_done_once_then_by_the_database_again(
                     {k: v for k, v in row.items() if k != "id"} | {"room": "999", "status": "其他"}
                 )
             )
+
+
+def test_householder_pinyin_of_imported_names(services: Services, tmp_path: Path) -> None:
+    """Stored pinyin and initials: each character as `pinyin_of` reads it alone (search by
+    全拼 and 首字母 then finds the householder), Latin letters kept, other signs dropped."""
+    from sqlalchemy import select
+
+    from app.text import pinyin_of
+    from db.models import Household
+
+    names = ["张三", "欧阳娜娜", "阿依古丽·买买提", "Tom Lee", "李四"]
+    lines = ["楼院名称,楼号,房号,户主姓名,建筑面积"]
+    lines += [f"和平里,1,{101 + i},{name},80" for i, name in enumerate(names)]
+    path = tmp_path / "p.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    services.rosters.commit(services.rosters.plan([path], OPTS))
+    with services.db.sessions() as s:
+        stored = dict(
+            (name, (full, initials))
+            for name, full, initials in s.execute(
+                select(
+                    Household.householder_name,
+                    Household.householder_pinyin,
+                    Household.householder_initials,
+                )
+            )
+        )
+    for name in names:
+        full = "".join(pinyin_of(ch)[0] for ch in name)
+        initials = "".join(pinyin_of(ch)[1] for ch in name)
+        assert stored[name] == (full, initials)
+    assert stored["欧阳娜娜"] == ("ouyangnana", "oynn")
+    assert stored["Tom Lee"] == ("tomlee", "tomlee")
+    assert stored["阿依古丽·买买提"][1] == "aygl" + "mmt"
