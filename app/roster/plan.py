@@ -154,9 +154,12 @@ def _column_label(field: Field | None, mapping: dict[Field, int], headers: list[
 
 def _reject_duplicates(parsed: Parsed) -> None:
     """Every row of a room that appears more than once is rejected: which one is right?"""
+    keys = [record[:4] for _base, record in parsed.records]  # record.key, without the call
+    if len(set(keys)) == len(keys):
+        return
     by_key: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
-    for i, (_base, record) in enumerate(parsed.records):
-        by_key[record.key].append(i)
+    for i, key in enumerate(keys):
+        by_key[key].append(i)
     duplicate = {i for rows in by_key.values() if len(rows) > 1 for i in rows}
     if not duplicate:
         return
