@@ -170,19 +170,22 @@ def match(
     new_buildings: set[tuple[str, str]] = set()
     known_buildings = out.building_ids
     new = Fate.NEW
-    creates, previewed = out.creates, out.rows
+    creates, previewed, make = out.creates, out.rows, tuple.__new__
     for base, record in records:
         old = stored.get(record[:4]) if stored else None  # record.key, without the call
         if (record.compound, record.building) not in known_buildings:
             new_buildings.add((record.compound, record.building))
         if old is None:
             creates.append(record)
-            if previews:  # the common case, spelled out: one row per household of the file
+            if previews:  # the common case, spelled out: every field, no keyword defaults
                 previewed.append(
-                    RowPreview(
-                        *base, new, record.compound, record.building, record.unit, record.room,
-                        record.name, mask_id_number(record.id_number), record.phone or "",
-                        record.area, "", "", record.warnings,
+                    make(
+                        RowPreview,
+                        (
+                            *base, new, record.compound, record.building, record.unit,
+                            record.room, record.name, mask_id_number(record.id_number),
+                            record.phone or "", record.area, "", "", record.warnings, (),
+                        ),
                     )
                 )  # fmt: skip
             continue

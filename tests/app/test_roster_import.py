@@ -32,6 +32,8 @@ def test_messy_workbook_fates(services: Services, tmp_path: Path) -> None:
         Fate.NEW, "和平里小区", "3", "1", "101",
     )  # fmt: skip
     assert first.phone == "13812345678" and first.area is not None and str(first.area) == "85.60"
+    assert (first.column, first.reason, first.raw, len(first)) == ("", "", (), 16)
+    assert "*" in first.id_number and first.name
     # merged 1单元 filled down, 全角 room, lowercase x, numeric phone cell
     assert (rows[5].unit, rows[5].room, rows[5].phone) == ("1", "102", "13912345678")
     assert rows[6].fate is Fate.REJECTED and "数字" in rows[6].reason  # ID held as a number
