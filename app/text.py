@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 _LATIN = re.compile(r"^[a-z0-9 ]+$")
+_NUMBER = re.compile(r"(\d+)")
 
 
 _CONTROLS = {c: None for c in range(32) if chr(c) not in "\n\t"} | {127: None}
@@ -42,6 +43,12 @@ def pinyin_of(text: str) -> tuple[str, str]:
 
 def _alnum(text: str) -> str:
     return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
+
+
+def natural_key(text: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that reads numbers as numbers: 第2楼院 before 第10楼院."""
+    parts = _NUMBER.split(text)
+    return tuple((0, part) if i % 2 == 0 else (int(part), "") for i, part in enumerate(parts))
 
 
 def is_pinyin_query(text: str) -> bool:

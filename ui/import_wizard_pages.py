@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ui.import_wizard import ImportWizard
 
 FILE_FILTER = "花名册 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)"
+NAMES_SHOWN = 6  # new compounds named in the preview's counts line; more are counted
 
 
 class FilePage(QWizardPage):
@@ -254,6 +255,7 @@ class PreviewPage(QWizardPage):
         )
         self.counts = QLabel(self)
         self.counts.setObjectName("counts")
+        self.counts.setWordWrap(True)
         self.filter = QComboBox(self)
         self.filter.addItem(self.tr("全部行"), None)
         for fate in Fate:
@@ -295,8 +297,12 @@ class PreviewPage(QWizardPage):
             c[Fate.NEW], c[Fate.UPDATE], c[Fate.UNCHANGED], c[Fate.SKIPPED], c[Fate.REJECTED],
             plan.preview.warnings,
         )  # fmt: skip
-        if plan.preview.new_compounds:
-            text += self.tr("；新建楼院：{0}").format("、".join(plan.preview.new_compounds))
+        new = plan.preview.new_compounds
+        if len(new) > NAMES_SHOWN:
+            shown = "、".join(new[:NAMES_SHOWN])
+            text += self.tr("；新建楼院 {0} 个：{1} 等").format(len(new), shown)
+        elif new:
+            text += self.tr("；新建楼院：{0}").format("、".join(new))
         self.counts.setText(text)
         self._on_filter_changed()
         self.completeChanged.emit()

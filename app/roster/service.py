@@ -49,7 +49,7 @@ from app.roster.reader import read_file
 from app.roster.rejects import write_rejects
 from app.roster.rows import Record
 from app.roster.template import write_template
-from app.text import fold, pinyin_of
+from app.text import fold, natural_key, pinyin_of
 from db.models import Building, Community, Compound, Household, Street
 from db.models.registry import HOUSEHOLD_STATUSES
 
@@ -415,9 +415,14 @@ def _preview(parsed: Parsed, matched: Matched) -> ImportPreview:
         rows=tuple(rows),
         counts={fate: counts.get(fate, 0) for fate in Fate},
         warnings=sum(1 for r in matched.rows if r.warnings),
-        new_compounds=tuple(matched.new_compounds),
-        existing_compounds=tuple(sorted(matched.compound_ids.keys() - set(matched.new_compounds))),
-        new_buildings=tuple(f"{c} {b}号楼" for c, b in matched.new_buildings),
+        new_compounds=tuple(sorted(matched.new_compounds, key=natural_key)),
+        existing_compounds=tuple(
+            sorted(matched.compound_ids.keys() - set(matched.new_compounds), key=natural_key)
+        ),
+        new_buildings=tuple(
+            f"{c} {b}号楼"
+            for c, b in sorted(matched.new_buildings, key=lambda cb: natural_key(" ".join(cb)))
+        ),
         sources=tuple(parsed.sources),
         skipped_sheets=tuple(parsed.skipped_sheets),
     )

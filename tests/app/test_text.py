@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.jobs import gc_paused
 from app.roster.values import cell_text
-from app.text import fold, plain
+from app.text import fold, natural_key, plain
 
 
 def slow_fold(text: str) -> str:
@@ -82,3 +82,16 @@ def test_gc_paused_across_threads() -> None:
     release.set()
     worker.join(5)
     assert gc.isenabled()
+
+
+def test_natural_key_reads_numbers_as_numbers() -> None:
+    names = ["第10楼院", "光明院", "第2楼院", "第1楼院", "3号楼", "10号楼", "第1楼院2"]
+    assert sorted(names, key=natural_key) == [
+        "3号楼", "10号楼", "光明院", "第1楼院", "第1楼院2", "第2楼院", "第10楼院",
+    ]  # fmt: skip
+
+
+@given(st.lists(st.text(alphabet="第院楼0123456789a", max_size=6)))
+def test_natural_key_orders_any_names(names: list[str]) -> None:
+    ordered = sorted(names, key=natural_key)  # no TypeError: numbers meet numbers
+    assert sorted(ordered) == sorted(names)

@@ -237,3 +237,25 @@ def test_dropping_several_files(qtbot, demo_services: Services, tmp_path: Path) 
     assert actions.wizard is not None and actions.wizard.paths == paths
     actions.wizard.close()
     actions.runner.wait()
+
+
+def test_many_new_compounds_are_counted_in_order(
+    qtbot, demo_services: Services, runner: TaskRunner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A street-wide roster: the first few new compounds by name (第2 before 第10), the rest
+    counted, and the line wraps instead of running under the filter."""
+    path = tmp_path / "street.csv"
+    lines = ["楼院名称,楼号,房号,户主姓名,建筑面积"]
+    lines += [f"第{n}楼院,1,101,甲,50" for n in (10, 2, 1, 9, 8, 7, 6, 5, 4, 3, 11, 12)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    wizard = ImportWizard(demo_services, runner, path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _next_from_file(qtbot, wizard)
+    _next(qtbot, wizard)
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.plan is not None)
+    counts = wizard.preview_page.counts
+    shown = "、".join(f"第{n}楼院" for n in range(1, 7))
+    assert f"新建楼院 12 个：{shown} 等" in counts.text()
+    assert counts.wordWrap()
