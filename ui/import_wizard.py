@@ -84,6 +84,8 @@ class ImportWizard(QWizard):
             self.summary_page,
         ):
             self.addPage(page)
+        # the sheets read for the first step are kept for the preview, not beyond the wizard
+        self.finished.connect(lambda _result: services.rosters.forget_files())
         if path is not None:
             paths = [path] if isinstance(path, Path) else list(path)
             self.file_page.path_edit.setText(SEPARATOR.join(str(p) for p in paths))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,11 +54,13 @@ def parse_files(
     store: MappingStore,
     progress: Progress,
     cancelled: IsCancelled,
+    *,
+    reader: Callable[[Path], list[SheetData]] = read_file,
 ) -> Parsed:
     """Read every file and turn each row into a record, a skip or a rejection."""
     parsed = Parsed()
     for path in paths:
-        for sheet in read_file(path):
+        for sheet in reader(path):
             check_cancelled(cancelled)
             layout = sheet_layout(sheet, options.mappings, store)
             if layout.header_row is None:

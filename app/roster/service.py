@@ -45,7 +45,7 @@ from app.roster.matching import (
     snapshot,
 )
 from app.roster.plan import Parsed, parse_files
-from app.roster.reader import read_file
+from app.roster.reader import SheetData, read_file
 from app.roster.rejects import write_rejects
 from app.roster.rows import Record
 from app.roster.template import write_template
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
+KEEP_INSPECTED = 8  # files whose sheets `inspect` keeps for `plan` (one wizard's batch)
 
 
 @dataclass(frozen=True)
@@ -78,15 +79,35 @@ class RosterService:
         self._sessions = sessions
         self._actor = actor
         self._store = store
+        # sheets read by `inspect`, kept for the `plan` that follows (the wizard inspects the
+        # file, then plans it): path → (size and mtime when read, sheets)
+        self._inspected: dict[Path, tuple[tuple[int, int], list[SheetData]]] = {}
 
     # -- import ----------------------------------------------------------------------------
 
     def inspect(self, path: Path, options: ImportOptions | None = None) -> FileLayout:
         """Sheets of a file with their header rows and column meanings (for the wizard)."""
         options = options or ImportOptions()
+        signature = _signature(path)
+        sheets = read_file(path)
+        if signature is not None:
+            while len(self._inspected) >= KEEP_INSPECTED:
+                self._inspected.pop(next(iter(self._inspected)))
+            self._inspected[path] = (signature, sheets)
         return FileLayout(
-            path, tuple(sheet_layout(sh, options.mappings, self._store) for sh in read_file(path))
+            path, tuple(sheet_layout(sh, options.mappings, self._store) for sh in sheets)
         )
+
+    def forget_files(self) -> None:
+        """Drop the sheets kept from `inspect` (the wizard closed without planning)."""
+        self._inspected.clear()
+
+    def _read(self, path: Path) -> list[SheetData]:
+        """The file's sheets: those `inspect` read when the file has not changed since."""
+        kept = self._inspected.pop(path, None)
+        if kept is not None and kept[0] == _signature(path):
+            return kept[1]
+        return read_file(path)
 
     def remember(self, signature: str, mapping: dict[str, Field | None]) -> None:
         """Keep a hand-made mapping for the next file with the same headers."""
@@ -102,7 +123,9 @@ class RosterService:
         """Read the files and decide every row's fate; writes nothing."""
         options = options or ImportOptions()
         with gc_paused():
-            parsed = parse_files(paths, options, self._store, progress, cancelled)
+            parsed = parse_files(
+                paths, options, self._store, progress, cancelled, reader=self._read
+            )
             with self._sessions() as s:
                 preferred = community_id(s, options.community)
                 matched = match(s, parsed.records, preferred)
@@ -336,6 +359,14 @@ def check_households(rows: list[tuple[Any, ...]]) -> None:
 
 
 _STATUS_AT, _AREA_AT = INSERT_COLUMNS.index("status"), INSERT_COLUMNS.index("area_centi")
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _rematch(s: Session, plan: ImportPlan, preferred: int | None) -> Matched:

@@ -321,3 +321,43 @@ def test_householder_pinyin_of_imported_names(services: Services, tmp_path: Path
     assert stored["欧阳娜娜"] == ("ouyangnana", "oynn")
     assert stored["Tom Lee"] == ("tomlee", "tomlee")
     assert stored["阿依古丽·买买提"][1] == "aygl" + "mmt"
+
+
+def test_plan_reuses_the_sheets_inspect_read(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wizard inspects a file, then plans it: read once, unless the file changed between
+    (then the new content counts) or the wizard closed (the kept sheets are dropped)."""
+    import os
+
+    import app.roster.service
+
+    reads: list[Path] = []
+    real = app.roster.service.read_file
+
+    def counted(path: Path):  # type: ignore[no-untyped-def]
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(app.roster.service, "read_file", counted)
+    path = tmp_path / "r.csv"
+    path.write_text("楼院名称,楼号,房号,户主姓名,建筑面积\n光明院,1,101,甲,50\n", encoding="utf-8")
+    services.rosters.inspect(path, OPTS)
+    assert services.rosters.plan([path], OPTS).preview.counts[Fate.NEW] == 1
+    assert len(reads) == 1
+    services.rosters.plan([path], OPTS)  # kept for one plan only
+    assert len(reads) == 2
+
+    services.rosters.inspect(path, OPTS)
+    path.write_text(
+        "楼院名称,楼号,房号,户主姓名,建筑面积\n光明院,1,101,甲,50\n光明院,1,102,乙,60\n",
+        encoding="utf-8",
+    )
+    os.utime(path, ns=(1, 1))  # a changed file, whatever the clock's resolution
+    assert services.rosters.plan([path], OPTS).preview.counts[Fate.NEW] == 2
+    assert len(reads) == 4
+
+    services.rosters.inspect(path, OPTS)
+    services.rosters.forget_files()
+    services.rosters.plan([path], OPTS)
+    assert len(reads) == 6

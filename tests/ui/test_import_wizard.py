@@ -259,3 +259,16 @@ def test_many_new_compounds_are_counted_in_order(
     shown = "、".join(f"第{n}楼院" for n in range(1, 7))
     assert f"新建楼院 12 个：{shown} 等" in counts.text()
     assert counts.wordWrap()
+
+
+def test_closing_the_wizard_drops_the_sheets_it_read(
+    qtbot, demo_services: Services, runner: TaskRunner, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    forgotten: list[bool] = []
+    monkeypatch.setattr(demo_services.rosters, "forget_files", lambda: forgotten.append(True))
+    wizard = ImportWizard(demo_services, runner, messy_xlsx(tmp_path / "roster.xlsx"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _next_from_file(qtbot, wizard)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton)
+    assert forgotten == [True]
