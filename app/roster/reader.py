@@ -61,7 +61,10 @@ def read_csv_rows(data: bytes) -> list[list[object]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], ",\t;")
     except csv.Error:
         dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    try:  # newline="": rows end at \n, \r\n or a lone \r (old Mac files), as csv expects
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise RosterFileError(f"CSV 文件格式有误，无法读取：{exc}") from exc
 
 
 def _read_excel(path: Path) -> Iterator[SheetData]:
