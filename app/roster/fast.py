@@ -1,10 +1,11 @@
-"""The plain household row, parsed a column at a time: pure, no database.
+"""Household rows parsed a column at a time: pure, no database.
 
-Nearly every row of a real roster is plain: a room, a householder, a correct ID number, a
-mobile phone (or none), an area, a known status. Here the fields of such rows are worked out
-column by column: values that repeat (compound names, buildings, units and rooms, areas,
-statuses) once per distinct value, the others with one call per cell, and the row loop only
-puts the parts together. A row that is not plain gets None and goes through `check_skip` and
+Nearly every row of a roster becomes a household record, most of them without a word of
+warning. Here the fields of such rows are worked out column by column, with the same
+functions `parse_row` uses: values that repeat (compound names, buildings, units and rooms,
+areas, phones left empty, statuses) once per distinct value, the others once per cell, and the
+row loop only puts the parts together. A row that would be skipped or rejected, or that needs
+a closer look (a name in Latin letters), gets None and goes through `check_skip` and
 `parse_row`, which stay the reference: for every row this module takes, `parse_row` gives the
 same record (tests/app/test_roster_fast.py checks it over generated rows).
 """
@@ -14,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
-from app.registry.validation import FieldError
+from app.registry.validation import MOBILE
 from app.roster.rows import (
     AREA,
+    AREA_ROUNDED,
     BUILDING,
     COMPOUND,
     COMPOUND_MAX,
@@ -30,26 +32,27 @@ from app.roster.rows import (
     PHONE,
     ROOM,
     STATUS,
-    STATUS_WORDS,
     UNIT,
     Record,
     Rejected,
     RowContext,
     area_centi,
-    cached_area,
+    area_of,
+    id_number_of,
     location_of,
+    occupants_warnings,
+    phone_of,
     quick_id_number,
+    status_of,
 )
-from db.models.registry import HOUSEHOLD_STATUSES
 
-NO_PHONE: Final = ("未填联系电话",)
-_SECOND = frozenset("3456789")
 _K = TypeVar("_K", bound=Hashable)
 _V = TypeVar("_V")
+Warnings = tuple[str, ...]
 
 
 class NotPlain:
-    """The mark of a cell left to `parse_row` (a rejection, a warning, an odd value)."""
+    """The mark of a cell that makes `parse_row` reject the row: the row is left to it."""
 
     def __repr__(self) -> str:
         return "NOT_PLAIN"
@@ -61,12 +64,13 @@ NOT_PLAIN: Final = NotPlain()
 def plain_records(
     cells: Sequence[Sequence[object]], texts: Sequence[Sequence[str]], ctx: RowContext
 ) -> list[Record | None]:
-    """The record of every plain row, None for the others, in row order.
+    """The record of every row `parse_row` would take, None for the others, in row order.
 
     `cells` and `texts` are the columns of the fields (in FIELDS order), as `row_columns`
     gives them.
     """
     bad = NOT_PLAIN
+    count = len(texts[NAME])
     compounds = per_value(texts[COMPOUND], lambda text: _compound(text, ctx))
     locations = per_value(
         zip(texts[BUILDING], texts[UNIT], texts[ROOM], strict=True),
@@ -74,7 +78,7 @@ def plain_records(
     )
     column = cells[AREA]
     if any(type(v) is bool for v in column):  # True == 1 == 1.0: one memo key, two fates
-        areas: list[tuple[Decimal, int] | NotPlain] = [bad] * len(column)
+        areas: list[Any] = list(map(_area, column))
     else:
         areas = per_value(column, _area)
     today = ctx.today
@@ -82,34 +86,36 @@ def plain_records(
         _id_number(raw, text, today)
         for raw, text in zip(cells[ID_NUMBER], texts[ID_NUMBER], strict=True)
     ]
-    count = len(column)
-    no_phone: tuple[None, tuple[str, ...]] = (None, ())  # no phone column: no warning either
-    phones = [_phone(t) for t in texts[PHONE]] if ctx.columns[PHONE] >= 0 else [no_phone] * count
+    nothing: tuple[None, Warnings] = (None, ())
+    phones = list(map(_phone, texts[PHONE])) if ctx.columns[PHONE] >= 0 else [nothing] * count
     statuses = per_value(texts[STATUS], _status)
     notes: Sequence[str | None] = texts[NOTES] if ctx.columns[NOTES] >= 0 else [None] * count
+    occupants = per_value(texts[OCCUPANTS], occupants_warnings)
     out: list[Record | None] = []
     append, new = out.append, tuple.__new__
-    for compound, loc, name, area, id_number, phone, status, note, occupants in zip(
-        compounds,
-        locations,
-        texts[NAME],
-        areas,
-        ids,
-        phones,
-        statuses,
-        notes,
-        texts[OCCUPANTS],
+    for compound, loc, name, area, id_number, phone, status, note, told in zip(
+        compounds, locations, texts[NAME], areas, ids, phones, statuses, notes, occupants,
         strict=True,
-    ):
+    ):  # fmt: skip
         if (
-            compound is bad or loc is bad or area is bad or id_number is bad or phone is bad
-            or status is bad or not name or name.isascii() or len(name) > NAME_MAX
-            or (occupants and not occupants.isdigit())
+            compound is bad or loc is bad or area is bad or id_number is bad
+            or not name or name.isascii() or len(name) > NAME_MAX
         ):  # fmt: skip
             append(None)
             continue
-        number, warnings = phone
-        record = (compound, *loc, name, *area, id_number, number, status, note, warnings)
+        value, centi, area_told = area
+        number, id_told = id_number
+        phone_number, phone_told = phone
+        status_word, status_told = status
+        warnings = (
+            area_told + id_told + phone_told + status_told + told
+            if area_told or id_told or phone_told or status_told or told
+            else ()
+        )
+        record = (
+            compound, *loc, name, value, centi, number, phone_number, status_word, note,
+            warnings,
+        )  # fmt: skip
         append(new(Record, record))
     return out
 
@@ -143,38 +149,34 @@ def _location(key: tuple[str, str, str], ctx: RowContext) -> tuple[str, str, str
         return NOT_PLAIN
 
 
-def _area(raw: object) -> tuple[Decimal, int] | NotPlain:
-    if type(raw) not in (str, float, int):
-        return NOT_PLAIN
+def _area(raw: object) -> tuple[Decimal, int, Warnings] | NotPlain:
     try:
-        area = cached_area(raw)
-    except FieldError:
+        area = area_of(raw)
+    except Rejected:
         return NOT_PLAIN
-    return NOT_PLAIN if area.rounded else (area.value, area_centi(area.value))
+    return area.value, area_centi(area.value), (AREA_ROUNDED,) if area.rounded else ()
 
 
-def _id_number(raw: object, text: str, today: dt.date) -> str | None | NotPlain:
-    if not text:
-        return None
-    if type(raw) is not str:
+def _id_number(raw: object, text: str, today: dt.date) -> tuple[str | None, Warnings] | NotPlain:
+    if type(raw) is str and text:  # id_number_of's own first step, without the list
+        found = quick_id_number(text, today)
+        if found is not None:
+            return found, ()
+    warnings: list[str] = []
+    try:
+        value = id_number_of(raw, text, warnings, today)
+    except Rejected:
         return NOT_PLAIN
-    found = quick_id_number(text, today)
-    return NOT_PLAIN if found is None else found
+    return value, tuple(warnings)
 
 
-def _phone(text: str) -> tuple[str | None, tuple[str, ...]] | NotPlain:
-    """The phone and the row's warnings (a missing phone is the one a plain row may have)."""
-    if not text:
-        return None, NO_PHONE
-    # MOBILE (^1[3-9]\\d{9}$) spelled out: a third of the time of the match
-    if len(text) == 11 and text[0] == "1" and text[1] in _SECOND and text[2:].isdecimal():
+def _phone(text: str) -> tuple[str | None, Warnings]:
+    if len(text) == 11 and MOBILE.match(text):  # phone_of's own first step, without the list
         return text, ()
-    return NOT_PLAIN
+    warnings: list[str] = []
+    return phone_of(text, warnings), tuple(warnings)
 
 
-def _status(text: str) -> str | None | NotPlain:
-    plain = text.replace(" ", "")
-    if not plain:
-        return None
-    status = STATUS_WORDS.get(plain)
-    return status if status is not None and status in HOUSEHOLD_STATUSES else NOT_PLAIN
+def _status(text: str) -> tuple[str | None, Warnings]:
+    warnings: list[str] = []
+    return status_of(text, warnings), tuple(warnings)

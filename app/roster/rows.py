@@ -267,16 +267,14 @@ def parse_row(cells: Sequence[object], texts: Sequence[str], ctx: RowContext) ->
             raise Rejected(
                 Field.NAME, "未填户主姓名" if "请填写" in str(exc) else str(exc)
             ) from exc
-    area = _area(cells[AREA])
+    area = area_of(cells[AREA])
     if area.rounded:
-        warnings.append("建筑面积超过两位小数，已四舍五入")
-    id_number = _id_number(cells[ID_NUMBER], texts[ID_NUMBER], warnings, ctx.today)
-    phone = _phone(texts[PHONE], warnings) if ctx.columns[PHONE] >= 0 else None
-    status = _status(texts[STATUS], warnings)
+        warnings.append(AREA_ROUNDED)
+    id_number = id_number_of(cells[ID_NUMBER], texts[ID_NUMBER], warnings, ctx.today)
+    phone = phone_of(texts[PHONE], warnings) if ctx.columns[PHONE] >= 0 else None
+    status = status_of(texts[STATUS], warnings)
     notes = texts[NOTES] if ctx.columns[NOTES] >= 0 else None
-    occupants = texts[OCCUPANTS]
-    if occupants and not occupants.isdigit():
-        warnings.append(f"居住人数“{occupants}”不是整数，已忽略")
+    warnings += occupants_warnings(texts[OCCUPANTS])
     return Record(
         compound, building, unit, room, name, area.value, area_centi(area.value), id_number, phone,
         status, notes,
@@ -284,7 +282,16 @@ def parse_row(cells: Sequence[object], texts: Sequence[str], ctx: RowContext) ->
     )  # fmt: skip
 
 
-def _area(raw: object) -> Area:
+AREA_ROUNDED = "建筑面积超过两位小数，已四舍五入"
+
+
+def occupants_warnings(text: str) -> tuple[str, ...]:
+    """居住人数 is not stored; a value that is not a whole number is pointed out."""
+    return (f"居住人数“{text}”不是整数，已忽略",) if text and not text.isdigit() else ()
+
+
+def area_of(raw: object) -> Area:
+    """The area of a cell (Rejected when there is none)."""
     try:
         if type(raw) in (str, float, int):
             return cached_area(raw)
@@ -325,7 +332,9 @@ def location_of(
     return final_building, unit or loc.unit or "", loc.room
 
 
-def _id_number(raw: object, text: str, warnings: list[str], today: dt.date) -> str | None:
+def id_number_of(raw: object, text: str, warnings: list[str], today: dt.date) -> str | None:
+    """The ID number of a cell, None when empty or masked (with a warning); Rejected when
+    wrong or when its digits were lost to a number cell."""
     if not text:
         return None
     if type(raw) is str:  # a text cell that passes every rule is neither lost nor masked
@@ -337,7 +346,7 @@ def _id_number(raw: object, text: str, warnings: list[str], today: dt.date) -> s
     if is_masked(text):
         warnings.append("身份证号已脱敏，保留原值")
         return None
-    fast = quick_id_number(text)
+    fast = quick_id_number(text, today)
     if fast is not None:
         return fast
     try:
@@ -346,7 +355,8 @@ def _id_number(raw: object, text: str, warnings: list[str], today: dt.date) -> s
         raise Rejected(Field.ID_NUMBER, f"身份证号“{text}”有误：{exc}") from exc
 
 
-def _phone(text: str, warnings: list[str]) -> str | None:
+def phone_of(text: str, warnings: list[str]) -> str | None:
+    """The phone of a cell; a missing or odd one is a warning, never a rejection."""
     if not text:
         warnings.append("未填联系电话")
         return None
@@ -362,7 +372,8 @@ def _phone(text: str, warnings: list[str]) -> str | None:
         return None
 
 
-def _status(raw: str, warnings: list[str]) -> str | None:
+def status_of(raw: str, warnings: list[str]) -> str | None:
+    """The 房屋状态 of a cell (None: keep the stored one); an unknown word is a warning."""
     text = raw.replace(" ", "")
     if not text:
         return None

@@ -80,11 +80,14 @@ ODD = st.one_of(
 # Cells a plain row may hold, and cells near them that send the row the long way.
 PLAIN: dict[Field, tuple[list[object], list[object]]] = {
     Field.COMPOUND: (["和平里小区", "光明院"], ["x" * 70, "", " 光明院"]),
-    Field.BUILDING: (["1", "2号楼", "3栋", 4, "三号楼", ""], ["1号楼 ", "A" * 20]),
+    Field.BUILDING: (["1", "2号楼", "3栋", 4, "三号楼"], ["1号楼 ", "A" * 20, ""]),
     Field.UNIT: (["1", "2", 1, "1单元", ""], ["2单元 ", "一"]),
-    Field.ROOM: (["101", "202室", "1-301", 402, "3-1-101", "2-101"], ["101 ", "房号", ""]),
+    Field.ROOM: (["101", "202室", 402, "1102"], ["1-301", "3-1-101", "101 ", "房号", ""]),
     Field.NAME: (["张三", "李四", "欧阳娜娜"], ["Tom", "王\u200b五", "张三 ", ""]),
-    Field.ID_NUMBER: ([_id(i) for i in range(0, 999, 7)] + [""], [_id(5).lower(), _id(6) + " "]),
+    Field.ID_NUMBER: (
+        [_id(i) for i in range(0, 999, 7)] + [""],
+        [_id(5).lower(), _id(6) + " ", "410102********123X", _id(7)[:17] + "0"],
+    ),
     Field.PHONE: (["", "13812345678", 13912345678], ["0371-1234567", "12345", "138 1234 5678"]),
     Field.AREA: ([85.6, "85.6㎡", 72, "72平方米", 60.12], [60.125, 0, "", "abc", True]),
     Field.OCCUPANTS: (["", 3, "2"], ["两人", 2.5, "3 "]),
@@ -93,26 +96,29 @@ PLAIN: dict[Field, tuple[list[object], list[object]]] = {
 }
 
 
-def _cell(field: Field) -> st.SearchStrategy[Any]:
-    """Mostly a plain value, sometimes a near one, now and then an odd one."""
+def _cell(field: Field, near_share: int) -> st.SearchStrategy[Any]:
+    """A plain value, a near one (`near_share` in 20) or now and then an odd one."""
     plain, near = PLAIN[field]
     return st.integers(0, 19).flatmap(
-        lambda k: ODD if k == 0 else st.sampled_from(near) if k < 3 else st.sampled_from(plain)
+        lambda k: (
+            ODD if k == 0 else st.sampled_from(near) if k <= near_share else st.sampled_from(plain)
+        )
     )
 
 
 @st.composite
-def sheets(draw: st.DrawFn) -> tuple[list[list[object]], RowContext]:
+def sheets(draw: st.DrawFn, near_share: int = 2) -> tuple[list[list[object]], RowContext]:
     """Rows of a sheet and its context: some fields without a column, columns in any order."""
-    present = [f for f in FIELDS if f in (Field.ROOM, Field.NAME) or draw(st.booleans())]
+    always = (Field.ROOM, Field.NAME, Field.AREA)  # without them every row is rejected
+    present = [f for f in FIELDS if f in always or draw(st.booleans())]
     order = draw(st.permutations(present))
     mapping = {f: i for i, f in enumerate(order)}
     rows = []
     for _ in range(draw(st.integers(1, 12))):
-        row = [draw(_cell(f)) for f in order]
+        row = [draw(_cell(f, near_share)) for f in order]
         short = draw(st.integers(0, 9)) == 0
         rows.append(row[: draw(st.integers(0, len(row)))] if short else row)
-    compound = draw(st.sampled_from(["", "幸福院"]))
+    compound = draw(st.sampled_from(["", "幸福院"])) if Field.COMPOUND in present else "幸福院"
     building = draw(st.sampled_from([None, "5"]))
     return rows, RowContext(compound, building, tuple(mapping.get(f, -1) for f in FIELDS))
 
@@ -127,9 +133,10 @@ def _reference(values: list[object], ctx: RowContext) -> object:
         return None
 
 
-@settings(max_examples=400, deadline=None)
-@given(sheets())
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 10).flatmap(lambda near_share: sheets(near_share)))
 def test_plain_rows_parse_as_parse_row_does(sheet: tuple[list[list[object]], RowContext]) -> None:
+    """Mostly plain rows, or rows where up to half the cells are near ones: warnings pile up."""
     rows, ctx = sheet
     ctx = RowContext(ctx.compound, ctx.building, ctx.columns, today=TODAY)
     cells, texts = row_columns(rows, ctx)
