@@ -35,8 +35,8 @@ def make_roster(
     path: Path, households: int = 30_000, compounds: int = 60, *, messy: bool = False
 ) -> None:
     """The bench roster; `messy` as offices keep them: each compound's name merged down over
-    its rows, a landline or a phone with spaces in a third of the rows (a warning each), and a
-    小计 row after every building (skipped)."""
+    its rows, a landline or a phone with spaces in a third of the rows (normalised), and a 小计
+    row after every building (skipped)."""
     import xlsxwriter  # type: ignore[import-untyped]
 
     rng = random.Random(7)
@@ -68,7 +68,7 @@ def make_roster(
             )  # fmt: skip
             row += 1
             if messy and i % 100 == 99:
-                ws.write_row(row, 0, ["", "小计", "", "", "", "", "", "", 100 * 85])
+                ws.write_row(row, 0, ["小计", "", "", "", "", "", "", "", 100 * 85])
                 row += 1
         if messy:
             ws.merge_range(top, 1, row - 1, 1, f"第{c + 1}楼院")
