@@ -116,6 +116,8 @@ class HouseholdRef:
     unit: str
     room: str
     householder_name: str
+    householder_pinyin: str = ""
+    householder_initials: str = ""
 
     @property
     def location(self) -> str:
@@ -125,6 +127,13 @@ class HouseholdRef:
     @property
     def label(self) -> str:
         return f"{self.compound_name} {self.location} {self.householder_name}".strip()
+
+    @property
+    def search_text(self) -> str:
+        """What a typed filter is matched against: the label, the room written 3-1-101, and
+        the householder's 全拼 and 首字母."""
+        dashed = "-".join(p for p in (self.building, self.unit, self.room) if p)
+        return f"{self.label} {dashed} {self.householder_pinyin} {self.householder_initials}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import Row, Select, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -301,7 +302,7 @@ def _answer_rows(response_id: int, answers: Mapping[int, AnswerValue]) -> list[S
     return rows
 
 
-RefSelect = Select[int, int, str, int, str, str, str, str]
+RefSelect = Select[*tuple[Any, ...]]  # the columns of HouseholdRef, in its order
 
 
 def _ref_query() -> RefSelect:
@@ -315,19 +316,21 @@ def _ref_query() -> RefSelect:
             Household.unit,
             Household.room,
             Household.householder_name,
+            Household.householder_pinyin,
+            Household.householder_initials,
         )
         .join(Compound, Compound.id == Household.compound_id)
         .join(Building, Building.id == Household.building_id)
     )
 
 
-def _ref(row: Row[int, int, str, int, str, str, str, str]) -> HouseholdRef:
+def _ref(row: Row[*tuple[Any, ...]]) -> HouseholdRef:
     return HouseholdRef(*row)
 
 
 def _by_location(
     s: Session, query: RefSelect, text: str
-) -> Sequence[Row[int, int, str, int, str, str, str, str]]:
+) -> Sequence[Row[*tuple[Any, ...]]]:
     match = _LOCATION.match(fold(text))
     if match is None:
         return ()

@@ -105,6 +105,49 @@ def test_entry_by_scanner_and_keys(qtbot, demo_services: Services) -> None:  # t
     assert demo_services.survey_results.results(sid).questions[0].options[4].count == 1
 
 
+# the completer's popup: the offscreen platform cannot raise it or grab the keyboard for it
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_household_chooser_filters_by_typed_name_pinyin_or_room(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services
+) -> None:
+    """No scanner at hand: the clerk types part of a name, its pinyin initials or 3-1-101 into
+    the chooser, picks from the short list with the arrow keys and Enter."""
+    sid = _open_survey(demo_services)
+    homes = demo_services.survey_entry.households(sid)
+    home = homes[7]
+    form = EntryForm(demo_services)
+    qtbot.addWidget(form)
+    form.resize(1000, 760)
+    form.show()
+    form.set_survey(sid)
+    form.activateWindow()
+    qtbot.waitActive(form)
+    combo = form.home_combo
+    completer = combo.completer()
+    assert completer is not None
+    line = combo.lineEdit()
+    for typed in (home.householder_initials, f"{home.building}-{home.unit}-{home.room}"):
+        combo.setFocus()
+        line.clear()
+        qtbot.keyClicks(line, typed)
+        popup = completer.popup()
+        qtbot.waitUntil(popup.isVisible)
+        shown = [
+            completer.completionModel().index(r, 0).data()
+            for r in range(completer.completionModel().rowCount())
+        ]
+        assert home.label in shown
+        assert len(shown) < len(homes)  # a short list, not all of them
+        row = shown.index(home.label)
+        for _ in range(row + 1):
+            qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        assert form.household == home
+        assert home.householder_name in form.household_label.text()
+        assert form.state_label.text() == "新答卷"
+    _shot(form, "survey_entry_chooser")
+
+
 def test_required_answers_are_marked(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
     sid = _open_survey(demo_services)
     home = demo_services.survey_entry.households(sid)[0]

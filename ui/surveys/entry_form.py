@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
@@ -37,6 +38,8 @@ from ui import dialogs
 from ui.surveys.questions import QuestionWidget, make_question
 from ui.widgets import ErrorLabel
 
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1  # a household's text for the chooser's filter
+
 
 class EntryForm(QWidget):
     """The entry tab of one survey."""
@@ -58,6 +61,7 @@ class EntryForm(QWidget):
         self.scan_edit.returnPressed.connect(self._on_scan_edit_return_pressed)
         self.home_combo = QComboBox(self)
         self.home_combo.setMinimumWidth(260)
+        self._make_searchable(self.home_combo)
         self.home_combo.activated.connect(self._on_home_combo_activated)
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
@@ -89,6 +93,21 @@ class EntryForm(QWidget):
         self.scroll_area = scroll
         self._layout(scroll)
         self._set_editing(False)
+
+    def _make_searchable(self, combo: QComboBox) -> None:
+        """Typing filters the households: any part of the name, room (3-1-101) or pinyin."""
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = combo.lineEdit()
+        assert line is not None
+        line.setPlaceholderText(self.tr("输入户主姓名、拼音首字母或房号"))
+        completer = QCompleter(combo.model(), combo)
+        completer.setCompletionRole(SEARCH_ROLE)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(12)
+        combo.setCompleter(completer)
 
     def _layout(self, scroll: QScrollArea) -> None:
         top = QHBoxLayout()
@@ -131,8 +150,9 @@ class EntryForm(QWidget):
         self.survey = self._services.surveys.get_survey(survey_id) if survey_id else None
         self.homes = self._services.survey_entry.households(survey_id) if survey_id else []
         self.home_combo.clear()
-        for h in self.homes:
+        for i, h in enumerate(self.homes):
             self.home_combo.addItem(h.label, h.id)
+            self.home_combo.setItemData(i, h.search_text, SEARCH_ROLE)
         self.home_combo.setCurrentIndex(-1)
         for q in self.survey.questions if self.survey else ():
             w = make_question(q, self.questions_box)
