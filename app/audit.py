@@ -29,7 +29,8 @@ class Actor:
 SYSTEM = Actor("system", "admin")
 
 
-def _dump(values: Mapping[str, Any] | None) -> str:
+def dump(values: Mapping[str, Any] | None) -> str:
+    """Values as the log keeps them: JSON, keys sorted, "" for none."""
     if not values:
         return ""
     return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
@@ -55,8 +56,8 @@ def record(
             action=action,
             entity=entity,
             entity_id=entity_id,
-            before=_dump(before),
-            after=_dump(after),
+            before=dump(before),
+            after=dump(after),
             note=note,
         )
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,12 +12,22 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import Actor
 from app.auth import Permission, require
+from app.money import format_yuan
+from app.registry.validation import centi_to_area
 from db.models import AuditEntry
 
 ACTION_LABELS = {
     "create": "新增",
     "update": "修改",
     "delete": "删除",
+    "import": "导入",
+    "bill": "生成账单",
+    "pay": "收费",
+    "open": "开始",
+    "close": "结束",
+    "start": "开始处理",
+    "reopen": "重新打开",
+    "state": "改变状态",
     "login": "登录",
     "login_failed": "登录失败",
     "lock": "锁定账户",
@@ -30,12 +41,61 @@ ACTION_LABELS = {
     "void": "作废",
 }
 ENTITY_LABELS = {
+    "community": "社区",
     "compound": "楼院",
+    "compound_convention": "楼院公约",
     "building": "楼栋",
     "household": "住户",
     "resident": "居民",
     "user": "用户",
     "database": "数据库",
+    "fee_scheme": "收费方案",
+    "fee_payment": "缴费",
+    "fee_expense": "支出",
+    "organisation": "组织",
+    "meeting": "议事会议",
+    "problem": "楼院问题",
+    "problem_category": "问题类别",
+    "survey": "调查",
+    "survey_response": "调查答卷",
+}
+# Names of the fields the log records, for people (fields not listed show their own name).
+FIELD_LABELS = {
+    "name": "名称",
+    "householder_name": "户主",
+    "id_number": "身份证号",
+    "phone": "电话",
+    "room": "房号",
+    "area_centi": "建筑面积",
+    "status": "状态",
+    "notes": "备注",
+    "note": "备注",
+    "address": "地址",
+    "username": "用户名",
+    "role": "角色",
+    "created": "新增",
+    "updated": "更新",
+    "households": "户数",
+    "compounds": "楼院数",
+    "amount": "金额",
+    "method": "方式",
+    "receipt_no": "收据号",
+    "household_id": "住户编号",
+    "household": "住户",
+    "category": "类别",
+    "month": "月份",
+    "months": "月数",
+    "period": "账期",
+    "charges": "账单数",
+    "total_fen": "合计",
+    "title": "标题",
+    "responses": "答卷数",
+    "survey": "调查",
+    "outcome": "走访结果",
+    "state": "状态",
+    "resolution": "处理结果",
+    "closed_on": "办结日期",
+    "reason": "原因",
 }
 
 
@@ -68,6 +128,47 @@ class AuditRow:
     @property
     def entity_label(self) -> str:
         return ENTITY_LABELS.get(self.entity, self.entity)
+
+    @property
+    def before_text(self) -> str:
+        return describe(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return describe(self.after)
+
+
+def describe(recorded: str) -> str:
+    """A logged value set for people: "户主：张三；电话：13812345678；建筑面积：85.60㎡".
+
+    Money (fields ending in _fen, and 金额) in yuan, areas in m², empty values as "（空）";
+    text that is not a recorded set is shown as it is.
+    """
+    if not recorded:
+        return ""
+    try:
+        values = json.loads(recorded)
+    except ValueError:
+        return recorded
+    if not isinstance(values, dict):
+        return recorded
+    return "；".join(f"{FIELD_LABELS.get(k, k)}：{_value(k, v)}" for k, v in values.items())
+
+
+def _value(key: str, value: Any) -> str:  # noqa: PLR0911 - one return per kind of value
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int) and key.endswith("_fen"):
+        return f"{format_yuan(value)}元"
+    if key == "amount":  # logged already formatted: "1,234.50"
+        return f"{value}元"
+    if isinstance(value, int) and key == "area_centi":
+        return f"{centi_to_area(value)}㎡"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 @dataclass(frozen=True)

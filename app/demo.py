@@ -425,6 +425,9 @@ def _area_steps() -> list[DemoStep]:
     from app.fees.demo import fees_links_demo
 
     steps.append(fees_links_demo)  # after surveys: a scheme gated on survey 1
+    from app.audit_demo import audit_demo
+
+    steps.append(lambda s, rng: audit_demo(s, rng, REFERENCE_DAY))  # last: logs the others
     return steps
 
 

@@ -67,9 +67,9 @@ class AuditPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((AuditColumn.AT, 150), (AuditColumn.BEFORE, 220)):
+        for column, width in ((AuditColumn.AT, 150), (AuditColumn.BEFORE, 260)):
             self.table.setColumnWidth(column, width)
-        self.table.setColumnWidth(AuditColumn.AFTER, 220)
+        self.table.setColumnWidth(AuditColumn.AFTER, 380)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)

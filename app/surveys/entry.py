@@ -328,9 +328,7 @@ def _ref(row: Row[*tuple[Any, ...]]) -> HouseholdRef:
     return HouseholdRef(*row)
 
 
-def _by_location(
-    s: Session, query: RefSelect, text: str
-) -> Sequence[Row[*tuple[Any, ...]]]:
+def _by_location(s: Session, query: RefSelect, text: str) -> Sequence[Row[*tuple[Any, ...]]]:
     match = _LOCATION.match(fold(text))
     if match is None:
         return ()

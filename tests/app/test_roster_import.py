@@ -110,7 +110,9 @@ def test_utf8_bom_csv(services: Services, tmp_path: Path) -> None:
 def test_csv_with_old_mac_line_ends(services: Services, tmp_path: Path) -> None:
     """Rows ended by a lone CR (old Mac / some exports) read as rows, not a csv.Error."""
     path = tmp_path / "cr.csv"
-    path.write_bytes("楼院名称,楼号,房号,姓名,面积\r光明院,1,101,甲,50\r光明院,1,102,乙,60\r".encode())
+    path.write_bytes(
+        "楼院名称,楼号,房号,姓名,面积\r光明院,1,101,甲,50\r光明院,1,102,乙,60\r".encode()
+    )
     assert services.rosters.plan([path], OPTS).preview.counts[Fate.NEW] == 2
 
 

@@ -13,6 +13,7 @@ from ui import dialogs
 from ui.audit_page import AuditPage
 from ui.backup_dialog import BackupDialog
 from ui.main_window import MainWindow
+from ui.models.audit_model import AuditColumn
 from ui.settings import Settings
 
 
@@ -104,11 +105,16 @@ def test_audit_viewer_filters(qtbot, demo_services: Services) -> None:
     )
     page = AuditPage(demo_services.audit_log)
     qtbot.addWidget(page)
+    everything = page.model.total
+    assert everything > 2 and page.count_label.text() == f"共 {everything} 条"  # the demo's log
+    page.entity.setCurrentIndex(page.entity.findText("楼院"))
     assert page.model.rowCount() == 2 and page.count_label.text() == "共 2 条"
     page.user.setCurrentIndex(page.user.findData("李四"))
     assert page.model.rowCount() == 1 and "新楼院乙" in page.model.row_at(0).after
+    shown = page.model.index(0, AuditColumn.AFTER).data()
+    assert "名称：新楼院乙" in shown and "{" not in shown  # read as words, not JSON
     page.reset_button.click()
-    assert page.model.rowCount() == 2
+    assert page.model.total == everything
     page.action.setCurrentIndex(page.action.findText("新增"))
     assert page.count_label.text() == "共 2 条"
 

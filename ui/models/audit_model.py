@@ -33,8 +33,8 @@ def _text(r: AuditRow, column: AuditColumn) -> str:
         AuditColumn.ACTION: r.action_label,
         AuditColumn.ENTITY: r.entity_label,
         AuditColumn.ENTITY_ID: "" if r.entity_id is None else str(r.entity_id),
-        AuditColumn.BEFORE: r.before,
-        AuditColumn.AFTER: r.after,
+        AuditColumn.BEFORE: r.before_text,
+        AuditColumn.AFTER: r.after_text,
         AuditColumn.NOTE: r.note,
     }
     return values[column]
