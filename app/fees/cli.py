@@ -11,7 +11,7 @@ from pathlib import Path
 from app.audit import SYSTEM
 from app.database import Database
 from app.fees.arithmetic import add_months, parse_period
-from app.fees.dto import PAYMENT_METHODS, PaymentInput, SchemeInput
+from app.fees.dto import BILLING_CYCLES, PAYMENT_METHODS, STATE_LABELS, PaymentInput, SchemeInput
 from app.fees.errors import FeeError
 from app.fees.schemes import exemption_from_text
 from app.money import format_yuan, parse_yuan
@@ -33,6 +33,25 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         default=[],
         metavar="对象=数值",
         help="减免（可重复）：空置=50%%、低保=100%% 按比例，低保=10元 每月定额",
+    )
+    scheme.add_argument("--name", default="", help="方案名称（可不填）")
+    scheme.add_argument("--cycle", choices=BILLING_CYCLES, default="月", help="计费周期")
+    scheme.add_argument("--due-days", type=int, default=30, metavar="N", help="缴费期限（天）")
+    scheme.add_argument("--manager", default="", metavar="NAME", help="收费单位")
+    scheme.add_argument("--contact", default="", metavar="PHONE", help="联系电话")
+    scheme.add_argument("--office", default="", metavar="PLACE", help="缴费地点")
+    scheme.add_argument("--services", default="", metavar="TEXT", help="服务内容与标准")
+    scheme.add_argument("--basis", default="", metavar="TEXT", help="议定依据（印在公示上）")
+    scheme.add_argument(
+        "--survey", type=int, metavar="ID", help="满意度调查编号：调查达标后方可启用收费"
+    )
+    scheme.add_argument("--satisfaction", type=int, metavar="PCT", help="满意率不低于（默认 2/3）")
+    scheme.add_argument("--coverage", type=int, metavar="PCT", help="覆盖率不低于（默认 50%%）")
+    scheme.add_argument(
+        "--until",
+        choices=("draft", "posted", "transition", "active"),
+        default="active",
+        help="创建后推进到：draft 草稿、posted 公示、transition 过渡期、active 收费（默认）",
     )
     bill = sub.add_parser("bill", help="为楼院生成某期物业费")
     bill.add_argument("--compound", required=True, metavar="NAME")
@@ -79,23 +98,36 @@ def cmd_fee_scheme(args: argparse.Namespace) -> int:
     db, services = _open(args)
     try:
         cid = services.fees.ledger.compound_id(args.compound)
-        row = services.fees.schemes.create_active(
+        row = services.fees.schemes.create_until(
             SchemeInput(
                 compound_id=cid,
                 price=args.price,
                 start_month=args.start,
+                name=args.name,
+                cycle=args.cycle,
                 transition_months=args.transition_months,
+                due_days=args.due_days,
+                manager_name=args.manager,
+                manager_contact=args.contact,
+                office=args.office,
+                service_basis=args.services,
+                resolution_note=args.basis,
                 over_cap_reason=args.confirm_over_cap,
                 exemptions=rules,
+                survey_id=args.survey,
+                satisfaction_threshold=args.satisfaction,
+                min_coverage=args.coverage,
             ),
-            "命令行创建并启用",
+            args.until,
+            "命令行创建",
         )
     finally:
         db.close()
     exempt = "；减免：" + "、".join(r.label for r in row.exemptions) if row.exemptions else ""
+    gate = f"；{row.gate_text}" if row.gate_text else ""
     print(
-        f"已启用收费方案：{row.compound_name} {row.price_text} 元/㎡·月，"
-        f"自 {row.billing_start} 起计费{exempt}"
+        f"收费方案（{STATE_LABELS[row.state]}）：{row.compound_name} {row.price_text} 元/㎡·月，"
+        f"自 {row.billing_start} 起计费{exempt}{gate}"
     )
     return 0
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import NotFound, PermissionDenied
+from app.errors import AppError, NotFound, PermissionDenied
 from app.fees.arithmetic import format_price, parse_period, parse_price
 from app.fees.dto import (
     DEFAULT_CAP_MILLI,
@@ -441,8 +441,25 @@ class FeeSchemeService:
             )
 
     def create_active(self, data: SchemeInput, reason: str) -> SchemeRow:
-        """Create a scheme and take it straight to active (scripted set-ups, the CLI)."""
+        """Create a scheme and take it straight to active (scripted set-ups)."""
+        return self.create_until(data, "active", reason)
+
+    def create_until(self, data: SchemeInput, state: str, reason: str) -> SchemeRow:
+        """Create a scheme and take it through the states up to `state` (the CLI).
+
+        Raises:
+            SchemeStateError: a step refused (e.g. the survey gate not met at activation);
+                the message says where the saved scheme stands.
+        """
+        path = ("draft", "posted", "transition", "active")
+        if state not in path:
+            raise SchemeStateError(f"无法直接创建为“{STATE_LABELS.get(state, state)}”的方案")
         row = self.save_scheme(data)
-        for state in ("posted", "transition", "active"):
-            row = self.change_state(row.id, state, reason)
+        for step in path[1 : path.index(state) + 1]:
+            try:
+                row = self.change_state(row.id, step, reason)
+            except AppError as exc:
+                raise SchemeStateError(
+                    f"{exc.message}。方案已保存，当前为“{STATE_LABELS[row.state]}”。"
+                ) from exc
         return row

@@ -196,3 +196,47 @@ def test_cli_fee_scheme_with_exemptions(tmp_path: Path, capsys: pytest.CaptureFi
     )
     # 222.75 in all, less half of 36.45 (18.22, the charge rounded half up) and 10.00
     assert json.loads(capsys.readouterr().out)["total"] == "194.53"
+
+
+def test_cli_fee_scheme_full_options_and_survey_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Everything the scheme dialog sets can be set from the command line; a scheme gated on a
+    survey stops where the gate stops it, saved, and says so."""
+    from app.audit import Actor
+    from app.config import DatabaseTarget
+    from app.database import open_database
+    from app.surveys.dto import ScopeItem
+
+    url = to_url(tmp_path / "cli.sqlite3")
+    db = open_database(DatabaseTarget(url))
+    small_compound(db)
+    services = Services.build(db, Actor("t", "admin"))
+    cid = services.compounds.list_compounds()[0].id
+    survey = services.surveys.create_survey(
+        services.surveys.template("物业服务满意度调查", (ScopeItem(cid),))
+    )
+    db.close()
+    base = ["--db", url, "fee-scheme", "--compound", "测试家属院", "--price", "0.45"]
+    details = [
+        "--start", "2026-03", "--cycle", "季", "--due-days", "20", "--manager", "和平物业",
+        "--contact", "0371-66668888", "--office", "1号楼一层", "--services", "每日保洁",
+        "--basis", "2026年2月楼院议事会决议", "--survey", str(survey), "--satisfaction", "70",
+    ]  # fmt: skip
+    assert main([*base, *details]) == 1
+    err = capsys.readouterr().err
+    assert "满意" in err and "方案已保存，当前为“过渡期”" in err
+    assert main([*base, *details, "--until", "posted"]) == 0
+    assert capsys.readouterr().out.startswith("收费方案（公示中）：测试家属院 0.45 元/㎡·月")
+    db = open_database(DatabaseTarget(url))
+    try:
+        rows = Services.build(db, Actor("t", "admin")).fees.schemes.list_schemes(cid)
+    finally:
+        db.close()
+    assert sorted(r.state for r in rows) == ["posted", "transition"]
+    row = rows[0]
+    assert (row.cycle, row.due_days, row.manager_name, row.manager_contact, row.office) == (
+        "季", 20, "和平物业", "0371-66668888", "1号楼一层",
+    )  # fmt: skip
+    assert row.service_basis == "每日保洁" and row.basis_text == "依据：2026年2月楼院议事会决议"
+    assert row.survey_id == survey and "满意率不低于 70%" in row.gate_text
