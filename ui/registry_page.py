@@ -9,7 +9,6 @@ from typing import TypeVar
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -27,8 +26,8 @@ from app.services import Services
 from ui import dialogs, settings
 from ui.compound_info import CompoundInfo
 from ui.models.compound_model import CompoundColumn, CompoundTableModel
-from ui.models.household_model import HouseholdColumn, HouseholdTableModel
 from ui.registry_filters import SCOPE_COMPOUNDS, SCOPE_HOUSEHOLDS, RegistryFilterBar
+from ui.registry_households import HouseholdPanel
 from ui.settings import Settings
 from ui.table_views import EnterFilter, make_table
 
@@ -46,15 +45,6 @@ COMPOUND_WIDTHS = {
     CompoundColumn.HOUSEHOLDS: 60,
     CompoundColumn.RESIDENTS: 60,
 }
-HOUSEHOLD_WIDTHS = {
-    HouseholdColumn.LOCATION: 130,
-    HouseholdColumn.COMPOUND: 140,
-    HouseholdColumn.HOUSEHOLDER: 80,
-    HouseholdColumn.AREA: 95,
-    HouseholdColumn.STATUS: 70,
-    HouseholdColumn.RESIDENTS: 50,
-    HouseholdColumn.PHONE: 110,
-}
 
 
 class RegistryPage(QWidget):
@@ -69,7 +59,6 @@ class RegistryPage(QWidget):
         self._detail: CompoundDetail | None = None
         self._quiet = False  # True while the selection changes without a new query
         self.compound_model = CompoundTableModel(self)
-        self.household_model = HouseholdTableModel(services.households, self)
         self._build()
         self._connect()
         self._fill_filters()
@@ -85,7 +74,16 @@ class RegistryPage(QWidget):
         self.scope_combo = self.filter_bar.scope_combo
         self.detail_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.detail_splitter.addWidget(self.info)
-        self.detail_splitter.addWidget(self._build_household_panel())
+        self.households = HouseholdPanel(self._services, self)
+        # the panel's parts, as the page's own (tests and the main window use them)
+        self.household_model = self.households.model
+        self.household_view = self.households.view
+        self.building_combo = self.households.building_combo
+        self.household_count_label = self.households.count_label
+        self.new_household_button = self.households.new_button
+        self.edit_household_button = self.households.edit_button
+        self.delete_household_button = self.households.delete_button
+        self.detail_splitter.addWidget(self.households)
         self.detail_splitter.setStretchFactor(1, 1)
         self.detail_splitter.setSizes([300, 1000])
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -126,36 +124,6 @@ class RegistryPage(QWidget):
         compound_box.addWidget(self.compound_view)
         return compound_panel
 
-    def _build_household_panel(self) -> QWidget:
-        self.household_view = make_table(self)
-        self.household_view.setModel(self.household_model)
-        self.household_view.setSortingEnabled(True)
-        self.household_view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.building_combo = QComboBox(self)
-        self.building_combo.setMinimumContentsLength(12)
-        self.household_count_label = QLabel(self)
-        self.new_household_button = QPushButton(self.tr("新增住户"), self)
-        self.edit_household_button = QPushButton(self.tr("编辑住户"), self)
-        self.delete_household_button = QPushButton(self.tr("删除住户"), self)
-        household_bar = QHBoxLayout()
-        household_bar.addWidget(QLabel(self.tr("楼栋"), self))
-        household_bar.addWidget(self.building_combo)
-        household_bar.addSpacing(8)
-        household_bar.addWidget(self.household_count_label)
-        household_bar.addStretch(1)
-        for button in (
-            self.new_household_button,
-            self.edit_household_button,
-            self.delete_household_button,
-        ):
-            household_bar.addWidget(button)
-        household_panel = QWidget(self)
-        household_box = QVBoxLayout(household_panel)
-        household_box.setContentsMargins(0, 0, 0, 0)
-        household_box.addLayout(household_bar)
-        household_box.addWidget(self.household_view)
-        return household_panel
-
     def _connect(self) -> None:
         bar = self.filter_bar
         bar.community_changed.connect(self._on_filter_bar_community_changed)
@@ -167,10 +135,9 @@ class RegistryPage(QWidget):
             self._on_compound_view_current_changed
         )
         self.compound_model.modelReset.connect(self._on_compound_model_reset)
-        self.household_view.doubleClicked.connect(self._on_household_view_double_clicked)
-        self.household_view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.household_model.modelReset.connect(self._update_household_count)
-        self.household_model.rowsRemoved.connect(self._update_household_count)
+        self.households.selection_changed.connect(self._update_buttons)
+        self.households.created.connect(self._after_household_change)
+        self.households.changed.connect(self._refresh_figures)
         self.compound_view.doubleClicked.connect(self._edit_compound)
         self.building_combo.currentIndexChanged.connect(self._on_building_combo_changed)
         self.new_compound_button.clicked.connect(self._new_compound)
@@ -178,9 +145,6 @@ class RegistryPage(QWidget):
         self.delete_compound_button.clicked.connect(self._delete_compound)
         self.all_compounds_button.clicked.connect(self._on_all_compounds_button_clicked)
         self.new_household_button.clicked.connect(self._new_household)
-        self.edit_household_button.clicked.connect(self.edit_household)
-        self.delete_household_button.clicked.connect(self._delete_household)
-        EnterFilter(self.household_view, self.edit_household)
         EnterFilter(self.compound_view, self._on_compound_view_enter)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self.focus_search)
@@ -197,8 +161,6 @@ class RegistryPage(QWidget):
     def _restore_state(self) -> None:
         for column, width in COMPOUND_WIDTHS.items():
             self.compound_view.setColumnWidth(list(CompoundColumn).index(column), width)
-        for hcolumn, width in HOUSEHOLD_WIDTHS.items():
-            self.household_view.setColumnWidth(list(HouseholdColumn).index(hcolumn), width)
         for view, key in (
             (self.compound_view, settings.COMPOUND_HEADER),
             (self.household_view, settings.HOUSEHOLD_HEADER),
@@ -236,8 +198,7 @@ class RegistryPage(QWidget):
         return compound.id if compound else None
 
     def selected_household_id(self) -> int | None:
-        rows = self.household_view.selectionModel().selectedRows()
-        return self.household_model.household_id(rows[0].row()) if rows else None
+        return self.households.selected_household_id()
 
     # -- queries --------------------------------------------------------------------------
 
@@ -259,7 +220,7 @@ class RegistryPage(QWidget):
             return None
         return HouseholdFilter(
             compound_id=compound_id,
-            building_id=self.building_combo.currentData(),
+            building_id=self.households.building_id(),
             community_id=None if compound_id else self.filter_bar.community_id(),
             text=text,
         )
@@ -302,57 +263,21 @@ class RegistryPage(QWidget):
         self._reload_households()
 
     def _fill_buildings(self) -> None:
-        keep = self.building_combo.currentData()
-        self.building_combo.blockSignals(True)
-        self.building_combo.clear()
-        self.building_combo.addItem(self.tr("全部楼栋"), None)
-        if self._detail is not None:
-            buildings = self._services.compounds.list_buildings(self._detail.id)
-            for b in buildings:
-                self.building_combo.addItem(
-                    self.tr("{0}号楼（{1}户）").format(b.name, b.households), b.id
-                )
-            found = self.building_combo.findData(keep) if keep is not None else -1
-            self.building_combo.setCurrentIndex(max(found, 0))
-        self.building_combo.setEnabled(self._detail is not None)
-        self.building_combo.blockSignals(False)
+        self.households.show_buildings(self._detail.id if self._detail is not None else None)
 
     def _reload_households(self, select_id: int | None = None) -> None:
-        self.household_model.set_filter(self.household_filter())
-        in_compound = self.selected_compound_id() is not None
-        self.household_view.setColumnHidden(
-            list(HouseholdColumn).index(HouseholdColumn.COMPOUND), in_compound
+        hint = (
+            self.tr("输入户主姓名、拼音首字母、电话或房号，在全部楼院中查找住户")
+            if self.scope == SCOPE_HOUSEHOLDS
+            else self.tr("请选择楼院")
         )
-        if select_id is not None and (row := self.household_model.row_of(select_id)) >= 0:
-            index = self.household_model.index(row, 0)
-            self.household_view.selectRow(row)
-            self.household_view.scrollTo(index)
-        self._update_buttons()
-
-    def _update_household_count(self) -> None:
-        flt = self.household_model.current_filter
-        n = self.household_model.rowCount()
-        if flt is None:
-            hint = (
-                self.tr("输入户主姓名、拼音首字母、电话或房号，在全部楼院中查找住户")
-                if self.scope == SCOPE_HOUSEHOLDS
-                else self.tr("请选择楼院")
-            )
-            self.household_count_label.setText(hint)
-        elif flt.compound_id is None:
-            self.household_count_label.setText(self.tr("全部楼院中找到 {0} 户").format(n))
-        else:
-            self.household_count_label.setText(self.tr("共 {0} 户").format(n))
-        self._update_buttons()
+        self.households.load(self.household_filter(), hint, select_id)
 
     def _update_buttons(self) -> None:
         has_compound = self.selected_compound_id() is not None
-        has_household = self.selected_household_id() is not None
         self.edit_compound_button.setEnabled(has_compound)
         self.delete_compound_button.setEnabled(has_compound)
-        self.new_household_button.setEnabled(has_compound)
-        self.edit_household_button.setEnabled(has_household)
-        self.delete_household_button.setEnabled(has_household)
+        self.households.update_buttons(has_compound)
         self.all_compounds_button.setVisible(self.scope == SCOPE_HOUSEHOLDS)
         self.all_compounds_button.setEnabled(has_compound)
 
@@ -431,9 +356,6 @@ class RegistryPage(QWidget):
     def _on_building_combo_changed(self) -> None:
         self._reload_households()
 
-    def _on_household_view_double_clicked(self) -> None:
-        self.edit_household()
-
     # -- edits ----------------------------------------------------------------------------
 
     def _new_compound(self) -> None:
@@ -482,51 +404,12 @@ class RegistryPage(QWidget):
 
     def _new_household(self) -> None:
         compound_id = self.selected_compound_id()
-        if compound_id is None:
-            return
-        from ui.household_dialog import HouseholdDialog
-
-        dialog = HouseholdDialog(self._services, compound_id, None, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._after_household_change(getattr(dialog, "household_id", None))
+        if compound_id is not None:
+            self.households.new_household(compound_id)
 
     def edit_household(self) -> None:
         """Open the selected household in the editor (Enter, double-click, 编辑住户)."""
-        household_id = self.selected_household_id()
-        row = (
-            self.household_model.household_at(self.household_model.row_of(household_id))
-            if household_id
-            else None
-        )
-        if household_id is None or row is None:
-            return
-        from ui.household_dialog import HouseholdDialog
-
-        dialog = HouseholdDialog(self._services, row.compound_id, household_id, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.household_model.refresh_rows([household_id])
-            self._refresh_figures()
-
-    def _delete_household(self) -> None:
-        household_id = self.selected_household_id()
-        row = (
-            self.household_model.household_at(self.household_model.row_of(household_id))
-            if household_id
-            else None
-        )
-        if household_id is None or row is None:
-            return
-        question = self.tr("确定删除住户 {0}（户主：{1}）及其居民信息吗？").format(
-            row.location, row.householder_name
-        )
-        if not dialogs.confirm(self, self.tr("删除住户"), question):
-            return
-        try:
-            self._services.households.delete_household(household_id)
-        except AppError as exc:
-            dialogs.error(self, exc.message)
-        self.household_model.remove_ids([household_id])
-        self._refresh_figures()
+        self.households.edit_household()
 
     def _after_household_change(self, household_id: int | None) -> None:
         self._refresh_figures()
