@@ -33,13 +33,22 @@ class ExportDialog(QDialog):
         runner: TaskRunner,
         selected: int | None = None,
         parent: QWidget | None = None,
+        *,
+        listed: list[int] | None = None,
     ) -> None:
+        """`selected`: the compound chosen in the registry; `listed`: the compounds its
+        filters list (None when the list is not filtered)."""
         super().__init__(parent)
+        self._listed = listed
         self._services = services
         self._runner = runner
         self.result_: ExportResult | None = None
         self.setWindowTitle(self.tr("导出花名册"))
         self.all_radio = QRadioButton(self.tr("全部楼院（每个楼院一个工作表）"), self)
+        self.listed_radio = QRadioButton(
+            self.tr("台账当前筛选出的楼院（{0} 个）").format(len(listed or ())), self
+        )
+        self.listed_radio.setVisible(bool(listed))
         self.some_radio = QRadioButton(self.tr("选定的楼院："), self)
         self.model = QStandardItemModel(self)
         for row in services.compounds.list_compounds():
@@ -64,11 +73,19 @@ class ExportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("导出…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         layout = QVBoxLayout(self)
-        for widget in (self.all_radio, self.some_radio, self.list, self.unmasked, note):
+        for widget in (
+            self.all_radio, self.listed_radio, self.some_radio, self.list, self.unmasked, note,
+        ):  # fmt: skip
             layout.addWidget(widget)
         layout.addWidget(self.buttons)
-        (self.some_radio if selected is not None else self.all_radio).setChecked(True)
-        self.list.setEnabled(selected is not None)
+        # a filtered list says more than its highlighted row (the list highlights its first)
+        if listed:
+            self.listed_radio.setChecked(True)
+        elif selected is not None:
+            self.some_radio.setChecked(True)
+        else:
+            self.all_radio.setChecked(True)
+        self.list.setEnabled(self.some_radio.isChecked())
         self.some_radio.toggled.connect(self.list.setEnabled)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
@@ -76,6 +93,8 @@ class ExportDialog(QDialog):
     def chosen_ids(self) -> list[int] | None:
         if self.all_radio.isChecked():
             return None
+        if self.listed_radio.isChecked():
+            return list(self._listed or ())
         return [
             int(self.model.item(r).data(Qt.ItemDataRole.UserRole))
             for r in range(self.model.rowCount())

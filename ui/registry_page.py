@@ -197,6 +197,12 @@ class RegistryPage(QWidget):
         compound = self.compound_model.compound_at(index.row()) if index.isValid() else None
         return compound.id if compound else None
 
+    def filtered_compound_ids(self) -> list[int] | None:
+        """The compounds the list shows when a filter narrows it (None: no filter, all)."""
+        if self.compound_filter() == CompoundFilter():
+            return None
+        return self.compound_model.compound_ids()
+
     def selected_household_id(self) -> int | None:
         return self.households.selected_household_id()
 

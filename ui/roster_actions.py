@@ -64,7 +64,12 @@ class RosterActions(QObject):
             page.emit_summary()
 
     def _on_export_triggered(self) -> None:
-        ExportDialog(self._services, self.runner, None, self._window).exec()
+        """The export starts from what the registry shows: its selected compound, or the
+        compounds its filters list."""
+        page = getattr(self._window, "registry_page", None)
+        selected = page.selected_compound_id() if page is not None else None
+        listed = page.filtered_compound_ids() if page is not None else None
+        ExportDialog(self._services, self.runner, selected, self._window, listed=listed).exec()
 
     def _on_template_triggered(self) -> None:
         out = dialogs.save_file(

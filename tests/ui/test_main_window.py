@@ -243,3 +243,37 @@ def test_community_grid_and_mode_filters(
         CompoundFilter(community_id=community.id, management_mode="无主管")
     )
     assert visible_names(page) == [r.name for r in expected]
+
+
+def test_export_starts_from_what_the_registry_shows(
+    qtbot, window: MainWindow, page: RegistryPage, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """导出花名册… with a community chosen offers the compounds listed (the highlighted one
+    checked under 选定的楼院); without a filter, the highlighted compound; else everything."""
+    from ui.export_dialog import ExportDialog
+
+    opened: list[ExportDialog] = []
+    monkeypatch.setattr(ExportDialog, "exec", lambda self: opened.append(self) or 0)
+    export = window.roster_actions.export_action
+    combo = page.filter_bar.community_combo
+    combo.setCurrentIndex(1)  # the first community
+    listed = page.compound_model.compound_ids()
+    assert 0 < len(listed) < len(window._services.compounds.list_compounds())
+    click_row(qtbot, page.compound_view, 1)
+    export.trigger()
+    dialog = opened[-1]
+    assert not dialog.listed_radio.isHidden() and dialog.listed_radio.isChecked()
+    assert f"（{len(listed)} 个）" in dialog.listed_radio.text()
+    assert dialog.chosen_ids() == listed
+    dialog.some_radio.setChecked(True)
+    assert dialog.list.isEnabled() and dialog.chosen_ids() == [listed[1]]
+    combo.setCurrentIndex(0)  # 全部社区: no filter
+    click_row(qtbot, page.compound_view, 2)
+    chosen = page.selected_compound_id()
+    export.trigger()
+    dialog = opened[-1]
+    assert dialog.listed_radio.isHidden() and dialog.some_radio.isChecked()
+    assert dialog.chosen_ids() == [chosen]
+    page.compound_view.selectionModel().clear()
+    export.trigger()
+    assert opened[-1].all_radio.isChecked() and opened[-1].chosen_ids() is None

@@ -114,6 +114,10 @@ class CompoundTableModel(QAbstractTableModel):
         self._rows = rows
         self.endResetModel()
 
+    def compound_ids(self) -> list[int]:
+        """The compounds listed, in the list's order."""
+        return [r.id for r in self._rows]
+
     def compound_at(self, row: int) -> CompoundRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
