@@ -19,6 +19,12 @@ def plain(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+def is_digits(text: str) -> bool:
+    """Only 0-9, at least one. `str.isdigit` also takes ❶, ² and other "digits" that `int`
+    refuses and that NFKC leaves as they are: a cell holding them must not crash a parse."""
+    return text.isascii() and text.isdigit()
+
+
 def fold(text: str) -> str:
     """Full-width digits, letters and punctuation to ASCII; trim spaces (incl. U+3000);
     drop control characters."""
@@ -71,7 +77,7 @@ def mask_phone(value: str | None) -> str:
     if not value:
         return ""
     digits = value
-    if len(digits) == 11 and digits.isdigit():
+    if len(digits) == 11 and is_digits(digits):
         return digits[:3] + "****" + digits[-4:]
     if len(digits) > 6:
         return digits[: len(digits) - 8 if len(digits) > 8 else 2] + "****" + digits[-4:]

@@ -48,7 +48,8 @@ class ExportDialog(QDialog):
         self.listed_radio = QRadioButton(
             self.tr("台账当前筛选出的楼院（{0} 个）").format(len(listed or ())), self
         )
-        self.listed_radio.setVisible(bool(listed))
+        self.listed_radio.setVisible(listed is not None)  # shown whenever a filter is on
+        self.listed_radio.setEnabled(bool(listed))
         self.some_radio = QRadioButton(self.tr("选定的楼院："), self)
         self.model = QStandardItemModel(self)
         for row in services.compounds.list_compounds():
@@ -78,13 +79,9 @@ class ExportDialog(QDialog):
         ):  # fmt: skip
             layout.addWidget(widget)
         layout.addWidget(self.buttons)
-        # a filtered list says more than its highlighted row (the list highlights its first)
-        if listed:
-            self.listed_radio.setChecked(True)
-        elif selected is not None:
-            self.some_radio.setChecked(True)
-        else:
-            self.all_radio.setChecked(True)
+        # What the registry lists, when a filter narrows it; else everything (the list always
+        # highlights a row, which says little; that compound is ticked under 选定的楼院).
+        (self.listed_radio if listed else self.all_radio).setChecked(True)
         self.list.setEnabled(self.some_radio.isChecked())
         self.some_radio.toggled.connect(self.list.setEnabled)
         self.buttons.accepted.connect(self._on_buttons_accepted)

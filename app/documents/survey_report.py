@@ -79,7 +79,7 @@ class _Pages:
         self.c.setFont(FONT, size)
         x = MARGIN
         for cell, w in zip(cells, widths, strict=True):
-            if cell[:1].isdigit() and cell != cells[0]:
+            if "0" <= cell[:1] <= "9" and cell != cells[0]:
                 self.c.drawRightString(x + w - 2 * mm, self.y - size, cell)
             else:
                 self.c.drawString(x + 1 * mm, self.y - size, cell)

@@ -24,7 +24,7 @@ from app.fees.dto import (
 from app.fees.errors import FeeError, OverCapError, SchemeStateError
 from app.money import MoneyError, parse_yuan, to_fen
 from app.surveys.dto import GateStatus
-from app.text import fold
+from app.text import fold, is_digits
 from db.models import HOUSEHOLD_STATUSES, RESIDENT_TAGS, Compound, Meeting, Resolution
 from db.models.fees import BILLING_CYCLES, FeeExemption, FeeScheme
 from db.models.surveys import Survey, SurveyScope
@@ -70,7 +70,7 @@ def exemption_rule(kind: str, match: str, mode: str, amount: str) -> ExemptionRu
     subject = match if kind == "status" else f"{match}户"
     text = fold(amount).removesuffix("%").strip()
     if mode == "percent":
-        if not text.isdigit() or not 1 <= int(text) <= 100:
+        if not is_digits(text) or not 1 <= int(text) <= 100:
             raise FeeError(f"“{subject}”的减免比例应为 1～100 的整数")
         rule = ExemptionRule(kind, match, mode, int(text))
     else:
@@ -460,6 +460,6 @@ class FeeSchemeService:
                 row = self.change_state(row.id, step, reason)
             except AppError as exc:
                 raise SchemeStateError(
-                    f"{exc.message}。方案已保存，当前为“{STATE_LABELS[row.state]}”。"
+                    f"{exc.message.rstrip('。')}。方案已保存，当前为“{STATE_LABELS[row.state]}”。"
                 ) from exc
         return row

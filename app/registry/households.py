@@ -41,7 +41,7 @@ from app.registry.validation import (
     gender_of,
     sort_key_of,
 )
-from app.text import fold, is_pinyin_query, mask_id_number, pinyin_of, plain
+from app.text import fold, is_digits, is_pinyin_query, mask_id_number, pinyin_of, plain
 from db.models import (
     HOUSEHOLD_STATUSES,
     RESIDENT_TAGS,
@@ -455,12 +455,12 @@ def _household_text(text: str) -> ColumnElement[bool]:
             Household.householder_initials.like(f"{low}%", escape="\\"),
             Household.householder_pinyin.like(f"{low}%", escape="\\"),
         ]
-    if any(ch.isdigit() for ch in text):
+    if any("0" <= ch <= "9" for ch in text):
         conds += [
             Household.room.like(f"{escaped}%", escape="\\"),
             Household.phone.like(f"%{escaped}%", escape="\\"),
         ]
-        if len(text) >= 6 and text[:-1].isdigit():
+        if len(text) >= 6 and is_digits(text[:-1]):
             conds.append(Household.id_number.like(f"{like_escape(text.upper())}%", escape="\\"))
     if not conds or not text.isascii():
         conds.append(Household.householder_name.like(f"%{escaped}%", escape="\\"))

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from app.text import fold
+from app.text import fold, is_digits
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -78,7 +78,7 @@ def clean_id_number(raw: str, *, today: dt.date | None = None) -> str:
     value = fold(raw).replace(" ", "").upper()
     if len(value) != 18:
         raise FieldError(f"身份证号应为18位，现为{len(value)}位")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not is_digits(value[:17]) or not (is_digits(value[17]) or value[17] == "X"):
         raise FieldError("身份证号前17位应为数字，最后一位为数字或X")
     if int(value[:2]) not in PROVINCES or value[2:6] == "0000":
         raise FieldError("身份证号的地区码不正确")
@@ -119,7 +119,7 @@ def clean_phone(raw: str) -> str:
         value = value[3:]
     if MOBILE.match(value) or LANDLINE.match(value):
         return value
-    if value.isdigit() and value.startswith("1"):
+    if is_digits(value) and value.startswith("1"):
         raise FieldError("手机号应为11位，以13-19开头")
     raise FieldError("电话号码格式不正确（手机11位，或固话如0371-12345678）")
 
@@ -190,7 +190,7 @@ MAX_FLOOR = 200
 def floor_of_room(room: str) -> int | None:
     """The floor a room number implies: 101 → 1, 1203 → 12; None when not numeric, or when
     the number implies no real floor (1111111111111111 would overflow the INTEGER column)."""
-    digits = room if room.isdigit() else ""
+    digits = room if is_digits(room) else ""
     if len(digits) >= 3:
         floor = int(digits[:-2])
         return floor if 0 < floor <= MAX_FLOOR else None
@@ -222,7 +222,7 @@ def sort_key_of(label: str) -> int:
     """Leading digits of a building label as an integer (for ordering); 0 if none."""
     digits = ""
     for ch in label:
-        if not ch.isdigit():
+        if not is_digits(ch):
             break
         digits += ch
     return int(digits) if digits else 0

@@ -36,7 +36,7 @@ from app.roster.values import (
     parse_room,
     parse_unit,
 )
-from app.text import fold
+from app.text import fold, is_digits
 from db.models.registry import HOUSEHOLD_STATUSES
 
 FOOTER_WORDS = (
@@ -287,7 +287,7 @@ AREA_ROUNDED = "建筑面积超过两位小数，已四舍五入"
 
 def occupants_warnings(text: str) -> tuple[str, ...]:
     """居住人数 is not stored; a value that is not a whole number is pointed out."""
-    return (f"居住人数“{text}”不是整数，已忽略",) if text and not text.isdigit() else ()
+    return (f"居住人数“{text}”不是整数，已忽略",) if text and not is_digits(text) else ()
 
 
 def area_of(raw: object) -> Area:
@@ -392,7 +392,7 @@ def quick_id_number(text: str, today: dt.date | None = None) -> str | None:
     sequence), which repeat across a roster.
     """
     value = text.upper()
-    if len(value) != 18 or not value[:17].isdigit():
+    if len(value) != 18 or not is_digits(value[:17]):
         return None
     try:
         head = _ID_HEADS[value[:6]]

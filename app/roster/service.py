@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -80,32 +82,41 @@ class RosterService:
         self._actor = actor
         self._store = store
         # sheets read by `inspect`, kept for the `plan` that follows (the wizard inspects the
-        # file, then plans it): path → (size and mtime when read, sheets)
-        self._inspected: dict[Path, tuple[tuple[int, int], list[SheetData]]] = {}
+        # file, then plans it): path → (the file's content digest when read, sheets). Inspect
+        # and plan run on worker threads, `forget_files` on the GUI thread: one lock; a
+        # forget that comes while a file is being read keeps that file from being kept.
+        self._inspected: dict[Path, tuple[bytes, list[SheetData]]] = {}
+        self._inspected_lock = threading.Lock()
+        self._forgotten = 0  # how many times `forget_files` ran
 
     # -- import ----------------------------------------------------------------------------
 
     def inspect(self, path: Path, options: ImportOptions | None = None) -> FileLayout:
         """Sheets of a file with their header rows and column meanings (for the wizard)."""
         options = options or ImportOptions()
-        signature = _signature(path)
+        forgotten = self._forgotten
+        digest = _digest(path)
         sheets = read_file(path)
-        if signature is not None:
-            while len(self._inspected) >= KEEP_INSPECTED:
-                self._inspected.pop(next(iter(self._inspected)))
-            self._inspected[path] = (signature, sheets)
+        with self._inspected_lock:
+            if digest is not None and forgotten == self._forgotten:
+                while len(self._inspected) >= KEEP_INSPECTED:
+                    del self._inspected[next(iter(self._inspected))]
+                self._inspected[path] = (digest, sheets)
         return FileLayout(
             path, tuple(sheet_layout(sh, options.mappings, self._store) for sh in sheets)
         )
 
     def forget_files(self) -> None:
         """Drop the sheets kept from `inspect` (the wizard closed without planning)."""
-        self._inspected.clear()
+        with self._inspected_lock:
+            self._forgotten += 1
+            self._inspected.clear()
 
     def _read(self, path: Path) -> list[SheetData]:
         """The file's sheets: those `inspect` read when the file has not changed since."""
-        kept = self._inspected.pop(path, None)
-        if kept is not None and kept[0] == _signature(path):
+        with self._inspected_lock:
+            kept = self._inspected.pop(path, None)
+        if kept is not None and kept[0] == _digest(path):
             return kept[1]
         return read_file(path)
 
@@ -361,12 +372,13 @@ def check_households(rows: list[tuple[Any, ...]]) -> None:
 _STATUS_AT, _AREA_AT = INSERT_COLUMNS.index("status"), INSERT_COLUMNS.index("area_centi")
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
+def _digest(path: Path) -> bytes | None:
+    """A digest of the file's bytes (a file copied over another may keep size and time;
+    hashing 10 MB takes about 20 ms, reading it as a roster seconds)."""
     try:
-        stat = path.stat()
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
     except OSError:
         return None
-    return stat.st_size, stat.st_mtime_ns
 
 
 def _rematch(s: Session, plan: ImportPlan, preferred: int | None) -> Matched:

@@ -55,7 +55,7 @@ def scope_text(s: Session, items: tuple[ScopeItem, ...]) -> str:
 
 
 def _natural(label: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in label if ch.isdigit())
+    digits = "".join(ch for ch in label if "0" <= ch <= "9")
     return (int(digits) if digits else 0, label)
 
 

@@ -370,3 +370,45 @@ def test_plan_reuses_the_sheets_inspect_read(
     services.rosters.forget_files()
     services.rosters.plan([path], OPTS)
     assert len(reads) == 6
+
+    # Copied over with the same size and time: the content decides.
+    services.rosters.inspect(path, OPTS)
+    before = path.stat()
+    path.write_bytes(path.read_bytes().replace("乙".encode(), "丙".encode()))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    plan = services.rosters.plan([path], OPTS)
+    assert len(reads) == 8 and {r.name for r in plan.preview.rows} == {"甲", "丙"}
+
+    # The wizard closed while the file was being read: nothing is kept from that read.
+    def forgotten_meanwhile(path: Path):  # type: ignore[no-untyped-def]
+        services.rosters.forget_files()
+        return counted(path)
+
+    monkeypatch.setattr(app.roster.service, "read_file", forgotten_meanwhile)
+    services.rosters.inspect(path, OPTS)
+    monkeypatch.setattr(app.roster.service, "read_file", counted)
+    services.rosters.plan([path], OPTS)
+    assert len(reads) == 10
+
+
+def test_digits_int_refuses_are_refused_not_crashed_on(services: Services, tmp_path: Path) -> None:
+    """❶ and ² pass str.isdigit but not int(): an ID, a room or a building written with them
+    is rejected or kept as text, and a 合计 row holding them is still skipped."""
+    lines = [
+        "楼院名称,楼号,单元,房号,户主姓名,身份证号,联系电话,建筑面积,居住人数",
+        "幸福院,1,1,101,张三,,13812345678,85.6,2",
+        "合计,,,,," + "❶" * 18 + ",,85.6,",
+        "幸福院,1,1,102,李四," + "❶" * 17 + "X,,70,²",
+        "幸福院,❶号楼,1,❶01,王五,,,60,",
+    ]
+    path = tmp_path / "odd.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    preview = services.rosters.plan([path], OPTS).preview
+    rows = _by_row(preview, "odd")
+    assert rows[2].fate is Fate.NEW
+    assert rows[3].fate is Fate.SKIPPED
+    assert rows[4].fate is Fate.REJECTED and rows[4].column == "身份证号"
+    assert rows[5].fate in (Fate.NEW, Fate.REJECTED)
+    result = services.rosters.commit(services.rosters.plan([path], OPTS))
+    assert result.created == preview.counts[Fate.NEW]

@@ -6,12 +6,13 @@ import gc
 import threading
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.jobs import gc_paused
 from app.roster.values import cell_text
-from app.text import fold, natural_key, plain
+from app.text import fold, is_digits, natural_key, plain
 
 
 def slow_fold(text: str) -> str:
@@ -95,3 +96,19 @@ def test_natural_key_reads_numbers_as_numbers() -> None:
 def test_natural_key_orders_any_names(names: list[str]) -> None:
     ordered = sorted(names, key=natural_key)  # no TypeError: numbers meet numbers
     assert sorted(ordered) == sorted(names)
+
+
+def test_is_digits_takes_only_what_int_takes() -> None:
+    assert is_digits("0123456789")
+    for text in ("", "❶", "12²", "١٢", "1 2", "-1", "1.0"):
+        assert not is_digits(text)
+    assert all(int(t) >= 0 for t in ("0", "42") if is_digits(t))
+
+
+def test_exemption_percent_in_odd_digits_is_a_message() -> None:
+    from app.fees.errors import FeeError
+    from app.fees.schemes import exemption_from_text
+
+    for text in ("空置=❶%", "空置=❺0%"):
+        with pytest.raises(FeeError, match="1～100"):
+            exemption_from_text(text)

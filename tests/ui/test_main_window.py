@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from qt_typing import type_text
 
 from app.registry.dto import CompoundFilter, HouseholdFilter, HouseholdSort
 from app.services import Services
@@ -249,7 +250,8 @@ def test_export_starts_from_what_the_registry_shows(
     qtbot, window: MainWindow, page: RegistryPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     """导出花名册… with a community chosen offers the compounds listed (the highlighted one
-    checked under 选定的楼院); without a filter, the highlighted compound; else everything."""
+    ticked under 选定的楼院); without a filter, everything; a filter that lists nothing
+    cannot be chosen."""
     from ui.export_dialog import ExportDialog
 
     opened: list[ExportDialog] = []
@@ -272,8 +274,13 @@ def test_export_starts_from_what_the_registry_shows(
     chosen = page.selected_compound_id()
     export.trigger()
     dialog = opened[-1]
-    assert dialog.listed_radio.isHidden() and dialog.some_radio.isChecked()
+    assert dialog.listed_radio.isHidden() and dialog.all_radio.isChecked()
+    assert dialog.chosen_ids() is None and not dialog.list.isEnabled()
+    dialog.some_radio.setChecked(True)
     assert dialog.chosen_ids() == [chosen]
-    page.compound_view.selectionModel().clear()
+    type_text(qtbot, page.search_edit, "没有这个楼院")
+    qtbot.waitUntil(lambda: page.compound_model.rowCount() == 0)
     export.trigger()
-    assert opened[-1].all_radio.isChecked() and opened[-1].chosen_ids() is None
+    dialog = opened[-1]
+    assert not dialog.listed_radio.isHidden() and not dialog.listed_radio.isEnabled()
+    assert "（0 个）" in dialog.listed_radio.text() and dialog.all_radio.isChecked()
