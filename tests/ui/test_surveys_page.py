@@ -48,16 +48,22 @@ def _open_survey(services: Services) -> int:
     return sid
 
 
-def test_entry_by_scanner_and_keys(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
-    sid = _open_survey(demo_services)
-    home = demo_services.survey_entry.households(sid)[3]
-    form = EntryForm(demo_services)
+def _entry_form(qtbot, services: Services, sid: int) -> EntryForm:  # type: ignore[no-untyped-def]
+    """The entry tab of an open survey, shown and active, as the clerk has it."""
+    form = EntryForm(services)
     qtbot.addWidget(form)
     form.resize(1000, 760)
     form.show()
     form.set_survey(sid)
     form.activateWindow()
     qtbot.waitActive(form)
+    return form
+
+
+def test_entry_by_scanner_and_keys(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    sid = _open_survey(demo_services)
+    home = demo_services.survey_entry.households(sid)[3]
+    form = _entry_form(qtbot, demo_services, sid)
     form.scan_edit.setFocus()
     # A USB scanner types the code and presses Enter.
     qtbot.keyClicks(form.scan_edit, payload.encode(sid, home.id))
@@ -115,13 +121,7 @@ def test_household_chooser_filters_by_typed_name_pinyin_or_room(  # type: ignore
     sid = _open_survey(demo_services)
     homes = demo_services.survey_entry.households(sid)
     home = homes[7]
-    form = EntryForm(demo_services)
-    qtbot.addWidget(form)
-    form.resize(1000, 760)
-    form.show()
-    form.set_survey(sid)
-    form.activateWindow()
-    qtbot.waitActive(form)
+    form = _entry_form(qtbot, demo_services, sid)
     combo = form.home_combo
     completer = combo.completer()
     assert completer is not None
