@@ -191,7 +191,7 @@ class Startup:
             return False
         services = Services.build(self.db, actor)
         self.services = services
-        self.window = MainWindow(services, self.prefs)
+        self.window = MainWindow(services, self.prefs, runner=self.runner)
         self.window.restart_requested.connect(self._on_restart_requested)
         if os.environ.get("LOUYUAN_SMOKE") == "1":
             # Bundle smoke test: quit (exit 0) once the main window has painted.

@@ -33,9 +33,11 @@ class BackupDialog(QDialog):
 
     restored = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.runner = TaskRunner(parent=self)
+        self.runner = runner
         self._backups: BackupService = services.backups
         can_restore = allowed(services.actor, Permission.RESTORE)
         self.setWindowTitle(self.tr("备份与恢复"))

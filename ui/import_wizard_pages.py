@@ -31,6 +31,7 @@ from app.roster.dto import Fate, Field, ImportResult, SheetLayout
 from app.roster.service import ImportPlan
 from ui import dialogs
 from ui.models.roster_preview_model import RosterPreviewModel
+from ui.tasks import waiting_text
 
 if TYPE_CHECKING:
     from ui.import_wizard import ImportWizard
@@ -366,6 +367,10 @@ class ImportPage(QWizardPage):
         except AppError as exc:
             self.status.setText(exc.message)
             return
+        self.task = task
+        if task.waiting:  # another page's writing job runs: this one starts after it
+            self.status.setText(waiting_text())
+            task.started.connect(lambda: self.status.setText(self.tr("正在导入…")))
         task.progressed.connect(self._on_progressed)
         task.finished.connect(self._on_finished)
         task.failed.connect(self._on_failed)

@@ -29,6 +29,7 @@ from ui.registry_page import RegistryPage
 from ui.roster_actions import RosterActions
 from ui.settings import Settings
 from ui.system_menu import SystemMenu
+from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from ui.fees.fees_page import FeesPage
@@ -45,10 +46,20 @@ class MainWindow(QMainWindow):
     # The database was restored from a backup: sign in again into a fresh window.
     restart_requested = Signal()
 
-    def __init__(self, services: Services, prefs: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        prefs: Settings,
+        parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        """`runner` is the program's one task runner (ui/app.py makes it); a window built
+        alone (tests) makes its own, shared by all its pages."""
         super().__init__(parent)
         self._services = services
         self._prefs = prefs
+        self.runner = runner if runner is not None else TaskRunner(parent=self)
         self.setWindowTitle(self._title())
         self.setMinimumSize(QSize(960, 600))
         self.nav = QListWidget(self)
@@ -132,12 +143,12 @@ class MainWindow(QMainWindow):
     def _make_fees_page(self) -> QWidget:
         from ui.fees.fees_page import FeesPage
 
-        return FeesPage(self._services, self)
+        return FeesPage(self._services, self.runner, self)
 
     def _make_surveys_page(self) -> QWidget:
         from ui.surveys.page import SurveysPage
 
-        return SurveysPage(self._services, self)
+        return SurveysPage(self._services, self.runner, self)
 
     def _on_nav_current_row_changed(self, row: int) -> None:
         widget = self.stack.widget(row)
@@ -154,12 +165,12 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
-        self.roster_actions = RosterActions(self, self._services)
+        self.roster_actions = RosterActions(self, self._services, self.runner)
         self.roster_actions.add_file_actions(file_menu)
         open_folder = QAction(self.tr("打开数据文件夹"), self)
         open_folder.triggered.connect(self._on_open_folder_triggered)
         file_menu.addAction(open_folder)
-        self.system_menu = SystemMenu(self, self._services)
+        self.system_menu = SystemMenu(self, self._services, self.runner)
         self.system_menu.restored.connect(self.restart_requested)
         self.system_menu.add_file_actions(file_menu)
         file_menu.addSeparator()

@@ -29,11 +29,11 @@ def roster_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
 class RosterActions(QObject):
     """导入花名册…, 导出花名册…, 下载导入模板…, and the window as a drop target."""
 
-    def __init__(self, window: QMainWindow, services: Services) -> None:
+    def __init__(self, window: QMainWindow, services: Services, runner: TaskRunner) -> None:
         super().__init__(window)
         self._window = window
         self._services = services
-        self.runner = TaskRunner(parent=self)
+        self.runner = runner
         self.wizard: ImportWizard | None = None
         self.import_action = QAction(self.tr("导入花名册…"), self)
         self.export_action = QAction(self.tr("导出花名册…"), self)

@@ -15,6 +15,7 @@ from ui import dialogs
 from ui.audit_page import AuditPage
 from ui.backup_dialog import BackupDialog
 from ui.password_dialog import PasswordDialog
+from ui.tasks import TaskRunner
 from ui.users_dialog import UsersDialog
 
 
@@ -23,10 +24,11 @@ class SystemMenu(QObject):
 
     restored = Signal()
 
-    def __init__(self, window: QMainWindow, services: Services) -> None:
+    def __init__(self, window: QMainWindow, services: Services, runner: TaskRunner) -> None:
         super().__init__(window)
         self._window = window
         self._services = services
+        self._runner = runner
         actor = services.actor
         self.backup_action = QAction(self.tr("备份与恢复…"), window)
         self.backup_action.setVisible(allowed(actor, Permission.BACKUP))
@@ -51,7 +53,7 @@ class SystemMenu(QObject):
         return menu
 
     def _on_backup_triggered(self) -> None:
-        dialog = BackupDialog(self._services, self._window)
+        dialog = BackupDialog(self._services, self._runner, self._window)
         dialog.restored.connect(self.restored)
         dialog.exec()
 

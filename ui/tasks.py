@@ -3,12 +3,18 @@
 A job is an `app` function `job(progress, cancelled) -> result`. Its signals arrive on the GUI
 thread; the worker never touches a widget. The progress dialog shows only after ~0.5 s, always
 has Cancel, and closes itself.
+
+The program has one runner, made in `ui/app.py` (or by a window built alone, in tests) and
+handed to every page and dialog. Writing jobs are serialised across the whole program: a
+writing job started while another one runs waits in a queue (its dialog says 等待…) and starts
+when the one before it ends; Cancel while it waits drops it. Reads run in parallel.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +22,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, S
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.database import friendly_error
-from app.errors import AppError
+from app.errors import Cancelled
 from app.jobs import IsCancelled, Progress
 
 logger = logging.getLogger(__name__)
@@ -42,11 +48,14 @@ class Task(QObject):
     progressed = Signal(int, int)
     finished = Signal(object)
     failed = Signal(object)  # the exception; an AppError is expected, anything else a bug
+    started = Signal()  # a queued writing job got its turn
+    cancel_requested = Signal()
 
     def __init__(self, writes: bool, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.writes = writes
         self.done = False
+        self.waiting = False  # queued behind another writing job
         self._cancel = threading.Event()
         self.worker_signals = _WorkerSignals()
         # Bound slots of a GUI-thread QObject: Qt queues each emission to this thread.
@@ -71,6 +80,7 @@ class Task(QObject):
 
     def cancel(self) -> None:
         self._cancel.set()
+        self.cancel_requested.emit()
 
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -96,18 +106,20 @@ def _work(job: Job, task: Task) -> Callable[[], None]:
     return run
 
 
-class BusyError(AppError):
-    def __init__(self) -> None:
-        super().__init__("另一项保存数据的操作正在进行，请等它完成后再试。")
+def waiting_text() -> str:
+    return QCoreApplication.translate("tasks", "等待另一项保存数据的操作完成……")
 
 
 class TaskRunner(QObject):
-    """Runs jobs; one writing job at a time, reads in parallel."""
+    """Runs jobs; one writing job at a time across the program (the others queue), reads in
+    parallel."""
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
         self._running: set[Task] = set()
+        self._writing: Task | None = None
+        self._queue: deque[tuple[Task, Job]] = deque()
 
     def run(
         self,
@@ -120,28 +132,59 @@ class TaskRunner(QObject):
     ) -> Task:
         """Start `job`; with a `label`, a progress dialog with Cancel appears after ~0.5 s.
 
-        Raises:
-            BusyError: a writing job is running and this one writes too.
+        A writing job while another writing job runs is queued (`task.waiting`); it starts
+        (`task.started`) when every writing job before it has ended.
         """
-        if writes and any(t.writes for t in self._running):
-            raise BusyError()
         task = Task(writes, self)
         self._running.add(task)
         task.finished.connect(lambda _r: self._forget(task))
         task.failed.connect(lambda _e: self._forget(task))
+        task.cancel_requested.connect(lambda: self._drop_waiting(task))
+        if writes and self._writing is not None:
+            task.waiting = True
+            self._queue.append((task, job))
         if label:
             _attach_dialog(task, title, label, parent_widget)
+        if not task.waiting:
+            self._start(task, job)
+        return task
+
+    def _start(self, task: Task, job: Job) -> None:
+        task.waiting = False
+        if task.writes:
+            self._writing = task
         # A plain callable: Qt owns and deletes the runnable when the thread is done with it.
         self._pool.start(_work(job, task))
-        return task
 
     def _forget(self, task: Task) -> None:
         # Not deleteLater(): the caller may still hold the task (and pytest-qt disconnects
         # from it); finished tasks are small and go with the runner.
         self._running.discard(task)
+        if task is self._writing:
+            self._writing = None
+            self._start_next()
+
+    def _start_next(self) -> None:
+        if self._queue and self._writing is None:
+            task, job = self._queue.popleft()
+            self._start(task, job)
+            task.started.emit()
+
+    def _drop_waiting(self, task: Task) -> None:
+        """Cancel on a queued job: it never runs, and fails with Cancelled as a running one
+        would."""
+        for entry in list(self._queue):
+            if entry[0] is task:
+                self._queue.remove(entry)
+                task._on_worker_failed(Cancelled())
+                return
 
     def busy(self) -> bool:
         return bool(self._running)
+
+    def writing(self) -> bool:
+        """True while a writing job runs or waits."""
+        return self._writing is not None or bool(self._queue)
 
     def wait(self, msecs: int = -1) -> bool:
         """Wait for the pool's threads (on shutdown and in tests)."""
@@ -149,7 +192,8 @@ class TaskRunner(QObject):
 
 
 def _attach_dialog(task: Task, title: str, label: str, parent: QWidget | None) -> None:
-    dialog = QProgressDialog(label, QCoreApplication.translate("tasks", "取消"), 0, 0, parent)
+    shown = f"{label}\n{waiting_text()}" if task.waiting else label
+    dialog = QProgressDialog(shown, QCoreApplication.translate("tasks", "取消"), 0, 0, parent)
     dialog.setWindowTitle(title or label)
     dialog.setWindowModality(
         Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal
@@ -169,6 +213,7 @@ def _attach_dialog(task: Task, title: str, label: str, parent: QWidget | None) -
         dialog.deleteLater()
 
     dialog.canceled.connect(task.cancel)
+    task.started.connect(lambda: dialog.setLabelText(label))
     task.progressed.connect(on_progress)
     task.finished.connect(close)
     task.failed.connect(close)

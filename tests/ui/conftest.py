@@ -18,6 +18,7 @@ from app.config import DatabaseTarget, to_url  # noqa: E402
 from app.database import open_database  # noqa: E402
 from app.services import Services  # noqa: E402
 from ui.settings import Settings  # noqa: E402
+from ui.tasks import TaskRunner  # noqa: E402
 
 DEMO_HOUSEHOLDS = 600
 
@@ -60,3 +61,11 @@ def demo_services(_demo_template: Path, tmp_path: Path) -> Iterator[Services]:
         yield Services.build(db, Actor("tester", "admin"))
     finally:
         db.close()
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    """The program's one task runner, as ui/app.py hands it to pages."""
+    r = TaskRunner()
+    yield r
+    r.wait()

@@ -15,6 +15,7 @@ from ui.backup_dialog import BackupDialog
 from ui.main_window import MainWindow
 from ui.models.audit_model import AuditColumn
 from ui.settings import Settings
+from ui.tasks import TaskRunner
 
 
 @pytest.fixture
@@ -26,13 +27,18 @@ def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
-def test_backup_then_restore_from_the_list(
-    qtbot, demo_services: Services, tmp_path: Path, said: list[str], monkeypatch
+def test_backup_then_restore_from_the_list(  # noqa: PLR0917
+    qtbot,
+    demo_services: Services,
+    runner: TaskRunner,
+    tmp_path: Path,
+    said: list[str],
+    monkeypatch,
 ) -> None:
     out = tmp_path / "usb" / "copy.sqlite3"
     out.parent.mkdir()
     monkeypatch.setattr(dialogs, "save_file", lambda *_a: str(out))
-    dialog = BackupDialog(demo_services)
+    dialog = BackupDialog(demo_services, runner)
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 0 and not dialog.restore_selected_button.isEnabled()
     qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
@@ -48,18 +54,23 @@ def test_backup_then_restore_from_the_list(
     assert "用备份 copy.sqlite3 替换当前数据库吗" in said[-2]
     assert said[-1].startswith(f"已恢复（住户 {households} 户")
     assert demo_services.stats.summary()["households"] == households
-    again = BackupDialog(demo_services)
+    again = BackupDialog(demo_services, runner)
     qtbot.addWidget(again)
     assert again.list.count() == 1 and "恢复前的原库" in again.list.item(0).text()
 
 
-def test_bad_file_is_refused_in_the_dialog(
-    qtbot, demo_services: Services, tmp_path: Path, said: list[str], monkeypatch
+def test_bad_file_is_refused_in_the_dialog(  # noqa: PLR0917
+    qtbot,
+    demo_services: Services,
+    runner: TaskRunner,
+    tmp_path: Path,
+    said: list[str],
+    monkeypatch,
 ) -> None:
     bad = tmp_path / "x.sqlite3"
     bad.write_text("nope", encoding="utf-8")
     monkeypatch.setattr(dialogs, "open_file", lambda *_a: str(bad))
-    dialog = BackupDialog(demo_services)
+    dialog = BackupDialog(demo_services, runner)
     qtbot.addWidget(dialog)
     dialog.restore_file_button.click()
     assert said[-1] == "ERROR x.sqlite3 不是楼院通的数据库备份文件。"

@@ -13,11 +13,12 @@ from pytestqt.qtbot import QtBot
 from app.services import Services
 from ui.fees.fees_page import FeesPage
 from ui.fees.scheme_dialog import SchemeDialog
+from ui.tasks import TaskRunner
 
 
 @pytest.fixture
-def page(qtbot: QtBot, demo_services: Services) -> FeesPage:
-    widget = FeesPage(demo_services)
+def page(qtbot: QtBot, demo_services: Services, runner: TaskRunner) -> FeesPage:
+    widget = FeesPage(demo_services, runner)
     qtbot.addWidget(widget)
     widget.compound_combo.setCurrentText("粮食局家属院")  # the demo's scheme gated on survey 1
     widget.show()

@@ -13,11 +13,12 @@ from ui.fees.billing_dialog import BillingDialog
 from ui.fees.fees_page import FeesPage
 from ui.fees.payment_dialog import PaymentDialog
 from ui.pdf_preview import PdfPreviewDialog
+from ui.tasks import TaskRunner
 
 
 @pytest.fixture
-def page(qtbot: QtBot, demo_services: Services) -> FeesPage:
-    widget = FeesPage(demo_services)
+def page(qtbot: QtBot, demo_services: Services, runner: TaskRunner) -> FeesPage:
+    widget = FeesPage(demo_services, runner)
     qtbot.addWidget(widget)
     widget.compound_combo.setCurrentText("粮食局家属院")
     return widget

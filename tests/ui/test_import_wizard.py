@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMainWindow, QWizard
@@ -21,13 +19,6 @@ from ui.import_wizard import ImportWizard
 from ui.models.roster_preview_model import RosterPreviewModel
 from ui.roster_actions import RosterActions
 from ui.tasks import TaskRunner
-
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    r = TaskRunner()
-    yield r
-    r.wait()
 
 
 def _next(qtbot, wizard: QWizard) -> None:  # type: ignore[no-untyped-def]
@@ -144,10 +135,12 @@ def test_preview_model(qtmodeltester, demo_services: Services, tmp_path: Path) -
     qtmodeltester.check(model)
 
 
-def test_drop_a_file_opens_the_wizard(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_drop_a_file_opens_the_wizard(
+    qtbot, demo_services: Services, runner: TaskRunner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     window = QMainWindow()
     qtbot.addWidget(window)
-    actions = RosterActions(window, demo_services)
+    actions = RosterActions(window, demo_services, runner)
     path = messy_xlsx(tmp_path / "m.xlsx")
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(path))])
@@ -214,10 +207,12 @@ def test_several_files_in_one_import(
     assert demo_services.stats.summary()["households"] == before + 7
 
 
-def test_dropping_several_files(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dropping_several_files(
+    qtbot, demo_services: Services, runner: TaskRunner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     window = QMainWindow()
     qtbot.addWidget(window)
-    actions = RosterActions(window, demo_services)
+    actions = RosterActions(window, demo_services, runner)
     paths = [messy_xlsx(tmp_path / "a.xlsx"), messy_xlsx(tmp_path / "b.xlsx")]
 
     def drop(files: list[Path]) -> bool:

@@ -19,6 +19,7 @@ from app.surveys.dto import ScopeItem  # noqa: E402
 from ui import dialogs  # noqa: E402
 from ui.surveys.entry_form import EntryForm  # noqa: E402
 from ui.surveys.page import SurveysPage  # noqa: E402
+from ui.tasks import TaskRunner
 
 SHOTS = Path(os.environ.get("LOUYUAN_SHOTS", "")) if os.environ.get("LOUYUAN_SHOTS") else None
 
@@ -182,8 +183,10 @@ def test_unknown_code_says_why(qtbot, demo_services: Services) -> None:  # type:
     assert form.household is None
 
 
-def test_page_designer_coverage_results(qtbot, demo_services: Services, quiet_dialogs) -> None:  # type: ignore[no-untyped-def]
-    page = SurveysPage(demo_services)
+def test_page_designer_coverage_results(
+    qtbot, demo_services: Services, runner: TaskRunner, quiet_dialogs
+) -> None:  # type: ignore[no-untyped-def]
+    page = SurveysPage(demo_services, runner)
     qtbot.addWidget(page)
     page.resize(1400, 800)
     page.show()

@@ -15,7 +15,7 @@ from app.jobs import IsCancelled, Progress, check_cancelled
 from ui import app as ui_app
 from ui import dialogs
 from ui.settings import Settings
-from ui.tasks import BusyError, TaskRunner
+from ui.tasks import TaskRunner
 
 
 def counting_job(progress: Progress, cancelled: IsCancelled) -> str:
@@ -74,18 +74,41 @@ def test_cancel_stops_the_job(qtbot) -> None:
     runner.wait()
 
 
-def test_one_writing_job_at_a_time(qtbot) -> None:
+def test_one_writing_job_at_a_time_the_next_one_waits(qtbot) -> None:
     release = threading.Event()
+    order: list[str] = []
     runner = TaskRunner()
-    task = runner.run(lambda _p, _c: release.wait(5), writes=True)
-    with pytest.raises(BusyError):
-        runner.run(lambda _p, _c: None, writes=True)
+    first = runner.run(lambda _p, _c: (release.wait(5), order.append("first")), writes=True)
+    second = runner.run(lambda _p, _c: order.append("second"), writes=True, label="正在保存")
+    assert second.waiting and not first.waiting
+    dialog = second.dialog  # type: ignore[attr-defined]
+    assert "等待另一项保存数据的操作完成" in dialog.labelText()
     reader = runner.run(lambda _p, _c: "read")  # reads still run
     with qtbot.waitSignal(reader.finished, timeout=5000):
         pass
+    assert order == []
     release.set()
-    with qtbot.waitSignal(task.finished, timeout=5000):
+    with qtbot.waitSignal(second.finished, timeout=5000):
         pass
+    assert order == ["first", "second"]
+    assert dialog.labelText() == "正在保存"
+    runner.wait()
+
+
+def test_cancel_while_waiting_drops_the_job(qtbot) -> None:
+    release = threading.Event()
+    ran: list[str] = []
+    runner = TaskRunner()
+    first = runner.run(lambda _p, _c: release.wait(5), writes=True)
+    second = runner.run(lambda _p, _c: ran.append("second"), writes=True)
+    with qtbot.waitSignal(second.failed, timeout=5000) as blocker:
+        second.cancel()
+    assert isinstance(blocker.args[0], Cancelled)
+    third = runner.run(lambda _p, _c: ran.append("third"), writes=True)
+    release.set()
+    with qtbot.waitSignal(third.finished, timeout=5000):
+        pass
+    assert first.done and ran == ["third"]
     runner.wait()
 
 

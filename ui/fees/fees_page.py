@@ -43,11 +43,13 @@ STATE_ACTIONS = (
 class FeesPage(QWidget):
     """Everything about property fees for one compound at a time."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.fees = services.fees
-        self.runner = TaskRunner(parent=self)
+        self.runner = runner
         self.compound_combo = QComboBox(self)
         for cid, name in self.fees.ledger.compounds():
             self.compound_combo.addItem(name, cid)

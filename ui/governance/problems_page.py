@@ -58,11 +58,13 @@ CLOSURE_COLUMNS: list[Column[ClosureRow]] = [
 class ProblemsPage(QWidget):
     """The ledger: filter bar, table, flow buttons, and 办结率 by category/compound/grid."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._gov = services.governance
-        self.runner = TaskRunner(parent=self)
+        self.runner = runner
         self._build_filters()
         self._build_buttons()
         self.model: RowsModel[ProblemRow] = RowsModel(PROBLEM_COLUMNS, lambda r: r.overdue, self)

@@ -75,7 +75,7 @@ def _factories(
     def problems() -> QWidget:
         from ui.governance.problems_page import ProblemsPage
 
-        return ProblemsPage(services, window)
+        return ProblemsPage(services, window.runner, window)
 
     def dashboard() -> QWidget:
         from ui.governance.dashboard_page import DashboardPage

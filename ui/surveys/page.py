@@ -46,10 +46,12 @@ SURVEY_COLUMNS: list[Column[SurveyRow]] = [
 
 
 class SurveysPage(QWidget):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
-        self.runner = TaskRunner(parent=self)
+        self.runner = runner
         self.model: RowsModel[SurveyRow] = RowsModel(SURVEY_COLUMNS, parent=self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
