@@ -35,7 +35,7 @@ from app.services import Services
 from app.users.demo import DEMO_ADMIN, DEMO_PASSWORD
 from app.users.service import UserService
 from ui import dialogs, settings
-from ui.errors import install_excepthook
+from ui.errors import install_excepthook, show_failure
 from ui.fonts import ui_font
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
@@ -220,7 +220,7 @@ class Startup:
     def _on_integrity_failed(self, exc: object) -> None:
         if isinstance(exc, AppError):
             logger.error("integrity check failed: %s", exc.message)
-            dialogs.error(self.window, exc.message)
+        show_failure(self.window, exc)
 
     def automatic_backup(self, kind: str) -> None:
         """The daily backup (when due) and the one on exit; never for the demo."""
@@ -247,11 +247,9 @@ class Startup:
     def _on_daily_backup_failed(self, exc: object) -> None:
         if isinstance(exc, AppError):
             logger.warning("daily backup failed: %s", exc.message)
-            if self.window is not None:
-                dialogs.error(self.window, exc.message)
-        else:
-            assert isinstance(exc, BaseException)
-            sys.excepthook(type(exc), exc, exc.__traceback__)
+            if self.window is None:
+                return
+        show_failure(self.window, exc)
 
     def _on_backup_done(self, path: object) -> None:
         if self.window is not None and path is not None:
@@ -281,11 +279,8 @@ class Startup:
                     "app", "已取消生成演示数据。下次以 --demo 启动时会重新生成。"
                 ),
             )
-        elif isinstance(exc, AppError):
-            dialogs.error(None, exc.message)
         else:
-            assert isinstance(exc, BaseException)
-            sys.excepthook(type(exc), exc, exc.__traceback__)
+            show_failure(None, exc)
         self.exit_code = 1
         self.app.quit()
 

@@ -22,6 +22,7 @@ from app.backup import BackupInfo, BackupService, BackupUnsupported
 from app.errors import AppError
 from app.services import Services
 from ui import dialogs
+from ui.errors import show_failure
 from ui.tasks import TaskRunner
 
 KIND_LABELS = {"daily": "每日自动", "exit": "退出时自动", "before-restore": "恢复前的原库"}
@@ -110,14 +111,7 @@ class BackupDialog(QDialog):
             parent_widget=self,
         )
         task.finished.connect(self._on_backup_finished)
-        task.failed.connect(self._on_backup_failed)
-
-    def _on_backup_failed(self, exc: object) -> None:
-        if isinstance(exc, AppError):
-            dialogs.error(self, exc.message)
-        else:
-            assert isinstance(exc, BaseException)
-            raise exc
+        task.failed.connect(lambda exc: show_failure(self, exc))
 
     def _on_backup_finished(self, info: BackupInfo) -> None:
         self.reload()

@@ -1,9 +1,10 @@
-"""Modal message boxes and confirmations: the one place tests patch."""
+"""Modal message boxes, confirmations, file and text questions: the one place tests patch
+(pages never call QMessageBox, QFileDialog or QInputDialog themselves)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 def _tr(text: str) -> str:
@@ -48,3 +49,9 @@ def save_file(parent: QWidget | None, title: str, suggested: str = "", filter_: 
     """Ask where to write a file; empty when cancelled."""
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
     return path
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A one-line answer (starting from `text`), or None when cancelled."""
+    answer, ok = QInputDialog.getText(parent, title, label, text=text)
+    return answer if ok else None

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
 from app.roster.export import ExportResult
 from app.services import Services
 from ui import dialogs
+from ui.errors import show_failure
 from ui.tasks import TaskRunner
 
 
@@ -110,17 +110,13 @@ class ExportDialog(QDialog):
             return
         path = Path(out) if out.lower().endswith(".xlsx") else Path(out + ".xlsx")
         unmasked, rosters = self.unmasked.isChecked(), self._services.rosters
-        try:
-            task = self._runner.run(
-                lambda progress, cancelled: rosters.export(
-                    path, ids, unmasked=unmasked, progress=progress, cancelled=cancelled
-                ),
-                label=self.tr("正在导出花名册…"),
-                parent_widget=self,
-            )
-        except AppError as exc:
-            dialogs.error(self, exc.message)
-            return
+        task = self._runner.run(
+            lambda progress, cancelled: rosters.export(
+                path, ids, unmasked=unmasked, progress=progress, cancelled=cancelled
+            ),
+            label=self.tr("正在导出花名册…"),
+            parent_widget=self,
+        )
         self.buttons.setEnabled(False)
         task.finished.connect(self._on_export_finished)
         task.failed.connect(self._on_export_failed)
@@ -137,4 +133,4 @@ class ExportDialog(QDialog):
 
     def _on_export_failed(self, exc: object) -> None:
         self.buttons.setEnabled(True)
-        dialogs.error(self, exc.message if isinstance(exc, AppError) else str(exc))
+        show_failure(self, exc)

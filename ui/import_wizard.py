@@ -10,11 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
-from app.errors import AppError
 from app.roster.dto import Field, FileLayout, ImportOptions, ImportResult
 from app.roster.service import ImportPlan
 from app.services import Services
 from ui import dialogs
+from ui.errors import show_failure
 from ui.import_wizard_pages import (
     FilePage,
     ImportPage,
@@ -123,8 +123,7 @@ class ImportWizard(QWizard):
             done(False if task.is_cancelled() else self._loaded(layouts))
 
         def failed(exc: object) -> None:
-            message = exc.message if isinstance(exc, AppError) else str(exc)
-            dialogs.error(self, message, self.tr("无法读取文件"))
+            show_failure(self, exc, self.tr("无法读取文件"))
             done(False)
 
         task.finished.connect(finished)

@@ -30,6 +30,7 @@ from app.roster.columns import normalize_header
 from app.roster.dto import Fate, Field, ImportResult, SheetLayout
 from app.roster.service import ImportPlan
 from ui import dialogs
+from ui.errors import expected_message, report_bug, show_failure, unexpected_text
 from ui.models.roster_preview_model import RosterPreviewModel
 from ui.tasks import waiting_text
 
@@ -312,9 +313,8 @@ class PreviewPage(QWizardPage):
         self.completeChanged.emit()
 
     def _on_plan_failed(self, exc: object) -> None:
-        message = exc.message if isinstance(exc, AppError) else str(exc)
-        self.counts.setText(message)
-        dialogs.error(self, message)
+        self.counts.setText(expected_message(exc) or unexpected_text())
+        show_failure(self, exc)
 
     def _on_filter_changed(self, _index: int = 0) -> None:
         if self.w.plan is None:
@@ -357,16 +357,12 @@ class ImportPage(QWizardPage):
         self.bar.setRange(0, 0)
         self.status.setText(self.tr("正在导入…"))
         plan, rosters = self.w.plan, self.w.services.rosters
-        try:
-            task = self.w.runner.run(
-                lambda progress, cancelled: rosters.commit(plan, progress, cancelled),
-                writes=True,
-                label=self.tr("正在导入花名册…"),
-                parent_widget=self.w,
-            )
-        except AppError as exc:
-            self.status.setText(exc.message)
-            return
+        task = self.w.runner.run(
+            lambda progress, cancelled: rosters.commit(plan, progress, cancelled),
+            writes=True,
+            label=self.tr("正在导入花名册…"),
+            parent_widget=self.w,
+        )
         self.task = task
         if task.waiting:  # another page's writing job runs: this one starts after it
             self.status.setText(waiting_text())
@@ -390,8 +386,10 @@ class ImportPage(QWizardPage):
     def _on_failed(self, exc: object) -> None:
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
-        message = exc.message if isinstance(exc, AppError) else str(exc)
-        self.status.setText(message + self.tr(" 可点“上一步”返回预览。"))
+        message = expected_message(exc)
+        if message is None:  # a bug: the crash dialog, not its raw text on the page
+            report_bug(exc)
+        self.status.setText((message or unexpected_text()) + self.tr(" 可点“上一步”返回预览。"))
 
     def isComplete(self) -> bool:
         return self.w.import_result is not None

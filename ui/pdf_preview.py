@@ -13,7 +13,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -79,7 +78,7 @@ class PdfPreviewDialog(QDialog):
             painter.end()
 
     def _on_save_button_clicked(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(
+        target = dialogs.save_file(
             self, self.tr("另存为"), self.path.name, self.tr("PDF 文件 (*.pdf)")
         )
         if target:

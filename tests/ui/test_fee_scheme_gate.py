@@ -127,7 +127,7 @@ def test_status_of_the_demo_scheme_and_the_activate_button(
     errors: list[str] = []
     asked: list[str] = []
     monkeypatch.setattr("ui.dialogs.error", lambda _p, m, *a, **k: errors.append(m))
-    monkeypatch.setattr("ui.fees.fees_page.ask_text", lambda *a: asked.append("x") or "理由")
+    monkeypatch.setattr("ui.dialogs.ask_text", lambda *a: asked.append("x") or "理由")
     qtbot.mouseClick(activate, Qt.MouseButton.LeftButton)
     assert errors == [message] and asked == []
     assert schemes.get_scheme(draft.id).state == "transition"

@@ -135,14 +135,14 @@ def test_expense_added_then_deleted_with_a_reason(
     tab.table.selectRow(row)
     assert tab.delete_button.isEnabled()
     asked: list[object] = []
-    monkeypatch.setattr("ui.fees.tabs.ask_text", lambda *a: asked.append(a))  # cancelled
+    monkeypatch.setattr("ui.dialogs.ask_text", lambda *a: asked.append(a))  # cancelled
     qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
     assert len(asked) == 1
     assert tab.model.rowCount() == before + 1
-    monkeypatch.setattr("ui.fees.tabs.ask_text", lambda *a: "  ")  # no reason given
+    monkeypatch.setattr("ui.dialogs.ask_text", lambda *a: "  ")  # no reason given
     qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
     assert tab.error_label.text() == "删除支出记录必须填写原因"
-    monkeypatch.setattr("ui.fees.tabs.ask_text", lambda *a: "金额录错")
+    monkeypatch.setattr("ui.dialogs.ask_text", lambda *a: "金额录错")
     qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
     assert tab.model.rowCount() == before
     assert tab.error_label.text() == "已删除：2026-10 绿化 321.50 元"
@@ -155,16 +155,13 @@ def test_exports_and_reminders_run_in_the_background(
     qtbot: QtBot, page: FeesPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from openpyxl import load_workbook
-    from PySide6.QtWidgets import QFileDialog
 
     page.show()
     qtbot.waitExposed(page)
     infos: list[str] = []
     monkeypatch.setattr("ui.dialogs.info", lambda _p, message, *a, **k: infos.append(message))
     target = tmp_path / "台账.xlsx"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
-    )
+    monkeypatch.setattr("ui.dialogs.save_file", lambda *a: str(target))
     qtbot.mouseClick(page.export_charges_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(infos))
     assert infos == [f"已导出：{target}"]

@@ -24,6 +24,7 @@ from app.fees.billing import BillingService
 from app.fees.dto import BillingLine, BillingPreview, BillingResult
 from app.money import format_yuan
 from ui import dialogs
+from ui.errors import show_failure
 from ui.models.fee_models import ListModel
 from ui.tasks import TaskRunner
 
@@ -120,17 +121,13 @@ class BillingDialog(QDialog):
         def job(progress: Any, cancelled: Any) -> BillingResult:
             return self._billing.run(cid, period, months, progress=progress, cancelled=cancelled)
 
-        try:
-            task = self._runner.run(
-                job,
-                writes=True,
-                title=self.tr("生成账单"),
-                label=self.tr("正在生成账单…"),
-                parent_widget=self,
-            )
-        except AppError as exc:
-            dialogs.error(self, exc.message)
-            return
+        task = self._runner.run(
+            job,
+            writes=True,
+            title=self.tr("生成账单"),
+            label=self.tr("正在生成账单…"),
+            parent_widget=self,
+        )
         self.run_button.setEnabled(False)
         self.task = task
         task.finished.connect(self._on_task_finished)
@@ -149,7 +146,4 @@ class BillingDialog(QDialog):
 
     def _on_task_failed(self, exc: object) -> None:
         self.run_button.setEnabled(True)
-        if isinstance(exc, AppError):
-            dialogs.error(self, exc.message)
-        else:
-            raise exc  # type: ignore[misc]  # a bug: the excepthook shows it
+        show_failure(self, exc)

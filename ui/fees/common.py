@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from app.config import data_dir
 
@@ -19,12 +19,6 @@ def table(parent: QWidget) -> QTableView:
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     return view
-
-
-def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
-    """A one-line answer, or None when cancelled (tests patch this)."""
-    text, ok = QInputDialog.getText(parent, title, label)
-    return text if ok else None
 
 
 def pdf_path(stem: str) -> Path:

@@ -8,7 +8,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,13 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError, Cancelled
+from app.errors import AppError
 from app.fees.dto import ChargeFilter, ChargeRow, SchemeRow
 from app.jobs import IsCancelled, Progress
 from app.money import format_yuan
 from app.services import Services
 from ui import dialogs
-from ui.fees.common import ask_text, pdf_path, table
+from ui.errors import show_failure
+from ui.fees.common import pdf_path, table
 from ui.fees.scheme_dialog import SchemeDialog
 from ui.fees.scheme_status import SchemeStatus
 from ui.fees.tabs import ArrearsTab, ExpensesTab, PaymentsTab
@@ -236,7 +236,7 @@ class FeesPage(QWidget):
                 return
         reason = ""
         if state in ("active", "ended"):
-            answer = ask_text(
+            answer = dialogs.ask_text(
                 self, self.tr("理由"), self.tr("请填写理由（如：入户调查满意度 92%，议事会同意）：")
             )
             if answer is None:
@@ -370,12 +370,12 @@ class FeesPage(QWidget):
             job, title=self.tr("缴费通知单"), label=self.tr("正在生成通知单…"), parent_widget=self
         )
         task.finished.connect(lambda p: self.show_pdf(p, self.tr("缴费通知单")))
-        task.failed.connect(lambda e: self.report_failure(e))
+        task.failed.connect(lambda e: show_failure(self, e))
 
     def _on_export_charges_button_clicked(self) -> None:
         from app.fees.export import export_charges
 
-        target, _ = QFileDialog.getSaveFileName(
+        target = dialogs.save_file(
             self, self.tr("导出收费台账"), "收费台账.xlsx", self.tr("Excel 文件 (*.xlsx)")
         )
         if not target:
@@ -390,12 +390,7 @@ class FeesPage(QWidget):
             parent_widget=self,
         )
         task.finished.connect(lambda _n: dialogs.info(self, self.tr("已导出：{0}").format(target)))
-        task.failed.connect(lambda e: self.report_failure(e))
-
-    def report_failure(self, exc: object) -> None:
-        """A background job's failure; Cancel is no failure worth a message."""
-        if not isinstance(exc, Cancelled):
-            dialogs.error(self, getattr(exc, "message", str(exc)))
+        task.failed.connect(lambda e: show_failure(self, e))
 
 
 __all__ = ["FeesPage", "Qt"]

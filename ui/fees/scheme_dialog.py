@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -190,12 +189,12 @@ class SchemeDialog(QDialog):
         try:
             self.saved = self._schemes.save_scheme(self.input(), sid)
         except OverCapError as exc:
-            reason, ok = QInputDialog.getText(
+            reason = dialogs.ask_text(
                 self,
                 self.tr("超出收费上限"),
                 exc.message + "\n" + self.tr("理由（记入操作日志）："),
             )
-            if not ok or not reason.strip():
+            if reason is None or not reason.strip():
                 self.error_label.setText(exc.message)
                 return
             try:

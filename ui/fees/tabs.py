@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +27,8 @@ from app.fees.dto import (
 )
 from app.money import format_yuan, parse_yuan
 from ui import dialogs
-from ui.fees.common import ask_text, pdf_path, table
+from ui.errors import show_failure
+from ui.fees.common import pdf_path, table
 from ui.models.fee_models import ListModel, PagedModel, arrears_model, expense_model, payment_model
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class PaymentsTab(QWidget):
         row = self.selected()
         if row is None:
             return
-        reason = ask_text(
+        reason = dialogs.ask_text(
             self,
             self.tr("作废收据"),
             self.tr("作废 {0}（{1} 元）的原因：").format(
@@ -183,12 +183,12 @@ class ArrearsTab(QWidget):
             parent_widget=self,
         )  # fmt: skip
         task.finished.connect(lambda _pages: self.page.show_pdf(path, self.tr("催缴通知单")))
-        task.failed.connect(self.page.report_failure)
+        task.failed.connect(lambda e: show_failure(self, e))
 
     def _on_export_button_clicked(self) -> None:
         from app.fees.export import export_arrears
 
-        target, _ = QFileDialog.getSaveFileName(
+        target = dialogs.save_file(
             self, self.tr("导出欠费清单"), "欠费清单.xlsx", self.tr("Excel 文件 (*.xlsx)")
         )
         if not target:
@@ -201,7 +201,7 @@ class ArrearsTab(QWidget):
             parent_widget=self,
         )
         task.finished.connect(lambda _n: dialogs.info(self, self.tr("已导出：{0}").format(target)))
-        task.failed.connect(self.page.report_failure)
+        task.failed.connect(lambda e: show_failure(self, e))
 
 
 class ExpensesTab(QWidget):
@@ -266,7 +266,7 @@ class ExpensesTab(QWidget):
         what = self.tr("{0} {1} {2} 元").format(
             expense.month, expense.category, format_yuan(expense.amount_fen)
         )
-        reason = ask_text(
+        reason = dialogs.ask_text(
             self, self.tr("删除支出"), self.tr("删除“{0}”的原因（记入操作日志）：").format(what)
         )
         if reason is None:

@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QInputDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -71,18 +70,16 @@ class CategoriesDialog(QDialog):
         self._reload()
 
     def _on_add_button_clicked(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("新增类别"), self.tr("类别名称："))
-        if ok:
+        name = dialogs.ask_text(self, self.tr("新增类别"), self.tr("类别名称："))
+        if name is not None:
             self._try("add", None, name)
 
     def _on_rename_button_clicked(self) -> None:
         category = self._selected()
         if category is None:
             return
-        name, ok = QInputDialog.getText(
-            self, self.tr("类别改名"), self.tr("新名称："), text=category.name
-        )
-        if ok:
+        name = dialogs.ask_text(self, self.tr("类别改名"), self.tr("新名称："), category.name)
+        if name is not None:
             self._try("rename", category, name)
 
     def _on_delete_button_clicked(self) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError, Cancelled
+from app.errors import AppError
 from app.governance.dto import STATUSES, ClosureRow, ProblemFilter, ProblemRow
 from app.services import Services
 from ui import dialogs
+from ui.errors import show_failure
 from ui.governance.categories_dialog import CategoriesDialog
 from ui.governance.pdf import show_pdf
 from ui.governance.problem_dialog import CloseDialog, ProblemDialog
@@ -326,8 +326,8 @@ class ProblemsPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        reason, ok = QInputDialog.getText(self, self.tr("重新办理"), self.tr("重新办理的原因："))
-        if not ok:
+        reason = dialogs.ask_text(self, self.tr("重新办理"), self.tr("重新办理的原因："))
+        if reason is None:
             return
         try:
             self._gov.problems.reopen(row.id, reason)
@@ -375,18 +375,9 @@ class ProblemsPage(QWidget):
 
     def _start(self, job: Job, label: str) -> Task | None:
         """Run a paper job off the GUI thread (progress dialog with Cancel)."""
-        try:
-            task = self.runner.run(job, label=label, parent_widget=self)
-        except AppError as exc:
-            dialogs.error(self, exc.message)
-            return None
-        task.failed.connect(self._on_task_failed)
+        task = self.runner.run(job, label=label, parent_widget=self)
+        task.failed.connect(lambda e: show_failure(self, e))
         return task
-
-    def _on_task_failed(self, exc: object) -> None:
-        if isinstance(exc, Cancelled):
-            return
-        dialogs.error(self, exc.message if isinstance(exc, AppError) else str(exc))
 
     def _scope_text(self) -> str:
         parts = [

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from app.errors import AppError
 from app.jobs import IsCancelled, Progress
 from ui import dialogs
+from ui.errors import show_failure
 from ui.tasks import TaskRunner
 
 
@@ -46,14 +46,8 @@ def run_file_job(
         else:
             dialogs.info(parent, parent.tr("已保存：{0}").format(out))
 
-    def failed(exc: object) -> None:
-        if isinstance(exc, AppError):
-            dialogs.error(parent, exc.message)
-        else:
-            raise exc if isinstance(exc, BaseException) else RuntimeError(exc)
-
     task.finished.connect(done)
-    task.failed.connect(failed)
+    task.failed.connect(lambda exc: show_failure(parent, exc))
 
 
 def open_pdf(parent: QWidget, path: Path, title: str) -> None:
