@@ -11,6 +11,7 @@ from pathlib import Path
 from app.audit import SYSTEM
 from app.auth import role_label
 from app.backup import restore_unopened
+from app.cli_target import open_target
 from app.config import resolve_target
 from app.database import Database
 from app.errors import AppError
@@ -43,8 +44,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _open(args: argparse.Namespace) -> Database:
-    from app.cli import open_target
-
     return open_target(args, create=False)
 
 

@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 
 from app import __version__, admin_cli
 from app.audit import SYSTEM
-from app.config import data_dir, resolve_target
-from app.database import Database, friendly_error, is_empty, open_database
+from app.cli_target import open_target
+from app.config import data_dir
+from app.database import friendly_error
 from app.errors import AppError
 from app.fees import cli as fees_cli
 from app.governance import cli as governance_cli
@@ -62,17 +63,6 @@ def build_parser() -> argparse.ArgumentParser:
     fees_cli.add_parsers(sub)
     surveys_cli.add_parsers(sub)
     return parser
-
-
-def open_target(args: argparse.Namespace, *, create: bool) -> Database:
-    """Open the database named by the arguments; the demo is filled on first use."""
-    target = resolve_target(args.db, demo=args.demo)
-    db = open_database(target, create=create or args.demo)
-    if args.demo and is_empty(db):
-        from app.demo import generate
-
-        generate(db)
-    return db
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.audit import SYSTEM
+from app.cli_target import open_target
 from app.database import Database
 from app.fees.arithmetic import add_months, parse_period
 from app.fees.dto import BILLING_CYCLES, PAYMENT_METHODS, STATE_LABELS, PaymentInput, SchemeInput
@@ -80,8 +81,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _open(args: argparse.Namespace) -> tuple[Database, Services]:
-    from app.cli import open_target
-
     db = open_target(args, create=False)
     return db, Services.build(db, SYSTEM)
 

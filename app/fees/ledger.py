@@ -17,6 +17,7 @@ from app.fees.dto import (
     CompoundFees,
     location_of,
 )
+from app.fees.queries import located
 from app.registry.queries import fetch_ids
 from db.models import Building, Compound, Household
 from db.models.fees import FeeCharge, FeeScheme
@@ -28,18 +29,17 @@ def charge_rows(s: Session, ids: Sequence[int]) -> list[ChargeRow]:
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
         for c, cname, b, u, r, name in s.execute(
-            select(
+            located(
+                select(
+                    FeeCharge,
+                    Compound.name,
+                    Building.name,
+                    Household.unit,
+                    Household.room,
+                    Household.householder_name,
+                ),
                 FeeCharge,
-                Compound.name,
-                Building.name,
-                Household.unit,
-                Household.room,
-                Household.householder_name,
-            )
-            .join(Household, Household.id == FeeCharge.household_id)
-            .join(Building, Building.id == Household.building_id)
-            .join(Compound, Compound.id == FeeCharge.compound_id)
-            .where(FeeCharge.id.in_(chunk))
+            ).where(FeeCharge.id.in_(chunk))
         ):
             out[c.id] = ChargeRow(
                 c.id,
@@ -163,21 +163,21 @@ class FeeLedgerService:
         """Households that owe money, the most owed first."""
         due = func.sum(FeeCharge.amount_fen - FeeCharge.paid_fen)
         query = (
-            select(
-                FeeCharge.household_id,
-                Compound.name,
-                Building.name,
-                Household.unit,
-                Household.room,
-                Household.householder_name,
-                func.coalesce(Household.phone, ""),
-                func.count(FeeCharge.id),
-                func.min(FeeCharge.period),
-                due,
+            located(
+                select(
+                    FeeCharge.household_id,
+                    Compound.name,
+                    Building.name,
+                    Household.unit,
+                    Household.room,
+                    Household.householder_name,
+                    func.coalesce(Household.phone, ""),
+                    func.count(FeeCharge.id),
+                    func.min(FeeCharge.period),
+                    due,
+                ),
+                FeeCharge,
             )
-            .join(Household, Household.id == FeeCharge.household_id)
-            .join(Building, Building.id == Household.building_id)
-            .join(Compound, Compound.id == FeeCharge.compound_id)
             .where(FeeCharge.amount_fen > FeeCharge.paid_fen)
             .group_by(
                 FeeCharge.household_id,

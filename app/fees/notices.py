@@ -13,6 +13,7 @@ from app.errors import NotFound
 from app.fees.arithmetic import format_price, parse_period, period_label
 from app.fees.dto import SchemeRow, location_of, mask_name
 from app.fees.errors import FeeError
+from app.fees.queries import located
 from app.fees.schemes import load_scheme
 from db.models import Building, Compound, Household
 from db.models.fees import FeeCharge, FeeScheme
@@ -118,26 +119,25 @@ class FeeDocumentData:
 
     def _items(self, s: Session, ids: list[int], masked: bool) -> list[NoticeItem]:
         rows = s.execute(
-            select(
-                FeeCharge.id,
-                FeeCharge.household_id,
-                FeeCharge.scheme_id,
-                FeeCharge.period,
-                FeeCharge.months,
-                FeeCharge.area_centi,
-                FeeCharge.price_milli,
-                FeeCharge.amount_fen - FeeCharge.paid_fen,
-                FeeCharge.due_date,
-                Compound.name,
-                Building.name,
-                Household.unit,
-                Household.room,
-                Household.householder_name,
-            )
-            .join(Household, Household.id == FeeCharge.household_id)
-            .join(Building, Building.id == Household.building_id)
-            .join(Compound, Compound.id == FeeCharge.compound_id)
-            .where(FeeCharge.id.in_(ids))
+            located(
+                select(
+                    FeeCharge.id,
+                    FeeCharge.household_id,
+                    FeeCharge.scheme_id,
+                    FeeCharge.period,
+                    FeeCharge.months,
+                    FeeCharge.area_centi,
+                    FeeCharge.price_milli,
+                    FeeCharge.amount_fen - FeeCharge.paid_fen,
+                    FeeCharge.due_date,
+                    Compound.name,
+                    Building.name,
+                    Household.unit,
+                    Household.room,
+                    Household.householder_name,
+                ),
+                FeeCharge,
+            ).where(FeeCharge.id.in_(ids))
         ).all()
         if not rows:
             return []
@@ -182,23 +182,23 @@ class FeeDocumentData:
         with self._sessions() as s:
             scheme = self._scheme_for(s, compound_id)
             rows = s.execute(
-                select(
-                    FeeCharge.household_id,
-                    func.min(FeeCharge.period),
-                    func.max(FeeCharge.period),
-                    func.sum(FeeCharge.amount_fen - FeeCharge.paid_fen),
-                    func.min(FeeCharge.due_date),
-                    Compound.name,
-                    Building.name,
-                    Household.unit,
-                    Household.room,
-                    Household.householder_name,
-                    Household.area_centi,
-                    Building.sort_key,
+                located(
+                    select(
+                        FeeCharge.household_id,
+                        func.min(FeeCharge.period),
+                        func.max(FeeCharge.period),
+                        func.sum(FeeCharge.amount_fen - FeeCharge.paid_fen),
+                        func.min(FeeCharge.due_date),
+                        Compound.name,
+                        Building.name,
+                        Household.unit,
+                        Household.room,
+                        Household.householder_name,
+                        Household.area_centi,
+                        Building.sort_key,
+                    ),
+                    FeeCharge,
                 )
-                .join(Household, Household.id == FeeCharge.household_id)
-                .join(Building, Building.id == Household.building_id)
-                .join(Compound, Compound.id == FeeCharge.compound_id)
                 .where(
                     FeeCharge.compound_id == compound_id, FeeCharge.amount_fen > FeeCharge.paid_fen
                 )

@@ -25,6 +25,7 @@ from app.fees.dto import (
 )
 from app.fees.errors import PaymentError
 from app.fees.ledger import charge_rows
+from app.fees.queries import located
 from app.fees.receipts import next_receipt
 from app.money import format_yuan, to_fen
 from app.registry.queries import fetch_ids, like_escape
@@ -274,18 +275,17 @@ class PaymentService:
             return []
         with self._sessions() as s:
             rows = s.execute(
-                select(
+                located(
+                    select(
+                        FeePayment,
+                        Compound.name,
+                        Building.name,
+                        Household.unit,
+                        Household.room,
+                        Household.householder_name,
+                    ),
                     FeePayment,
-                    Compound.name,
-                    Building.name,
-                    Household.unit,
-                    Household.room,
-                    Household.householder_name,
-                )
-                .join(Household, Household.id == FeePayment.household_id)
-                .join(Building, Building.id == Household.building_id)
-                .join(Compound, Compound.id == FeePayment.compound_id)
-                .where(FeePayment.id.in_(list(ids)))
+                ).where(FeePayment.id.in_(list(ids)))
             ).all()
             out = {
                 p.id: PaymentRow(
@@ -325,18 +325,17 @@ class PaymentService:
 
 def _receipt(s: Session, payment_id: int) -> Receipt:
     row = s.execute(
-        select(
+        located(
+            select(
+                FeePayment,
+                Compound.name,
+                Building.name,
+                Household.unit,
+                Household.room,
+                Household.householder_name,
+            ),
             FeePayment,
-            Compound.name,
-            Building.name,
-            Household.unit,
-            Household.room,
-            Household.householder_name,
-        )
-        .join(Household, Household.id == FeePayment.household_id)
-        .join(Building, Building.id == Household.building_id)
-        .join(Compound, Compound.id == FeePayment.compound_id)
-        .where(FeePayment.id == payment_id)
+        ).where(FeePayment.id == payment_id)
     ).one_or_none()
     if row is None:
         raise NotFound("该缴费记录不存在")

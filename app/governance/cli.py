@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.audit import SYSTEM
+from app.cli_target import open_target
 from app.database import Database
 from app.governance.dto import STATUSES, ProblemFilter
 from app.governance.errors import GovernanceError
@@ -24,8 +25,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _open(args: argparse.Namespace) -> Database:
-    from app.cli import open_target
-
     return open_target(args, create=False)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.audit import SYSTEM
+from app.cli_target import open_target
 from app.roster.dto import Fate, ImportOptions, ImportPreview
 from app.roster.service import RosterService, build_roster_service
 
@@ -95,8 +96,6 @@ def export_roster(args: argparse.Namespace, service: RosterService) -> int:
 def _run(
     args: argparse.Namespace, command: Callable[[argparse.Namespace, RosterService], int]
 ) -> int:
-    from app.cli import open_target
-
     db = open_target(args, create=False)
     try:
         # The command line acts as the system user (full rights), as the other subcommands do.

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.audit import SYSTEM
+from app.cli_target import open_target
 from app.errors import AppError
 from app.services import Services
 
@@ -34,8 +35,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _run(
     args: argparse.Namespace, suffixes: tuple[str, ...], work: Callable[[Services, Path], str]
 ) -> int:
-    from app.cli import open_target
-
     out = Path(args.out)
     if out.suffix.lower() not in suffixes:
         raise AppError(f"输出文件应为 {' 或 '.join(suffixes)}")

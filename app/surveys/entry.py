@@ -25,7 +25,7 @@ from app.surveys.dto import (
     SavedResponse,
 )
 from app.surveys.errors import HouseholdNotInScope, ResponseInvalid, SurveyNotOpen
-from app.surveys.queries import in_scope, questions_of, scope_items
+from app.surveys.queries import WALKING_ORDER, in_scope, questions_of, scope_items
 from app.surveys.tally import recount
 from app.text import fold
 from db.models import Building, Compound, Household
@@ -118,13 +118,7 @@ class EntryService:
                 _ref_query()
                 .where(in_scope(items))
                 .order_by(
-                    Compound.name_pinyin,
-                    Compound.id,
-                    Building.sort_key,
-                    Building.name,
-                    Household.unit,
-                    Household.floor,
-                    Household.room,
+                    *WALKING_ORDER,
                     Household.id,
                 )
             ).all()

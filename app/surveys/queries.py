@@ -9,6 +9,18 @@ from app.surveys.dto import QuestionInput, QuestionRow, ScopeItem
 from db.models import Building, Compound, Household
 from db.models.surveys import SurveyQuestion, SurveyScope
 
+# The walking order of households on a survey: compound (by pinyin), building, unit, floor,
+# room. Queries end it with their own tie-breakers down to a primary key.
+WALKING_ORDER = (
+    Compound.name_pinyin,
+    Compound.id,
+    Building.sort_key,
+    Building.name,
+    Household.unit,
+    Household.floor,
+    Household.room,
+)
+
 
 def scope_items(s: Session, survey_id: int) -> tuple[ScopeItem, ...]:
     rows = s.execute(

@@ -22,7 +22,7 @@ from app.surveys.dto import (
     Results,
     share,
 )
-from app.surveys.queries import in_scope, questions_of, scope_items
+from app.surveys.queries import WALKING_ORDER, in_scope, questions_of, scope_items
 from app.surveys.tally import OUTCOME_CODES
 from db.models import Building, Compound, Household
 from db.models.surveys import (
@@ -76,13 +76,7 @@ class ResultsService:
                     (SurveyResponse.id.is_(None)) | (SurveyResponse.outcome == "nobody_home"),
                 )
                 .order_by(
-                    Compound.name_pinyin,
-                    Compound.id,
-                    Building.sort_key,
-                    Building.name,
-                    Household.unit,
-                    Household.floor,
-                    Household.room,
+                    *WALKING_ORDER,
                     Household.id,
                 )
             ).all()
@@ -173,13 +167,7 @@ class ResultsService:
                 .join(Building, Building.id == Household.building_id)
                 .where(SurveyResponse.survey_id == survey_id)
                 .order_by(
-                    Compound.name_pinyin,
-                    Compound.id,
-                    Building.sort_key,
-                    Building.name,
-                    Household.unit,
-                    Household.floor,
-                    Household.room,
+                    *WALKING_ORDER,
                     SurveyResponse.id,
                 )
             ).all()
