@@ -35,7 +35,6 @@ from app.roster.dto import (
     ImportOptions,
     ImportPreview,
     ImportResult,
-    RowPreview,
 )
 from app.roster.errors import NoCommunity
 from app.roster.matching import (
@@ -267,6 +266,10 @@ class RosterService:
         progress: Progress = no_progress,
         cancelled: IsCancelled = never_cancelled,
     ) -> ExportResult:
+        """The roster of the compounds (all when None), masked unless asked and allowed.
+
+        An unmasked export is recorded in the audit log.
+        """
         # xlsxwriter loads on first export, not at start-up
         from app.roster.export import (
             ExportResult,
@@ -275,10 +278,6 @@ class RosterService:
             write_roster,
         )
 
-        """The roster of the compounds (all when None), masked unless asked and allowed.
-
-        An unmasked export is recorded in the audit log.
-        """
         if unmasked and not self._actor.can_edit:
             raise PermissionDenied("只读用户不能导出未脱敏的身份证号和电话")
         with self._sessions() as s:
@@ -469,10 +468,6 @@ def _preview(parsed: Parsed, matched: Matched) -> ImportPreview:
         sources=tuple(parsed.sources),
         skipped_sheets=tuple(parsed.skipped_sheets),
     )
-
-
-def preview_rows_of(preview: ImportPreview, fate: Fate) -> list[RowPreview]:
-    return [r for r in preview.rows if r.fate is fate]
 
 
 def build_roster_service(sessions: sessionmaker[Session], actor: Actor) -> RosterService:

@@ -3,7 +3,6 @@ expenses."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -391,6 +390,3 @@ class FeesPage(QWidget):
         )
         task.finished.connect(lambda _n: dialogs.info(self, self.tr("已导出：{0}").format(target)))
         task.failed.connect(lambda e: show_failure(self, e))
-
-
-__all__ = ["FeesPage", "Qt"]
