@@ -30,6 +30,7 @@ from ui.roster_actions import RosterActions
 from ui.settings import Settings
 from ui.system_menu import SystemMenu
 from ui.tasks import TaskRunner
+from ui.widgets import select_data
 
 if TYPE_CHECKING:
     from ui.fees.fees_page import FeesPage
@@ -149,6 +150,23 @@ class MainWindow(QMainWindow):
         from ui.surveys.page import SurveysPage
 
         return SurveysPage(self._services, self.runner, self)
+
+    def show_page(self, page: QWidget) -> None:
+        """Go to a section's page (as if its navigation entry were clicked)."""
+        self.nav.setCurrentRow(self.stack.indexOf(page))
+
+    def show_registry_by_mode(self, mode: str) -> None:
+        """The registry listing the compounds under one management mode."""
+        select_data(self.registry_page.filter_bar.mode_combo, mode)
+        self.show_page(self.registry_page)
+
+    def show_compound_arrears(self, compound_id: int) -> None:
+        self.fees_page.show_compound_arrears(compound_id)
+        self.show_page(self.fees_page)
+
+    def show_survey(self, survey_id: int, tab: str) -> None:
+        self.surveys_page.show_survey(survey_id, tab)
+        self.show_page(self.surveys_page)
 
     def _on_nav_current_row_changed(self, row: int) -> None:
         widget = self.stack.widget(row)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.services import Services
 from ui.governance.dashboard_links import DashboardLinks
-from ui.widgets import select_data
+from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from ui.governance.dashboard_page import DashboardPage
@@ -18,11 +18,36 @@ if TYPE_CHECKING:
     from ui.governance.meetings_page import MeetingsPage
     from ui.governance.organisations_page import OrganisationsPage
     from ui.governance.problems_page import ProblemsPage
-    from ui.main_window import MainWindow
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("governance", text)
+
+
+class SectionHost(Protocol):
+    """What the governance sections need of the window that holds them (the main window)."""
+
+    stack: QStackedWidget
+    just_built: QWidget | None  # the lazy page built for the visit under way
+
+    @property
+    def runner(self) -> TaskRunner: ...
+
+    def window(self) -> QWidget: ...
+
+    def add_lazy_section(
+        self, title: str, factory: Callable[[], QWidget]
+    ) -> Callable[[], QWidget]: ...
+
+    def page_built(self, getter: Callable[[], QWidget]) -> bool: ...
+
+    def show_page(self, page: QWidget) -> None: ...
+
+    def show_registry_by_mode(self, mode: str) -> None: ...
+
+    def show_compound_arrears(self, compound_id: int) -> None: ...
+
+    def show_survey(self, survey_id: int, tab: str) -> None: ...
 
 
 class GovernancePages:
@@ -53,9 +78,10 @@ class GovernancePages:
 
 
 def _factories(
-    window: MainWindow, services: Services, links: DashboardLinks
+    host: SectionHost, services: Services, links: DashboardLinks
 ) -> list[tuple[str, str, Callable[[], QWidget]]]:
     """(key, title, factory) of each page; the page modules load on first visit."""
+    window = host.window()
 
     def organisations() -> QWidget:
         from ui.governance.organisations_page import OrganisationsPage
@@ -75,7 +101,7 @@ def _factories(
     def problems() -> QWidget:
         from ui.governance.problems_page import ProblemsPage
 
-        return ProblemsPage(services, window.runner, window)
+        return ProblemsPage(services, host.runner, window)
 
     def dashboard() -> QWidget:
         from ui.governance.dashboard_page import DashboardPage
@@ -91,21 +117,15 @@ def _factories(
     ]
 
 
-def add_governance_sections(window: MainWindow, services: Services) -> GovernancePages:
+def add_governance_sections(host: SectionHost, services: Services) -> GovernancePages:
     """Add one navigation entry per page (built on first visit) and link the dashboard's bars."""
     links = DashboardLinks()
     getters = {
-        key: window.add_lazy_section(title, factory)
-        for key, title, factory in _factories(window, services, links)
+        key: host.add_lazy_section(title, factory)
+        for key, title, factory in _factories(host, services, links)
     }
     pages = GovernancePages(getters)
-
-    def show(page: QWidget) -> None:
-        window.nav.setCurrentRow(window.stack.indexOf(page))
-
-    def registry_by_mode(mode: str) -> None:
-        select_data(window.registry_page.filter_bar.mode_combo, mode)
-        show(window.registry_page)
+    show = host.show_page
 
     def missing_organisations() -> None:
         pages.organisations.missing_check.setChecked(True)
@@ -115,42 +135,34 @@ def add_governance_sections(window: MainWindow, services: Services) -> Governanc
         pages.problems.show_filtered(category_id=category_id, overdue=overdue)
         show(pages.problems)
 
-    def compound_arrears(compound_id: int) -> None:
-        window.fees_page.show_compound_arrears(compound_id)
-        show(window.fees_page)
-
-    def survey(survey_id: int, tab: str) -> None:
-        window.surveys_page.show_survey(survey_id, tab)
-        show(window.surveys_page)
-
-    links.compound_arrears, links.survey = compound_arrears, survey
-    links.registry_by_mode = registry_by_mode
+    links.compound_arrears, links.survey = host.show_compound_arrears, host.show_survey
+    links.registry_by_mode = host.show_registry_by_mode
     links.missing_organisations = missing_organisations
     links.problems_by_category = problems_by_category
 
     def brief() -> None:
         from ui.governance.brief_dialog import BriefDialog
 
-        BriefDialog(services, window).exec()
+        BriefDialog(services, host.window()).exec()
 
     def notice() -> None:
         from ui.governance.notice_dialog import NoticeDialog
 
-        NoticeDialog(services, window).exec()
+        NoticeDialog(services, host.window()).exec()
 
     links.brief, links.notice = brief, notice
     refreshed = [getters["dashboard"], getters["grids"], getters["organisations"]]
-    window.stack.currentChanged.connect(lambda _i: _refresh(window, refreshed))
+    host.stack.currentChanged.connect(lambda _i: _refresh(host, refreshed))
     return pages
 
 
-def _refresh(window: MainWindow, getters: list[Callable[[], QWidget]]) -> None:
+def _refresh(host: SectionHost, getters: list[Callable[[], QWidget]]) -> None:
     """A page shows fresh figures when the clerk comes back to it (a page built just now
     for this visit has fresh figures already)."""
-    page = window.stack.currentWidget()
-    if page is window.just_built:
-        window.just_built = None
+    page = host.stack.currentWidget()
+    if page is host.just_built:
+        host.just_built = None
         return
     for getter in getters:
-        if window.page_built(getter) and getter() is page:
+        if host.page_built(getter) and getter() is page:
             page.reload()  # type: ignore[attr-defined]
