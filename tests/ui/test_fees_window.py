@@ -12,6 +12,7 @@ from app.services import Services
 from ui.fees.billing_dialog import BillingDialog
 from ui.fees.fees_page import FeesPage
 from ui.fees.payment_dialog import PaymentDialog
+from ui.fees.tabs import ArrearsTab, ExpensesTab, PaymentsTab
 from ui.pdf_preview import PdfPreviewDialog
 from ui.tasks import TaskRunner
 
@@ -174,9 +175,45 @@ def test_exports_and_reminders_run_in_the_background(
     qtbot.waitUntil(lambda: len(infos) == 2)
     assert load_workbook(target).active["A1"].value == "楼院"  # type: ignore[index]
     shown: list[tuple[Path, str]] = []
-    monkeypatch.setattr(page, "show_pdf", lambda path, title: shown.append((path, title)))
+    monkeypatch.setattr(
+        "ui.fees.fees_page.preview", lambda path, title, _p: shown.append((path, title))
+    )
     qtbot.mouseClick(arrears.reminder_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(shown))
+    qtbot.waitUntil(lambda: bool(shown))  # the tab's pdf_ready reached the page's preview
     path, title = shown[0]
     assert title == "催缴通知单" and path.read_bytes().startswith(b"%PDF")
     page.runner.wait()
+
+
+def test_fee_tabs_stand_alone_and_talk_by_signals(
+    qtbot: QtBot, demo_services: Services, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tab needs no page: its service, the runner and set_compound(); it asks for a preview
+    and tells of moved money by signals."""
+    fees = demo_services.fees
+    cid, name = next((c, n) for c, n in fees.ledger.compounds() if n == "粮食局家属院")
+    expenses = ExpensesTab(fees, runner)
+    qtbot.addWidget(expenses)
+    assert expenses.model.rowCount() == 0  # no compound yet
+    expenses.set_compound(cid, name)
+    assert expenses.model.rowCount() == len(fees.expenses.list_expenses(cid)) > 0
+    with qtbot.waitSignal(expenses.pdf_ready) as pdf:
+        qtbot.mouseClick(expenses.accounts_button, Qt.MouseButton.LeftButton)
+    path, title = pdf.args
+    assert title == "收支公示" and path.read_bytes().startswith(b"%PDF")
+
+    payments = PaymentsTab(fees, runner)
+    qtbot.addWidget(payments)
+    payments.set_compound(cid, name)
+    assert payments.model.rowCount() > 0
+    payments.table.selectRow(0)
+    monkeypatch.setattr("ui.dialogs.ask_text", lambda *a: "收错了户")
+    with qtbot.waitSignal(payments.data_changed):
+        qtbot.mouseClick(payments.void_button, Qt.MouseButton.LeftButton)
+
+    arrears = ArrearsTab(fees, runner)
+    qtbot.addWidget(arrears)
+    arrears.set_compound(cid, name)
+    owed = fees.ledger.arrears(cid)
+    assert arrears.model.rowCount() == len(owed) > 0
+    assert f"欠费 {len(owed)} 户" in arrears.total_label.text()

@@ -3,6 +3,8 @@ expenses."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -60,9 +62,12 @@ class FeesPage(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._schemes_tab(), self.tr("收费方案"))
         self.tabs.addTab(self._ledger_tab(), self.tr("收费台账"))
-        self.payments_tab = PaymentsTab(self)
-        self.arrears_tab = ArrearsTab(self)
-        self.expenses_tab = ExpensesTab(self)
+        self.payments_tab = PaymentsTab(self.fees, runner, self)
+        self.arrears_tab = ArrearsTab(self.fees, runner, self)
+        self.expenses_tab = ExpensesTab(self.fees, runner, self)
+        for tab in (self.payments_tab, self.arrears_tab, self.expenses_tab):
+            tab.pdf_ready.connect(self.show_pdf)
+            tab.data_changed.connect(self.refresh)
         self.tabs.addTab(self.payments_tab, self.tr("缴费记录"))
         self.tabs.addTab(self.arrears_tab, self.tr("欠费"))
         self.tabs.addTab(self.expenses_tab, self.tr("运行成本"))
@@ -109,9 +114,8 @@ class FeesPage(QWidget):
         """Reload every tab for the current compound."""
         self._load_schemes()
         self._load_charges()
-        self.payments_tab.reload()
-        self.arrears_tab.reload()
-        self.expenses_tab.reload()
+        for tab in (self.payments_tab, self.arrears_tab, self.expenses_tab):
+            tab.set_compound(self.compound_id, self.compound_name)
         rows = self.fees.ledger.compound_fees(self.compound_id) if self.compound_id else []
         if rows:
             r = rows[0]
@@ -128,10 +132,7 @@ class FeesPage(QWidget):
         else:
             self.summary_label.setText(self.tr("尚未计费"))
 
-    def show_pdf(self, path: object, title: str) -> None:
-        from pathlib import Path
-
-        assert isinstance(path, Path)
+    def show_pdf(self, path: Path, title: str) -> None:
         self.last_preview = preview(path, title, self)
 
     # -- schemes --------------------------------------------------------------------------

@@ -1,10 +1,15 @@
-"""Tabs of the fee page: payments (with the cashier dialog), arrears, running costs."""
+"""Tabs of the fee page: payments (with the cashier dialog), arrears, running costs.
+
+Each tab takes the fee services and the program's runner and is told the compound by
+`set_compound()`; it knows nothing of the page, which connects to its signals: `pdf_ready`
+(a PDF to preview) and `data_changed` (money moved: reload the page's figures)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,20 +30,44 @@ from app.fees.dto import (
     PaymentRow,
     Receipt,
 )
+from app.fees.service import FeeServices
 from app.money import format_yuan, parse_yuan
 from ui import dialogs
 from ui.errors import show_failure
 from ui.fees.common import pdf_path, table
 from ui.models.fee_models import ListModel, PagedModel, arrears_model, expense_model, payment_model
-
-if TYPE_CHECKING:
-    from ui.fees.fees_page import FeesPage
+from ui.tasks import TaskRunner
 
 
-class PaymentsTab(QWidget):
-    def __init__(self, page: FeesPage) -> None:
-        super().__init__(page)
-        self.page = page
+class FeeTab(QWidget):
+    """A tab over one compound at a time."""
+
+    pdf_ready = Signal(Path, str)  # a PDF written for the clerk to see, and its title
+    data_changed = Signal()  # money moved: everything shown for the compound is stale
+
+    def __init__(
+        self, fees: FeeServices, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.fees = fees
+        self.runner = runner
+        self.compound_id: int | None = None
+        self.compound_name = ""
+
+    def set_compound(self, compound_id: int | None, name: str) -> None:
+        """Show the compound (None: none chosen) and reload."""
+        self.compound_id, self.compound_name = compound_id, name
+        self.reload()
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+
+class PaymentsTab(FeeTab):
+    def __init__(
+        self, fees: FeeServices, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(fees, runner, parent)
         self.month_edit = QLineEdit(self)
         self.month_edit.setPlaceholderText(self.tr("收款月份 YYYY-MM"))
         self.search_edit = QLineEdit(self)
@@ -52,7 +81,7 @@ class PaymentsTab(QWidget):
         bar.addStretch(1)
         for button in (self.pay_button, self.reprint_button, self.void_button):
             bar.addWidget(button)
-        self.model: PagedModel[PaymentRow] = payment_model(page.fees.payments.payment_rows, self)
+        self.model: PagedModel[PaymentRow] = payment_model(fees.payments.payment_rows, self)
         self.table = table(self)
         self.table.setModel(self.model)
         self.total_label = QLabel(self)
@@ -69,13 +98,13 @@ class PaymentsTab(QWidget):
     def reload(self) -> None:
         month = self.month_edit.text().strip()
         flt = PaymentFilter(
-            compound_id=self.page.compound_id,
+            compound_id=self.compound_id,
             month=month if len(month) == 7 else "",
             text=self.search_edit.text(),
         )
-        payments = self.page.fees.payments
-        self.model.set_ids(payments.payment_ids(flt) if self.page.compound_id else [])
-        count, fen = payments.totals(flt) if self.page.compound_id else (0, 0)
+        payments = self.fees.payments
+        self.model.set_ids(payments.payment_ids(flt) if self.compound_id else [])
+        count, fen = payments.totals(flt) if self.compound_id else (0, 0)
         self.total_label.setText(
             self.tr("有效缴费 {0} 笔，合计 {1} 元").format(count, format_yuan(fen))
         )
@@ -87,29 +116,27 @@ class PaymentsTab(QWidget):
     def open_payment_dialog(self) -> None:
         from ui.fees.payment_dialog import PaymentDialog
 
-        if self.page.compound_id is None:
+        if self.compound_id is None:
             return
-        dialog = PaymentDialog(
-            self.page.fees.payments, self.page.compound_id, self.page.compound_name, self
-        )
+        dialog = PaymentDialog(self.fees.payments, self.compound_id, self.compound_name, self)
         dialog.paid.connect(self.print_receipt)
         self.dialog = dialog
-        dialog.finished.connect(lambda _r: self.page.refresh())
+        dialog.finished.connect(lambda _r: self.data_changed.emit())
         dialog.open()
 
     def print_receipt(self, receipt: object) -> None:
         from app.documents.fees_receipt import write_receipt
 
         assert isinstance(receipt, Receipt)
-        fresh = self.page.fees.payments.receipt(receipt.payment_id)
+        fresh = self.fees.payments.receipt(receipt.payment_id)
         path = pdf_path(f"收据{fresh.receipt_no}")
         write_receipt(path, fresh)
-        self.page.show_pdf(path, self.tr("收据 {0}").format(fresh.receipt_no))
+        self.pdf_ready.emit(path, self.tr("收据 {0}").format(fresh.receipt_no))
 
     def _on_reprint_button_clicked(self) -> None:
         row = self.selected()
         if row is not None:
-            self.print_receipt(self.page.fees.payments.receipt(row.id, printing=False))
+            self.print_receipt(self.fees.payments.receipt(row.id, printing=False))
 
     def _on_void_button_clicked(self) -> None:
         row = self.selected()
@@ -125,17 +152,18 @@ class PaymentsTab(QWidget):
         if reason is None:
             return
         try:
-            self.page.fees.payments.void(row.id, reason)
+            self.fees.payments.void(row.id, reason)
         except AppError as exc:
             dialogs.error(self, exc.message)
             return
-        self.page.refresh()
+        self.data_changed.emit()
 
 
-class ArrearsTab(QWidget):
-    def __init__(self, page: FeesPage) -> None:
-        super().__init__(page)
-        self.page = page
+class ArrearsTab(FeeTab):
+    def __init__(
+        self, fees: FeeServices, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(fees, runner, parent)
         self.model: ListModel[ArrearsRow] = arrears_model(self)
         self.table = table(self)
         self.table.setModel(self.model)
@@ -153,7 +181,7 @@ class ArrearsTab(QWidget):
         self.export_button.clicked.connect(self._on_export_button_clicked)
 
     def reload(self) -> None:
-        rows = self.page.fees.ledger.arrears(self.page.compound_id) if self.page.compound_id else []
+        rows = self.fees.ledger.arrears(self.compound_id) if self.compound_id else []
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         self.total_label.setText(
@@ -165,15 +193,15 @@ class ArrearsTab(QWidget):
     def _on_reminder_button_clicked(self) -> None:
         from app.documents.fees_notices import write_notices
 
-        if self.page.compound_id is None:
+        if self.compound_id is None:
             return
         try:
-            items = self.page.fees.documents.reminder_items(self.page.compound_id)
+            items = self.fees.documents.reminder_items(self.compound_id)
         except AppError as exc:
             dialogs.error(self, exc.message)
             return
         path = pdf_path("催缴通知单")
-        task = self.page.runner.run(
+        task = self.runner.run(
             lambda progress, cancelled: write_notices(
                 path, [items], len(items), per_page=2, title="物业费催缴通知单",
                 progress=progress, cancelled=cancelled,
@@ -182,7 +210,7 @@ class ArrearsTab(QWidget):
             label=self.tr("正在生成催缴通知单…"),
             parent_widget=self,
         )  # fmt: skip
-        task.finished.connect(lambda _pages: self.page.show_pdf(path, self.tr("催缴通知单")))
+        task.finished.connect(lambda _pages: self.pdf_ready.emit(path, self.tr("催缴通知单")))
         task.failed.connect(lambda e: show_failure(self, e))
 
     def _on_export_button_clicked(self) -> None:
@@ -194,7 +222,7 @@ class ArrearsTab(QWidget):
         if not target:
             return
         rows = self.model.rows
-        task = self.page.runner.run(
+        task = self.runner.run(
             lambda progress, cancelled: export_arrears(target, rows, progress, cancelled),
             title=self.tr("导出欠费清单"),
             label=self.tr("正在导出欠费清单…"),
@@ -204,10 +232,11 @@ class ArrearsTab(QWidget):
         task.failed.connect(lambda e: show_failure(self, e))
 
 
-class ExpensesTab(QWidget):
-    def __init__(self, page: FeesPage) -> None:
-        super().__init__(page)
-        self.page = page
+class ExpensesTab(FeeTab):
+    def __init__(
+        self, fees: FeeServices, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(fees, runner, parent)
         self.month_edit = QLineEdit(f"{dt.date.today():%Y-%m}", self)
         self.category_combo = QComboBox(self)
         self.category_combo.addItems(list(EXPENSE_CATEGORIES))
@@ -248,8 +277,8 @@ class ExpensesTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
     def reload(self) -> None:
-        cid = self.page.compound_id
-        self.model.set_rows(self.page.fees.expenses.list_expenses(cid) if cid else [])
+        cid = self.compound_id
+        self.model.set_rows(self.fees.expenses.list_expenses(cid) if cid else [])
         self._on_selection_changed()
 
     def _selected(self) -> ExpenseRow | None:
@@ -272,7 +301,7 @@ class ExpensesTab(QWidget):
         if reason is None:
             return
         try:
-            self.page.fees.expenses.delete(expense.id, reason)
+            self.fees.expenses.delete(expense.id, reason)
         except AppError as exc:
             self.error_label.setText(exc.message)
             return
@@ -280,12 +309,12 @@ class ExpensesTab(QWidget):
         self.reload()
 
     def _on_add_button_clicked(self) -> None:
-        if self.page.compound_id is None:
+        if self.compound_id is None:
             return
         try:
-            self.page.fees.expenses.add(
+            self.fees.expenses.add(
                 ExpenseInput(
-                    self.page.compound_id,
+                    self.compound_id,
                     self.month_edit.text(),
                     self.category_combo.currentText(),
                     parse_yuan(self.amount_edit.text()),
@@ -304,11 +333,11 @@ class ExpensesTab(QWidget):
         from app.documents.fees_postings import write_accounts
         from app.fees.arithmetic import add_months
 
-        cid = self.page.compound_id
+        cid = self.compound_id
         if cid is None:
             return
         last = f"{dt.date.today():%Y-%m}"
-        months = self.page.fees.expenses.accounts(cid, add_months(last, -11), last)
+        months = self.fees.expenses.accounts(cid, add_months(last, -11), last)
         path = pdf_path("收支公示")
-        write_accounts(path, self.page.compound_name, months)
-        self.page.show_pdf(path, self.tr("收支公示"))
+        write_accounts(path, self.compound_name, months)
+        self.pdf_ready.emit(path, self.tr("收支公示"))
