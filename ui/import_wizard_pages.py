@@ -1,11 +1,12 @@
-"""The pages of the import wizard (the wizard itself holds the state)."""
+"""The pages of the import wizard. Each receives the import's `ImportFlow` (the state, Qt-free)
+and drives its step; none reads or writes the wizard."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,25 +27,29 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.roster.columns import normalize_header
-from app.roster.dto import Fate, Field, ImportResult, SheetLayout
+from app.roster.dto import Fate, Field, FileLayout, ImportResult, SheetLayout
+from app.roster.flow import ImportFlow, parse_paths
 from app.roster.service import ImportPlan
 from ui import dialogs
 from ui.errors import expected_message, report_bug, show_failure, unexpected_text
 from ui.models.roster_preview_model import RosterPreviewModel
-from ui.tasks import waiting_text
-
-if TYPE_CHECKING:
-    from ui.import_wizard import ImportWizard
+from ui.tasks import Task, TaskRunner, waiting_text
 
 FILE_FILTER = "花名册 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)"
 NAMES_SHOWN = 6  # new compounds named in the preview's counts line; more are counted
 
 
 class FilePage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard)
-        self.w = wizard
+    def __init__(
+        self,
+        flow: ImportFlow,
+        runner: TaskRunner,
+        communities: Sequence[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self._runner = runner
         self.setTitle(self.tr("选择花名册文件"))
         self.setSubTitle(
             self.tr(
@@ -57,8 +62,8 @@ class FilePage(QWizardPage):
         self.browse = QPushButton(self.tr("选择文件…"), self)
         self.community_combo = QComboBox(self)
         self.community_combo.setEditable(True)
-        for community in wizard.services.compounds.communities():
-            self.community_combo.addItem(community.name)
+        for community in communities:
+            self.community_combo.addItem(community)
         self.compound_edit = QLineEdit(self)
         self.compound_edit.setPlaceholderText(self.tr("文件中没有“楼院名称”列时填写"))
         row = QHBoxLayout()
@@ -81,7 +86,11 @@ class FilePage(QWizardPage):
         self._loading = False
         self._loaded_key: tuple[tuple[str, int], ...] | None = None
         self.browse.clicked.connect(self._on_browse_clicked)
-        self.path_edit.textChanged.connect(self.completeChanged)
+        self.path_edit.textChanged.connect(self._on_path_edit_changed)
+
+    def _on_path_edit_changed(self, text: str) -> None:
+        self.flow.paths = parse_paths(text)
+        self.completeChanged.emit()
 
     def _on_browse_clicked(self) -> None:
         paths = dialogs.open_files(self, self.tr("选择花名册文件"), "", self.tr(FILE_FILTER))
@@ -89,25 +98,44 @@ class FilePage(QWizardPage):
             self.path_edit.setText("; ".join(paths))
 
     def isComplete(self) -> bool:
-        paths = self.w.paths
-        return not self._loading and bool(paths) and all(p.is_file() for p in paths)
+        return not self._loading and self.flow.files_exist()
 
     def validatePage(self) -> bool:
         """Next reads the file in the background and comes back here once it is read."""
-        key = self._file_key()
-        if key is not None and key == self._loaded_key and self.w.file_layout is not None:
+        self.flow.community = self.community_combo.currentText()
+        self.flow.default_compound = self.compound_edit.text()
+        key = self.flow.file_key()
+        if key is not None and key == self._loaded_key and self.flow.file_layout is not None:
             return True
         if self._loading:
             return False
         self._set_loading(True)
-        self.w.load_file(lambda ok: self._on_loaded(ok, key))
+        task = self._runner.run(
+            self.flow.read_job(), label=self.tr("正在读取文件…"), parent_widget=self.wizard()
+        )
+        task.finished.connect(lambda layouts: self._on_read(task, layouts, key))
+        task.failed.connect(self._on_read_failed)
         return False
 
-    def _on_loaded(self, ok: bool, key: tuple[tuple[str, int], ...] | None) -> None:
+    def _on_read(
+        self, task: Task, layouts: list[FileLayout], key: tuple[tuple[str, int], ...] | None
+    ) -> None:
         self._set_loading(False)
-        if ok:
-            self._loaded_key = key
-            self.w.next()
+        if task.is_cancelled():
+            return
+        if not self.flow.read_done(layouts):
+            dialogs.error(
+                self,
+                self.tr("文件中没有找到花名册表头（需包含房号或姓名等列）。"),
+                self.tr("无法导入"),
+            )
+            return
+        self._loaded_key = key
+        self.wizard().next()
+
+    def _on_read_failed(self, exc: object) -> None:
+        self._set_loading(False)
+        show_failure(self, exc, self.tr("无法读取文件"))
 
     def _set_loading(self, loading: bool) -> None:
         self._loading = loading
@@ -115,18 +143,11 @@ class FilePage(QWizardPage):
         self.browse.setEnabled(not loading)
         self.completeChanged.emit()
 
-    def _file_key(self) -> tuple[tuple[str, int], ...] | None:
-        """The files as they are now: another file, or one saved again, is read anew."""
-        try:
-            return tuple((str(p.resolve()), p.stat().st_mtime_ns) for p in self.w.paths)
-        except OSError:
-            return None
-
 
 class SheetPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard)
-        self.w = wizard
+    def __init__(self, flow: ImportFlow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow = flow
         self.setTitle(self.tr("工作表与表头"))
         self.setSubTitle(
             self.tr("程序找到的表头行以蓝色标出；没有表头的工作表（如填表说明）将跳过。")
@@ -147,18 +168,17 @@ class SheetPage(QWizardPage):
         self.sheet_combo.currentIndexChanged.connect(self._on_sheet_combo_changed)
 
     def initializePage(self) -> None:
-        assert self.w.file_layout is not None
         self.sheet_combo.clear()
-        for sheet in self.w.file_layout.sheets:
+        for sheet in self.flow.sheets:
             mark = "" if sheet.is_roster else self.tr("（跳过）")
             self.sheet_combo.addItem(sheet.name + mark)
-        first = next(i for i, s in enumerate(self.w.file_layout.sheets) if s.is_roster)
+        first = self.flow.first_roster_sheet()
         self.sheet_combo.setCurrentIndex(first)
-        self._show(self.w.file_layout.sheets[first])
+        self._show(self.flow.sheets[first])
 
     def _on_sheet_combo_changed(self, index: int) -> None:
-        if self.w.file_layout is not None and 0 <= index < len(self.w.file_layout.sheets):
-            self._show(self.w.file_layout.sheets[index])
+        if 0 <= index < len(self.flow.sheets):
+            self._show(self.flow.sheets[index])
 
     def _show(self, sheet: SheetLayout) -> None:
         if sheet.header_row is None:
@@ -184,9 +204,9 @@ class SheetPage(QWizardPage):
 class MappingPage(QWizardPage):
     """Each column of each distinct header row and the field it fills."""
 
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard)
-        self.w = wizard
+    def __init__(self, flow: ImportFlow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow = flow
         self.setTitle(self.tr("列的对应关系"))
         self.combos: dict[str, list[tuple[str, QComboBox]]] = {}
         self.remember = QCheckBox(self.tr("记住此对应关系，下次导入相同表头的文件时自动使用"), self)
@@ -198,14 +218,11 @@ class MappingPage(QWizardPage):
         layout.addWidget(self.remember)
 
     def initializePage(self) -> None:
-        assert self.w.file_layout is not None
         body = QWidget()
         box_layout = QVBoxLayout(body)
         self.combos = {}
         unplaced = 0
-        for sheet in self.w.file_layout.sheets:
-            if not sheet.is_roster or sheet.signature in self.combos:
-                continue
+        for sheet in self.flow.header_rows():
             group = QGroupBox(self.tr("工作表“{0}”的表头").format(sheet.name), body)
             form = QFormLayout(group)
             rows: list[tuple[str, QComboBox]] = []
@@ -233,24 +250,23 @@ class MappingPage(QWizardPage):
         )
 
     def validatePage(self) -> bool:
-        mappings: dict[str, dict[str, Field | None]] = {}
-        for signature, rows in self.combos.items():
-            chosen = {normalize_header(h): combo.currentData() for h, combo in rows}
-            fields = [f for f in chosen.values() if f is not None]
-            if len(fields) != len(set(fields)):
-                dialogs.error(self, self.tr("同一内容只能对应一列，请检查重复的选择。"))
-                return False
-            mappings[signature] = chosen
-            if self.remember.isChecked():
-                self.w.services.rosters.remember(signature, chosen)
-        self.w.mappings = mappings
+        chosen = {
+            signature: [(header, combo.currentData()) for header, combo in rows]
+            for signature, rows in self.combos.items()
+        }
+        try:
+            self.flow.choose_columns(chosen, remember=self.remember.isChecked())
+        except AppError as exc:
+            show_failure(self, exc)
+            return False
         return True
 
 
 class PreviewPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard)
-        self.w = wizard
+    def __init__(self, flow: ImportFlow, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self._runner = runner
         self.setTitle(self.tr("预览"))
         self.setSubTitle(
             self.tr("尚未写入任何数据。绿色新增、蓝色更新、白色不变、灰色跳过、红色拒绝。")
@@ -281,20 +297,16 @@ class PreviewPage(QWizardPage):
         self.filter.currentIndexChanged.connect(self._on_filter_changed)
 
     def initializePage(self) -> None:
-        self.w.plan = None
         self.model.set_rows(())
         self.counts.setText(self.tr("正在分析…"))
-        paths, options, rosters = self.w.paths, self.w.import_options(), self.w.services.rosters
-        task = self.w.runner.run(
-            lambda progress, cancelled: rosters.plan(paths, options, progress, cancelled),
-            label=self.tr("正在分析花名册…"),
-            parent_widget=self.w,
+        task = self._runner.run(
+            self.flow.plan_job(), label=self.tr("正在分析花名册…"), parent_widget=self.wizard()
         )
         task.finished.connect(self._on_plan_finished)
         task.failed.connect(self._on_plan_failed)
 
     def _on_plan_finished(self, plan: ImportPlan) -> None:
-        self.w.plan = plan
+        self.flow.plan_done(plan)
         c = plan.preview.counts
         text = self.tr(
             "新增 {0} 户，更新 {1} 户，不变 {2} 户，跳过 {3} 行，拒绝 {4} 行，{5} 行有提醒"
@@ -317,30 +329,33 @@ class PreviewPage(QWizardPage):
         show_failure(self, exc)
 
     def _on_filter_changed(self, _index: int = 0) -> None:
-        if self.w.plan is None:
+        if self.flow.plan is None:
             return
         fate = self.filter.currentData()
-        rows = self.w.plan.preview.rows
+        rows = self.flow.plan.preview.rows
         self.model.set_rows(rows if fate is None else [r for r in rows if r.fate is fate])
         self.table.resizeColumnsToContents()
 
     def isComplete(self) -> bool:
-        return self.w.plan is not None and self.w.plan.preview.writable > 0
+        return self.flow.writable() > 0
 
     def validatePage(self) -> bool:
         return dialogs.confirm(
             self,
             self.tr("导入"),
             self.tr("将写入 {0} 户（新增与更新）。被拒绝的行不会导入。继续吗？").format(
-                self.w.plan.preview.writable if self.w.plan else 0
+                self.flow.writable()
             ),
         )
 
 
 class ImportPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard)
-        self.w = wizard
+    imported = Signal(object)  # ImportResult
+
+    def __init__(self, flow: ImportFlow, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self._runner = runner
         self.setTitle(self.tr("导入"))
         self.setSubTitle(self.tr("全部写入或全部不写入；取消时数据库保持原样。"))
         self.bar = QProgressBar(self)
@@ -352,16 +367,13 @@ class ImportPage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
-        assert self.w.plan is not None
-        self.w.import_result = None
         self.bar.setRange(0, 0)
         self.status.setText(self.tr("正在导入…"))
-        plan, rosters = self.w.plan, self.w.services.rosters
-        task = self.w.runner.run(
-            lambda progress, cancelled: rosters.commit(plan, progress, cancelled),
+        task = self._runner.run(
+            self.flow.commit_job(),
             writes=True,
             label=self.tr("正在导入花名册…"),
-            parent_widget=self.w,
+            parent_widget=self.wizard(),
         )
         self.task = task
         if task.waiting:  # another page's writing job runs: this one starts after it
@@ -376,12 +388,12 @@ class ImportPage(QWizardPage):
         self.bar.setValue(done)
 
     def _on_finished(self, result: ImportResult) -> None:
-        self.w.import_result = result
+        self.flow.commit_done(result)
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
         self.completeChanged.emit()
-        self.w.imported.emit(result)
-        self.w.next()
+        self.imported.emit(result)
+        self.wizard().next()
 
     def _on_failed(self, exc: object) -> None:
         self.bar.setRange(0, 1)
@@ -392,13 +404,13 @@ class ImportPage(QWizardPage):
         self.status.setText((message or unexpected_text()) + self.tr(" 可点“上一步”返回预览。"))
 
     def isComplete(self) -> bool:
-        return self.w.import_result is not None
+        return self.flow.result is not None
 
 
 class SummaryPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard)
-        self.w = wizard
+    def __init__(self, flow: ImportFlow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow = flow
         self.setTitle(self.tr("导入完成"))
         self.text = QLabel(self)
         self.text.setWordWrap(True)
@@ -410,7 +422,7 @@ class SummaryPage(QWizardPage):
         self.save_rejects.clicked.connect(self._on_save_rejects_clicked)
 
     def initializePage(self) -> None:
-        r = self.w.import_result
+        r = self.flow.result
         assert r is not None
         text = self.tr(
             "已导入：新增 {0} 户，更新 {1} 户；{2} 户不变。新建楼院 {3} 个、楼栋 {4} 栋。"
@@ -423,13 +435,12 @@ class SummaryPage(QWizardPage):
         self.save_rejects.setEnabled(r.rejected > 0)
 
     def _on_save_rejects_clicked(self) -> None:
-        assert self.w.plan is not None
-        suggested = str(self.w.path.with_name(self.w.path.stem + "_未导入的行.xlsx"))
+        suggested = str(self.flow.rejects_name())
         out = dialogs.save_file(self, self.tr("保存未导入的行"), suggested, "Excel (*.xlsx)")
         if not out:
             return
         try:
-            count = self.w.services.rosters.write_rejects(self.w.plan.preview, Path(out))
+            count = self.flow.write_rejects(Path(out))
         except AppError as exc:
             dialogs.error(self, exc.message)
             return

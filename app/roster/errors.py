@@ -20,3 +20,10 @@ class NoCommunity(AppError):
         super().__init__(
             "数据库中还没有社区，请指定导入楼院所属的社区名称（如 --community 幸福社区）。"
         )
+
+
+class DuplicateMapping(AppError):
+    """Two columns of one header row were placed on the same field."""
+
+    def __init__(self) -> None:
+        super().__init__("同一内容只能对应一列，请检查重复的选择。")

@@ -54,7 +54,7 @@ def test_wizard_imports_a_messy_file(
     _next(qtbot, wizard)
     assert "所有列都已识别" in wizard.mapping_page.subTitle()
     _next(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.plan is not None)
+    qtbot.waitUntil(lambda: wizard.flow.plan is not None)
     counts = wizard.preview_page.counts.text()
     assert "新增 6 户" in counts and "拒绝 8 行" in counts and "新建楼院：和平里小区" in counts
     table = wizard.preview_page.table
@@ -95,7 +95,7 @@ def test_mapping_step_places_unknown_headers(
     assert header == "住房建面"
     combo.setCurrentIndex(combo.findData(Field.AREA))
     _next(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.plan is not None)
+    qtbot.waitUntil(lambda: wizard.flow.plan is not None)
     assert "新增 1 户" in wizard.preview_page.counts.text()
     # remembered for the next file with the same headers
     layout = demo_services.rosters.inspect(path).sheets[0]
@@ -199,7 +199,7 @@ def test_several_files_in_one_import(
     assert "roster.xlsx / 3号楼" in sheets and "second.csv / second" in sheets
     _next(qtbot, wizard)
     _next(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.plan is not None)
+    qtbot.waitUntil(lambda: wizard.flow.plan is not None)
     assert "新增 7 户" in wizard.preview_page.counts.text()  # 6 from the workbook, 1 from the CSV
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
     _next(qtbot, wizard)
@@ -249,7 +249,7 @@ def test_many_new_compounds_are_counted_in_order(
     _next_from_file(qtbot, wizard)
     _next(qtbot, wizard)
     _next(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.plan is not None)
+    qtbot.waitUntil(lambda: wizard.flow.plan is not None)
     counts = wizard.preview_page.counts
     shown = "、".join(f"第{n}楼院" for n in range(1, 7))
     assert f"新建楼院 12 个：{shown} 等" in counts.text()

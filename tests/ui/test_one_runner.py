@@ -100,7 +100,7 @@ def test_billing_and_roster_import_from_two_pages_never_overlap(
     qtbot.waitUntil(lambda: wizard.currentPage() is not wizard.file_page)
     _next(qtbot, wizard)
     _next(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.plan is not None)
+    qtbot.waitUntil(lambda: wizard.flow.plan is not None)
     _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.import_page
     task = wizard.import_page.task
