@@ -37,10 +37,12 @@ def test_init_demo_then_stats_json(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_demo_is_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     outputs = []
     for name in ("a.sqlite3", "b.sqlite3"):
-        main(["--db", str(tmp_path / name), "init", "--demo"])
+        assert main(["--db", str(tmp_path / name), "init", "--demo"]) == 0
         capsys.readouterr()
-        main(["--db", str(tmp_path / name), "stats", "--json"])
+        assert main(["--db", str(tmp_path / name), "stats", "--json"]) == 0
         outputs.append(capsys.readouterr().out)
+    # two failures would print the same nothing: the figures must be there, and equal
+    assert json.loads(outputs[0])["households"] == 3000
     assert outputs[0] == outputs[1]
 
 

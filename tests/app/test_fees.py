@@ -357,3 +357,32 @@ def test_exemption_rule_from_the_editor_row() -> None:
             exemption_rule("tag", "低保", mode, amount)
     with pytest.raises(FeeError, match="居民标签“富豪”不存在"):
         exemption_rule("tag", "富豪", "percent", "10")
+
+
+def test_billing_inlined_rounding_matches_charge_fen_at_half_a_fen(db, services: Services) -> None:  # type: ignore[no-untyped-def]
+    """Billing rounds the households with no exemption inline; at exactly half a fen it must
+    round up as charge_fen (and Decimal ROUND_HALF_UP) do, not down or to even."""
+    cid = small_compound(db, rooms=0)
+    price = 453  # 0.453 元/㎡·月
+    # 85.00 m² × 0.453 = 38.505 元 and 75.00 m² × 0.453 = 33.975 元: exactly half a fen above
+    # an even and an odd fen (a quarter: 115.515 and 101.925); 85.20, 85.61 m² are no half
+    areas = [8500, 7500, 8520, 8561]
+    assert [(a * price) % 1000 for a in areas] == [500, 500, 560, 133]
+    assert [(a * price * 3) % 1000 for a in areas] == [500, 500, 680, 399]
+    assert [a * price // 1000 % 2 for a in areas[:2]] == [0, 1]
+    for k, area in enumerate(areas):
+        add_household(db, cid, f"{k + 1}01", area_centi=area)
+    _scheme(services, cid, price="0.453", exemptions=())
+    billing = services.fees.billing
+    for period, months in (("2026-02", 1), ("2026-03", 3)):
+        preview = billing.preview(cid, period, months)
+        amounts = {line.location: line.amount_fen for line in preview.lines}
+        for k, area in enumerate(areas):
+            exact = Decimal(area) / 100 * Decimal(price) / 1000 * months * 100
+            want = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            assert charge_fen(area, price, months)[1] == want
+            assert amounts[f"3号楼1单元{k + 1}01"] == want, (area, months)
+        assert billing.run(cid, period, months).total_fen == preview.total_fen
+    with db.sessions() as s:
+        charged = sorted(s.scalars(select(FeeCharge.amount_fen).where(FeeCharge.months == 1)))
+    assert charged == sorted(charge_fen(a, price, 1)[1] for a in areas)
