@@ -143,3 +143,57 @@ def test_household_view_sort_asks_sql_once_and_resorts_a_search_by_ids(
     assert calls == [found]  # one query, over the ids on screen
     expected = real(HouseholdFilter(text="10"), HouseholdSort.NAME, True)
     assert [model.household_id(n) for n in range(model.rowCount())] == expected
+
+
+def test_user_model_passes_modeltester(qtmodeltester, demo_services: Services) -> None:
+    from ui.models.user_model import UserColumn, UserTableModel
+
+    model = UserTableModel()
+    users = demo_services.users.list_users()
+    model.set_rows(users)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(users) > 0
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "用户名"
+    state = list(UserColumn).index(UserColumn.STATE)
+    assert model.data(model.index(0, 0)) == users[0].username
+    assert model.data(model.index(0, state)) in {"正常", "已停用"} or "锁定至" in str(
+        model.data(model.index(0, state))
+    )
+    assert model.data(model.index(0, 0), ROW_ROLE) == users[0]
+
+
+def test_governance_rows_model_passes_modeltester(qtmodeltester, demo_services: Services) -> None:
+    from ui.governance.problems_page import PROBLEM_COLUMNS
+    from ui.governance.rows_model import SORT_ROLE, WARN_BRUSH, RowsModel
+
+    problems = demo_services.governance.problems.list_problems()
+    model = RowsModel(PROBLEM_COLUMNS, lambda r: r.overdue)
+    model.set_rows(problems)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(problems) > 0
+    overdue = next(n for n, r in enumerate(problems) if r.overdue)
+    background = model.data(model.index(overdue, 0), Qt.ItemDataRole.BackgroundRole)
+    assert background == WARN_BRUSH
+    reported = next(n for n, c in enumerate(PROBLEM_COLUMNS) if c.title == "上报日期")
+    assert model.data(model.index(0, reported)) == f"{problems[0].reported_on:%Y-%m-%d}"
+    assert model.data(model.index(0, reported), SORT_ROLE) == str(problems[0].reported_on)
+
+
+def test_scheme_and_expense_models_pass_modeltester(qtmodeltester, demo_services: Services) -> None:
+    from ui.models.fee_models import expense_model, scheme_model
+
+    fees = demo_services.fees
+    schemes = scheme_model()
+    rows = fees.schemes.list_schemes()
+    schemes.set_rows(rows)
+    qtmodeltester.check(schemes)
+    assert schemes.rowCount() == len(rows) > 0
+    assert schemes.data(schemes.index(0, 0), ROW_ROLE) == rows[0]
+    assert schemes.data(schemes.index(0, 0), ID_ROLE) == rows[0].id
+    expenses = expense_model()
+    cid = rows[0].compound_id
+    spent = fees.expenses.list_expenses(cid)
+    expenses.set_rows(spent)
+    qtmodeltester.check(expenses)
+    assert expenses.rowCount() == len(spent) > 0
+    assert expenses.data(expenses.index(0, 0), ROW_ROLE) == spent[0]
