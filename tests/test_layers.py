@@ -6,6 +6,7 @@ Each check runs in a fresh interpreter so that whatever this test session has al
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -137,3 +138,90 @@ def test_version_and_help_run_without_qt() -> None:
     result = _python(code)
     assert result.returncode == 0, _explain(result)
     assert "louyuan" in result.stdout
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _ui_module_of(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _absolute(importer: str, is_package: bool, module: str | None, level: int) -> str:
+    if not level:
+        return module or ""
+    base = importer.split(".")
+    base = base if is_package else base[:-1]
+    base = base[: len(base) - (level - 1)]
+    return ".".join([*base, module] if module else base)
+
+
+def _ui_imports(
+    tree: ast.Module, importer: str, is_package: bool, root: Path
+) -> tuple[list[str], set[str]]:
+    """Private names imported from other ui modules, and the local names bound to ui modules."""
+    found: list[str] = []
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {
+                a.asname for a in node.names if a.asname and a.name.partition(".")[0] == "ui"
+            }
+            continue
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        source = _absolute(importer, is_package, node.module, node.level)
+        if source.partition(".")[0] != "ui" or source == importer:
+            continue
+        for alias in node.names:
+            if _private(alias.name):
+                found.append(f"{importer}: from {source} import {alias.name}")
+            place = root / Path(*f"{source}.{alias.name}".split("."))
+            if place.with_suffix(".py").exists() or place.is_dir():
+                modules.add(alias.asname or alias.name)
+    return found, modules
+
+
+def private_name_imports(files: list[Path], root: Path = ROOT) -> list[str]:
+    """Where a ui/ module uses another ui/ module's private (underscore) name: `from ui.x import
+    _y`, or `x._y` on a ui module it imported. (import-linter checks modules, not names: its
+    private_modules contract covers ui/_x.py files, this covers names.)"""
+    found = []
+    for path in files:
+        importer = _ui_module_of(path, root)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported, modules = _ui_imports(tree, importer, path.name == "__init__.py", root)
+        found += imported
+        found += [
+            f"{importer}:{node.lineno}: {node.value.id}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and _private(node.attr)
+        ]
+    return found
+
+
+def test_ui_modules_use_no_private_names_of_each_other(tmp_path: Path) -> None:
+    files = sorted((ROOT / "ui").rglob("*.py"))
+    assert len(files) > 50
+    assert private_name_imports(files) == []
+    # the check itself catches both forms (on a little ui/ tree of its own)
+    fees = tmp_path / "ui" / "fees"
+    fees.mkdir(parents=True)
+    for name in ("ui/__init__.py", "ui/dialogs.py", "ui/fees/__init__.py", "ui/fees/common.py"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    probe = fees / "probe.py"
+    probe.write_text(
+        "from ui.dialogs import _tr, error\nfrom ui import dialogs\nfrom . import common\n"
+        "dialogs._tr('x')\ncommon._helper()\ncommon.table()\nprint(__name__)\n",
+        encoding="utf-8",
+    )
+    assert private_name_imports([probe], tmp_path) == [
+        "ui.fees.probe: from ui.dialogs import _tr",
+        "ui.fees.probe:4: dialogs._tr",
+        "ui.fees.probe:5: common._helper",
+    ]

@@ -1,4 +1,4 @@
-"""Small helpers of the fee pages: a table view, a reason prompt, temporary PDF paths."""
+"""Small helpers of the fee pages: a table view, temporary PDF paths."""
 
 from __future__ import annotations
 
