@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import AppError, NotFound, PermissionDenied
+from app.auth import Permission, require
+from app.errors import AppError, NotFound
 from app.fees.arithmetic import format_price, parse_period, parse_price
 from app.fees.dto import (
     DEFAULT_CAP_MILLI,
@@ -229,8 +230,7 @@ class FeeSchemeService:
         self._gate = activation_gate
 
     def _need_edit(self) -> None:
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.EDIT_FEES)
 
     def _clean(self, data: SchemeInput) -> dict[str, Any]:
         price = parse_price(data.price)

@@ -256,7 +256,7 @@ class CompoundService:
         return errors
 
     def _require_edit(self) -> None:
-        require(self._actor, Permission.EDIT)
+        require(self._actor, Permission.EDIT_REGISTRY)
 
     def _apply(self, s: Session, c: Compound, data: CompoundInput) -> None:
         errors = self.validate_compound(data)
@@ -381,6 +381,10 @@ class CompoundService:
             )
             s.add(b)
             s.flush()
+            audit.record(
+                s, self._actor, "create", "building", b.id,
+                after={"compound_id": compound_id, "name": name, "floors": floors},
+            )  # fmt: skip
             return b.id
 
     def delete_building(self, building_id: int) -> None:
@@ -392,6 +396,10 @@ class CompoundService:
             n = s.scalar(select(func.count()).where(Household.building_id == b.id)) or 0
             if n:
                 raise BuildingNotEmpty(b.name, n)
+            audit.record(
+                s, self._actor, "delete", "building", b.id,
+                before={"compound_id": b.compound_id, "name": b.name},
+            )  # fmt: skip
             s.delete(b)
 
 

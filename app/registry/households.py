@@ -321,7 +321,7 @@ class HouseholdService:
         Raises:
             ValidationError: any field (of the household or a resident) breaks a rule.
         """
-        require(self._actor, Permission.EDIT)
+        require(self._actor, Permission.EDIT_REGISTRY)
         errors = household_errors(data)
         for n, r in enumerate(residents or (), start=1):
             errors.update(
@@ -414,7 +414,7 @@ class HouseholdService:
                 )
 
     def delete_household(self, household_id: int) -> None:
-        require(self._actor, Permission.EDIT)
+        require(self._actor, Permission.EDIT_REGISTRY)
         try:
             self._delete_household(household_id)
         except IntegrityError as exc:

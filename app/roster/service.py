@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
+from app.auth import Permission, disclose, require
 from app.bulk import checks_done_by_caller, indexes_deferred, insert_rows
-from app.errors import NotFound, PermissionDenied
+from app.errors import NotFound
 from app.jobs import (
     IsCancelled,
     Progress,
@@ -155,8 +156,7 @@ class RosterService:
         The rows are matched again inside the transaction, so changes made since the preview
         are respected (a room added meanwhile becomes an update, not a duplicate).
         """
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能导入花名册")
+        require(self._actor, Permission.IMPORT_ROSTER)
         with gc_paused(), self._sessions.begin() as s:
             preferred = _community_for(s, plan.options.community)
             matched = _rematch(s, plan, preferred)
@@ -279,8 +279,8 @@ class RosterService:
 
         An unmasked export is recorded in the audit log.
         """
-        if unmasked and not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能导出未脱敏的身份证号和电话")
+        if unmasked:
+            require(self._actor, Permission.UNMASKED_OUTPUT)
         with self._sessions() as s:
             total = count_households(s, compound_ids)
             progress(0, total)
@@ -290,12 +290,11 @@ class RosterService:
                 cancelled=cancelled,
             )  # fmt: skip
         if unmasked:
-            with self._sessions.begin() as s:
-                audit.record(
-                    s, self._actor, "export_unmasked", "household", None,
-                    after={"households": households, "compounds": compounds},
-                    note=f"导出未脱敏花名册：{out.name}",
-                )  # fmt: skip
+            disclose(
+                self._sessions, self._actor, entity="household",
+                after={"households": households, "compounds": compounds},
+                note=f"导出未脱敏花名册：{out.name}",
+            )  # fmt: skip
         progress(total, total)
         return ExportResult(out, compounds, households, not unmasked)
 

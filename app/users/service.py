@@ -162,7 +162,7 @@ class UserService:
     # -- administration --------------------------------------------------------------------
 
     def list_users(self) -> list[UserRow]:
-        require(self._actor, Permission.MANAGE_USERS)
+        require(self._actor, Permission.VIEW_USERS)
         with self._sessions() as s:
             return [_row(u) for u in s.scalars(select(User).order_by(User.username, User.id))]
 

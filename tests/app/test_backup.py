@@ -64,7 +64,7 @@ def test_viewer_cannot_back_up_or_restore(sqlite_demo: Database, tmp_path: Path)
         viewer.backup_to(tmp_path / "x.sqlite3")
     clerk = _service(sqlite_demo, tmp_path, actor=Actor("c", "clerk"))
     clerk.backup_to(tmp_path / "x.sqlite3")
-    with pytest.raises(PermissionDenied, match="只有管理员"):
+    with pytest.raises(PermissionDenied, match="仅限管理员"):
         clerk.restore(tmp_path / "x.sqlite3")
     sqlite_demo.close()
 
