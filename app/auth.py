@@ -80,6 +80,7 @@ PERMISSIONS: Mapping[Permission, Rule] = {
     Permission.VIEW_AUDIT: Rule(_ADMIN, "查看审计日志", False),
 }
 
+
 def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role)
 

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,20 +95,38 @@ def _connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connect
 
 def _copy(src: Path, out: Path) -> None:
     """A consistent copy of a live database (other connections may keep writing)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     part = out.with_name(out.name + ".part")
-    part.unlink(missing_ok=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        part.unlink(missing_ok=True)
         with _connect(src) as source, _connect(part) as dest:
             source.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         os.replace(part, out)
     except sqlite3.Error as exc:
-        part.unlink(missing_ok=True)
         raise BackupError(_sqlite_message(exc, src)) from exc
     except OSError as exc:
-        part.unlink(missing_ok=True)
         raise BackupError(f"无法写入备份文件 {out}：{exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
+
+
+STALE_PART_SECONDS = 3600
+
+
+def clean_parts(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete `.part` files a killed backup left in the folder (older than an hour, so a
+    backup running in another window right now keeps its own)."""
+    gone = []
+    limit = (now if now is not None else time.time()) - STALE_PART_SECONDS
+    with contextlib.suppress(OSError):
+        for path in folder.glob("*.sqlite3.part"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    gone.append(path)
+    return gone
 
 
 def _sqlite_message(exc: sqlite3.Error, path: Path) -> str:
@@ -195,17 +214,21 @@ class BackupService:
             out = out / self.default_name()
         if out.resolve() == src.resolve():
             raise BackupError("备份文件不能是正在使用的数据库本身。")
+        _copy(src, out)
+        info = inspect_backup(out)
+        # The audit entry is written once the copy has landed: a killed or failed backup
+        # leaves neither a file nor an entry that claims one.
         with self._db.sessions.begin() as s:
             audit.record(s, self._actor, "backup", "database", None, note=str(out))
-        _copy(src, out)
         logger.info("backup written to %s", out)
-        return inspect_backup(out)
+        return info
 
     def automatic(self, kind: str, now: dt.datetime | None = None) -> Path | None:
         """A rotated backup into the backup folder ("daily", "exit"); None for PostgreSQL."""
         if not self.supported:
             return None
         out = self.folder / self.default_name(kind, now)
+        clean_parts(self.folder)
         _copy(database_file(self._db), out)
         self.rotate()
         logger.info("%s backup written to %s", kind, out)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import DatabaseTarget
+from app.config import DatabaseTarget, data_dir, make_private_dir, tighten
 from app.errors import AppError, DatabaseDamaged, DatabaseError
 from db import migrate
 from db.engine import make_engine, make_sessionmaker
@@ -32,8 +31,12 @@ class Database:
 
 
 def _connect(target: DatabaseTarget) -> Engine:
-    if target.is_sqlite:
-        Path(target.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    path = target.path
+    if path is not None:
+        if path.parent == data_dir():
+            make_private_dir(path.parent)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(target.url)
     try:
         with engine.connect() as conn:
@@ -47,6 +50,9 @@ def _connect(target: DatabaseTarget) -> Engine:
             f"无法打开数据库：{target.display}。请检查文件是否损坏、是否被其他程序占用，"
             "或网络数据库是否可以连接。"
         ) from exc
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            tighten(path.with_name(path.name + suffix), 0o600)
     return engine
 
 

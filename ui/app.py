@@ -25,13 +25,14 @@ from app import __version__
 from app.audit import SYSTEM, Actor
 from app.backup import restore_unopened
 from app.cli import build_parser
-from app.config import DatabaseTarget, log_dir, resolve_target
+from app.config import DatabaseTarget, log_dir, private_files, resolve_target
 from app.database import Database, check_integrity, is_empty, open_database
 from app.errors import AppError, Cancelled, DatabaseDamaged
 from app.jobs import IsCancelled, Progress
 from app.logging_setup import setup_logging
 from app.program_settings import load_settings
 from app.services import Services
+from app.signin import local_actor
 from app.users.demo import DEMO_ADMIN, DEMO_PASSWORD
 from app.users.service import UserService
 from ui import dialogs, settings
@@ -160,7 +161,7 @@ class Startup:
         if not path:
             return False
         try:
-            result = restore_unopened(self.target, Path(path), SYSTEM)
+            result = restore_unopened(self.target, Path(path), local_actor())
         except AppError as exc:
             dialogs.error(None, exc.message)
             return False
@@ -293,6 +294,7 @@ class Startup:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window; returns the process exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    private_files()
     setup_logging()
     app = make_application([])
     install_excepthook(log_dir() / "louyuan.log")

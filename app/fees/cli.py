@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from app.audit import SYSTEM
 from app.database import Database
 from app.fees.arithmetic import add_months, parse_period
 from app.fees.dto import BILLING_CYCLES, PAYMENT_METHODS, STATE_LABELS, PaymentInput, SchemeInput
@@ -16,6 +15,7 @@ from app.fees.errors import FeeError
 from app.fees.schemes import exemption_from_text
 from app.money import format_yuan, parse_yuan
 from app.services import Services
+from app.signin import acting
 
 SUBCOMMANDS = ("fee-scheme", "bill", "notices", "pay", "posting")
 
@@ -83,7 +83,7 @@ def _open(args: argparse.Namespace) -> tuple[Database, Services]:
     from app.cli import open_target
 
     db = open_target(args, create=False)
-    return db, Services.build(db, SYSTEM)
+    return db, Services.build(db, acting(args, db))
 
 
 def _pdf(out: str) -> Path:

@@ -6,11 +6,11 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from app.audit import SYSTEM
 from app.database import Database
 from app.governance.dto import STATUSES, ProblemFilter
 from app.governance.errors import GovernanceError
 from app.services import Services
+from app.signin import acting
 
 SUBCOMMANDS = ("problems-export",)
 
@@ -35,7 +35,7 @@ def cmd_problems_export(args: argparse.Namespace) -> int:
         raise GovernanceError("输出文件应为 .xlsx")
     db = _open(args)
     try:
-        gov = Services.build(db, SYSTEM).governance
+        gov = Services.build(db, acting(args, db)).governance
         category_id = None
         if args.category:
             names = {c.name: c.id for c in gov.problems.categories()}

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.audit import SYSTEM
 from app.roster.dto import Fate, ImportOptions, ImportPreview
 from app.roster.service import RosterService, build_roster_service
+from app.signin import acting
 
 FATE_KEYS = {
     Fate.NEW: "new",
@@ -99,8 +99,7 @@ def _run(
 
     db = open_target(args, create=False)
     try:
-        # The command line acts as the system user (full rights), as the other subcommands do.
-        return command(args, build_roster_service(db.sessions, SYSTEM))
+        return command(args, build_roster_service(db.sessions, acting(args, db)))
     finally:
         db.close()
 

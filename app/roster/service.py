@@ -158,7 +158,7 @@ class RosterService:
         """
         require(self._actor, Permission.IMPORT_ROSTER)
         with gc_paused(), self._sessions.begin() as s:
-            preferred = _community_for(s, plan.options.community)
+            preferred = _community_for(s, plan.options.community, self._actor)
             matched = _rematch(s, plan, preferred)
             if matched.new_compounds and preferred is None:
                 raise NoCommunity()
@@ -390,7 +390,7 @@ def _rematch(s: Session, plan: ImportPlan, preferred: int | None) -> Matched:
     return match(s, records, preferred, previews=False, state=state)
 
 
-def _community_for(s: Session, name: str) -> int | None:
+def _community_for(s: Session, name: str, actor: Actor) -> int | None:
     """The named community, created (under the first street) when the database lacks it."""
     found = community_id(s, name)
     if found is not None or not name:
@@ -404,7 +404,7 @@ def _community_for(s: Session, name: str) -> int | None:
     community = Community(street_id=street, name=name)
     s.add(community)
     s.flush()
-    audit.record(s, audit.SYSTEM, "create", "community", community.id, after={"name": name})
+    audit.record(s, actor, "create", "community", community.id, after={"name": name})
     return community.id
 
 

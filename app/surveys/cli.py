@@ -7,9 +7,9 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from app.audit import SYSTEM
 from app.errors import AppError
 from app.services import Services
+from app.signin import acting
 
 SUBCOMMANDS = ("survey-report", "survey-export", "survey-print", "survey-not-reached")
 
@@ -41,7 +41,7 @@ def _run(
         raise AppError(f"输出文件应为 {' 或 '.join(suffixes)}")
     db = open_target(args, create=False)
     try:
-        message = work(Services.build(db, SYSTEM), out)
+        message = work(Services.build(db, acting(args, db)), out)
     finally:
         db.close()
     print(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
@@ -200,3 +201,58 @@ def test_settings_file_round_trip_and_bad_values(tmp_path: Path) -> None:
     assert loaded.backup_keep == 10 and loaded.login_policy().lockout_minutes == 30
     path.write_text("{broken", encoding="utf-8")
     assert load_settings(path) == ProgramSettings()
+
+
+def _backup_entries(db: Database) -> int:
+    with db.sessions() as s:
+        q = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "backup")
+        return s.scalar(q) or 0
+
+
+def test_a_failed_backup_leaves_no_audit_entry_and_no_part_file(
+    sqlite_demo: Database, tmp_path: Path
+) -> None:
+    backups = _service(sqlite_demo, tmp_path)
+    before = _backup_entries(sqlite_demo)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be", encoding="utf-8")
+    with pytest.raises(BackupError):
+        backups.backup_to(blocked / "copy.sqlite3")
+    assert _backup_entries(sqlite_demo) == before
+    out = tmp_path / "ok.sqlite3"
+    backups.backup_to(out)
+    assert _backup_entries(sqlite_demo) == before + 1
+    assert not list(tmp_path.glob("*.part"))
+    sqlite_demo.close()
+
+
+def test_a_killed_backups_part_file_is_cleaned(sqlite_demo: Database, tmp_path: Path) -> None:
+    import os
+
+    from app.backup import clean_parts
+
+    backups = _service(sqlite_demo, tmp_path)
+    backups.folder.mkdir(parents=True)
+    old = backups.folder / "office-20260101-0800-daily.sqlite3.part"
+    fresh = backups.folder / "office-20260101-0900-daily.sqlite3.part"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(old, (1, 1))
+    assert clean_parts(backups.folder) == [old]
+    assert backups.automatic("daily") is not None
+    assert not old.exists() and fresh.exists()  # another window's backup in progress stays
+    sqlite_demo.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_database_backups_and_log_are_owner_only(tmp_path: Path) -> None:
+    from app.cli import main
+    from app.config import data_dir, log_dir
+
+    assert main(["init"]) == 0
+    db = data_dir() / "louyuan.sqlite3"
+    assert main(["backup", str(data_dir() / "backups" / "copy.sqlite3")]) == 0
+    for path in (db, *(data_dir() / "backups").iterdir(), log_dir() / "louyuan.log"):
+        assert path.stat().st_mode & 0o077 == 0, path
+    for folder in (data_dir(), data_dir() / "backups", log_dir()):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder

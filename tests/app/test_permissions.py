@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -129,7 +129,10 @@ ACTIONS: dict[str, tuple[Permission, Action]] = {
         Permission.EDIT_GOVERNANCE,
         lambda s, _: s.governance.meetings.create_meeting(
             MeetingInput(
-                _compound(s), dt.date(2026, 1, 5), "权限测试议题", 12,
+                _compound(s),
+                dt.date(2026, 1, 5),
+                "权限测试议题",
+                12,
                 resolutions=(ResolutionInput("同意", 10, 1, 1),),
             )  # fmt: skip
         ),
@@ -141,9 +144,11 @@ ACTIONS: dict[str, tuple[Permission, Action]] = {
     "backups.backup_to": (Permission.BACKUP, lambda s, tmp: s.backups.backup_to(tmp / "b")),
     "backups.restore": (
         Permission.RESTORE,
-        lambda s, tmp: s.backups.restore(s.backups.backup_to(tmp / "b2.sqlite3").path)
-        if s.actor.role == "admin"
-        else s.backups.restore(tmp / "none.sqlite3"),
+        lambda s, tmp: (
+            s.backups.restore(s.backups.backup_to(tmp / "b2.sqlite3").path)
+            if s.actor.role == "admin"
+            else s.backups.restore(tmp / "none.sqlite3")
+        ),
     ),
     "users.add_user": (
         Permission.MANAGE_USERS,
