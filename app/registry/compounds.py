@@ -33,6 +33,7 @@ from app.registry.validation import (
     sort_key_of,
 )
 from app.text import fold, is_pinyin_query, pinyin_of, plain
+from app.versions import claim
 from db.models import (
     MANAGEMENT_MODES,
     Building,
@@ -232,6 +233,7 @@ class CompoundService:
                 community_name=community.name,
                 grid_path=grids.get(c.grid_id, "") if c.grid_id else "",
                 total_area=centi_to_area(int(area)),
+                version=c.version,
                 **counts,
             )
 
@@ -294,9 +296,20 @@ class CompoundService:
             audit.record(s, self._actor, "create", "compound", c.id, after=asdict(data))
             return c.id
 
-    def update_compound(self, compound_id: int, data: CompoundInput) -> None:
+    def update_compound(
+        self, compound_id: int, data: CompoundInput, *, expected_version: int | None = None
+    ) -> None:
+        """Save the compound over `expected_version` (the one the form showed).
+
+        Raises:
+            StaleWrite: someone saved the compound since (nothing is saved).
+        """
         self._require_edit()
         with self._sessions.begin() as s:
+            claim(
+                s, Compound, compound_id, expected_version,
+                what="该楼院", missing="该楼院不存在或已被删除",
+            )  # fmt: skip
             c = s.get(Compound, compound_id)
             if c is None:
                 raise NotFound("该楼院不存在或已被删除")

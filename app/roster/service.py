@@ -220,7 +220,9 @@ class RosterService:
                 row["householder_pinyin"], row["householder_initials"] = names(record.name)
                 batch.append(row)
                 self._audit_update(s, matched, household_id, values)
-            s.execute(update(table).where(table.c.id == bindparam("hid")), batch)
+            stmt = update(table).where(table.c.id == bindparam("hid"))
+            # an import is a save too: an open household form no longer saves over it
+            s.execute(stmt.values(version=table.c.version + 1), batch)
             done += len(batch)
             check_cancelled(cancelled)
             progress(done, total)
