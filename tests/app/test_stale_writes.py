@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from app.errors import StaleWrite
 from app.fees.dto import SchemeInput
-from app.registry.dto import CompoundInput
 from app.services import Services
 from db.models import Household
 
