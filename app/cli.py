@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -149,7 +150,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("请指定子命令；打开窗口请运行 louyuan 或 louyuan gui", file=sys.stderr)
         return 2
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # `louyuan stats --json | head`: the reader went away; nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except AppError as exc:
         print(exc.message, file=sys.stderr)
         return 1

@@ -32,7 +32,7 @@ PASSWORD_ENV = "LOUYUAN_PASSWORD"
 # Subcommands that change data or write personal data (names, rooms, phones, IDs).
 PERSONAL = frozenset(
     {
-        "fee-scheme", "bill", "notices", "pay", "import-roster", "export-roster",
+        "fee-scheme", "bill", "notices", "pay", "receipt", "import-roster", "export-roster",
         "survey-export", "survey-print", "survey-not-reached", "survey-scan",
         "problems-export", "backup", "restore", "users",
     }

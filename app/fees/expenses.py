@@ -14,7 +14,7 @@ from app.errors import NotFound
 from app.fees.arithmetic import add_months, month_index, parse_period
 from app.fees.dto import AccountsMonth, ExpenseInput, ExpenseRow
 from app.fees.errors import FeeError
-from app.money import format_yuan, to_fen
+from app.money import check_yuan, format_yuan, to_fen
 from db.models import Compound
 from db.models.fees import EXPENSE_CATEGORIES, FeeExpense, FeePayment
 
@@ -36,7 +36,7 @@ class ExpenseService:
         month = parse_period(data.month)
         if data.category not in EXPENSE_CATEGORIES:
             raise FeeError("请选择支出类别：" + "、".join(EXPENSE_CATEGORIES))
-        fen = to_fen(data.amount)
+        fen = to_fen(check_yuan(data.amount, allow_zero=True))
         if fen <= 0:
             raise FeeError("支出金额应大于 0")
         with self._sessions.begin() as s:

@@ -27,7 +27,7 @@ from app.fees.dto import (
 from app.fees.errors import PaymentError
 from app.fees.ledger import charge_rows
 from app.fees.receipts import next_receipt
-from app.money import format_yuan, to_fen
+from app.money import check_yuan, format_yuan, to_fen
 from app.registry.queries import fetch_ids, like_escape
 from app.text import fold
 from db.models import Building, Compound, Household
@@ -136,7 +136,7 @@ class PaymentService:
             PaymentError: no amount, or an unknown method.
         """
         require(self._actor, Permission.TAKE_PAYMENT)
-        fen = to_fen(data.amount)
+        fen = to_fen(check_yuan(data.amount, allow_zero=True))
         if fen <= 0:
             raise PaymentError("缴费金额应大于 0")
         if fen > 10_000_000:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.outputs import check_output
 from app.roster.dto import Fate, ImportOptions, ImportPreview
 from app.roster.service import RosterService, build_roster_service
 from app.signin import acting
@@ -60,6 +61,8 @@ def summary_json(preview: ImportPreview, *, written: bool) -> dict[str, Any]:
 
 def import_roster(args: argparse.Namespace, service: RosterService) -> int:
     options = ImportOptions(community=args.community, default_compound=args.compound)
+    if args.errors is not None:
+        check_output(args.errors, (".xlsx",))
     plan = service.plan(args.files, options)
     preview = plan.preview
     written = False
@@ -85,6 +88,7 @@ def import_roster(args: argparse.Namespace, service: RosterService) -> int:
 
 
 def export_roster(args: argparse.Namespace, service: RosterService) -> int:
+    check_output(args.out, (".xlsx",))
     ids = service.compound_ids(args.compound) if args.compound else None
     result = service.export(args.out, ids, unmasked=args.unmasked)
     note = "未脱敏，已记入审计日志" if args.unmasked else "身份证号和电话已脱敏"

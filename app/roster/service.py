@@ -38,7 +38,7 @@ from app.roster.dto import (
     ImportResult,
     RowPreview,
 )
-from app.roster.errors import NoCommunity
+from app.roster.errors import NoCommunity, NoRosterFound
 from app.roster.matching import (
     Matched,
     community_id,
@@ -143,7 +143,13 @@ class RosterService:
                 matched = match(s, parsed.records, preferred)
                 if matched.new_compounds and preferred is None and not options.community:
                     raise NoCommunity()
-            return ImportPlan(tuple(paths), options, parsed, _preview(parsed, matched), matched)
+            preview = _preview(parsed, matched)
+            if not any(preview.counts.values()):
+                names = "、".join(Path(p).name for p in paths)
+                raise NoRosterFound(
+                    f"文件中没有住户数据：{names}（空文件，或没有可识别的表头和数据行），未导入任何内容。"
+                )
+            return ImportPlan(tuple(paths), options, parsed, preview, matched)
 
     def commit(
         self,
