@@ -256,3 +256,38 @@ def test_database_backups_and_log_are_owner_only(tmp_path: Path) -> None:
         assert path.stat().st_mode & 0o077 == 0, path
     for folder in (data_dir(), data_dir() / "backups", log_dir()):
         assert folder.stat().st_mode & 0o777 == 0o700, folder
+
+
+def test_a_crafted_file_with_stub_tables_is_refused_before_anything_is_replaced(
+    sqlite_demo: Database, tmp_path: Path
+) -> None:
+    from app.backup import check_schema
+
+    backups = _service(sqlite_demo, tmp_path)
+    good = backups.backup_to(tmp_path / "good.sqlite3")
+    check_schema(good.path, good.revisions)  # a real backup passes
+    # the right revisions, every table name, but a stub table: the crafted file
+    crafted = tmp_path / "crafted.sqlite3"
+    crafted.write_bytes(good.path.read_bytes())
+    with sqlite3.connect(crafted) as conn:
+        conn.execute("DROP TABLE resident_tag")
+        conn.execute("CREATE TABLE resident_tag (resident_id INTEGER, tag TEXT)")
+    with sqlite3.connect(crafted) as conn:
+        conn.execute("ALTER TABLE compound ADD COLUMN evil TEXT")
+    households = _households(sqlite_demo)
+    with pytest.raises(BackupError, match="结构与本程序创建的数据库不符") as refused:
+        backups.restore(crafted)
+    assert "数据库未作任何改动" in refused.value.message
+    assert _households(sqlite_demo) == households
+    assert not list((tmp_path / "usb").glob("*before-restore*"))
+    sqlite_demo.close()
+
+
+def test_an_extra_table_is_refused(sqlite_demo: Database, tmp_path: Path) -> None:
+    backups = _service(sqlite_demo, tmp_path)
+    copy = backups.backup_to(tmp_path / "copy.sqlite3").path
+    with sqlite3.connect(copy) as conn:
+        conn.execute("CREATE TABLE payload (x BLOB)")
+    with pytest.raises(BackupError, match="多出表 payload"):
+        inspect_backup(copy)
+    sqlite_demo.close()
