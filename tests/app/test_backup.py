@@ -245,9 +245,18 @@ def test_a_killed_backups_part_file_is_cleaned(sqlite_demo: Database, tmp_path: 
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes")
-def test_database_backups_and_log_are_owner_only(tmp_path: Path) -> None:
+def test_database_backups_and_log_are_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+
     from app.cli import main
     from app.config import data_dir, log_dir
+
+    root = logging.getLogger()  # a log file of this test's own (restored afterwards)
+    monkeypatch.setattr(
+        root, "handlers", [h for h in root.handlers if not getattr(h, "_louyuan", False)]
+    )
 
     assert main(["init"]) == 0
     db = data_dir() / "louyuan.sqlite3"
@@ -256,6 +265,9 @@ def test_database_backups_and_log_are_owner_only(tmp_path: Path) -> None:
         assert path.stat().st_mode & 0o077 == 0, path
     for folder in (data_dir(), data_dir() / "backups", log_dir()):
         assert folder.stat().st_mode & 0o777 == 0o700, folder
+    for handler in root.handlers:
+        if getattr(handler, "_louyuan", False):
+            handler.close()
 
 
 def test_a_crafted_file_with_stub_tables_is_refused_before_anything_is_replaced(
