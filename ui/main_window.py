@@ -23,7 +23,7 @@ from app import __version__
 from app.auth import role_label
 from app.config import data_dir
 from app.services import Services
-from ui import settings
+from ui import screen_fit, settings
 from ui.governance.sections import add_governance_sections
 from ui.registry_page import RegistryPage
 from ui.roster_actions import RosterActions
@@ -147,10 +147,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
 
     def _title(self) -> str:
-        title = self.tr("楼院通")
-        if self._services.db.target.demo:
-            title += self.tr(" — 演示数据")
-        return title
+        # Qt adds the application's display name (楼院通) after the title by itself.
+        return self.tr("演示数据") if self._services.db.target.demo else ""
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
@@ -194,7 +192,17 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self._prefs.get(settings.WINDOW_GEOMETRY)
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+            # First start: 1280x800 where there is room, centred; a small screen (a
+            # 1366x768 laptop) gets the window maximised.
+            area = screen_fit.available_geometry(self)
+            self.resize(screen_fit.fit_size(self, QSize(1280, 800)))
+            frame = self.frameGeometry()
+            frame.moveCenter(area.center())
+            self.move(max(area.left(), frame.left()), max(area.top(), frame.top()))
+            if area.width() < screen_fit.ROOMY.width() or area.height() < screen_fit.ROOMY.height():
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            screen_fit.fit_onto_screen(self)
         state = self._prefs.get(settings.WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)
