@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,13 +22,16 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.auth import role_label
 from app.config import data_dir
+from app.search import SearchHit
 from app.services import Services
 from ui import screen_fit, settings
+from ui.global_search import GlobalSearch
 from ui.governance.sections import add_governance_sections
 from ui.registry_page import RegistryPage
 from ui.roster_actions import RosterActions
 from ui.settings import Settings
 from ui.system_menu import SystemMenu
+from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from ui.fees.fees_page import FeesPage
@@ -81,6 +84,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._build_menus()
+        self._build_search()
         self._build_status_bar()
         self.registry_page.summary_changed.connect(self.counts_label.setText)
         self.registry_page.emit_summary()
@@ -170,6 +174,25 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("关于楼院通"), self)
         about.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about)
+
+    def _build_search(self) -> None:
+        """The one search box, at the menu bar's right end; Ctrl+F from anywhere."""
+        self.search_runner = TaskRunner(parent=self)
+        self.search_box = GlobalSearch(self._services.search, self.search_runner, self)
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 2, 6, 2)
+        row.addWidget(self.search_box)
+        self.menuBar().setCornerWidget(holder, Qt.Corner.TopRightCorner)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.setContext(Qt.ShortcutContext.WindowShortcut)
+        find.activated.connect(self.search_box.focus)
+        self.search_box.chosen.connect(self.show_hit)
+
+    def show_hit(self, hit: SearchHit) -> None:
+        """Open what the search found: its compound in 楼院台账, the household selected."""
+        self.nav.setCurrentRow(0)
+        self.registry_page.show_found(hit.compound_id, hit.household_id)
 
     def _build_status_bar(self) -> None:
         target = self._services.db.target

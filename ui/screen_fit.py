@@ -22,11 +22,7 @@ ROOMY = QSize(1400, 900)
 
 def available_geometry(widget: QWidget | None = None) -> QRect:
     """The screen area a window may use (without the taskbar) for `widget`."""
-    screen = widget.screen() if widget is not None else None
-    if screen is None:
-        screen = QGuiApplication.primaryScreen()
-    if screen is None:  # pragma: no cover - Qt always has a screen
-        return QRect(0, 0, 1366, 728)
+    screen = widget.screen() if widget is not None else QGuiApplication.primaryScreen()
     return screen.availableGeometry()
 
 
