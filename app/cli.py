@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--demo", action="store_true", help="使用演示数据库")
     init = sub.add_parser("init", help="创建或升级数据库")
     init.add_argument("--demo", action="store_true", help="同时填入演示数据")
+    init.add_argument(
+        "--households",
+        type=_positive_int,
+        metavar="N",
+        help="演示数据的住户数（按比例生成楼院、居民、收费、调查等，用于大规模试用和测试）",
+    )
     stats = sub.add_parser("stats", help="统计楼院、楼栋、住户、居民数")
     stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     admin_cli.add_parsers(sub)
@@ -64,14 +70,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 12 <= number <= 2_000_000:
+        raise argparse.ArgumentTypeError("住户数应为 12 到 2000000 之间的整数")
+    return number
+
+
 def open_target(args: argparse.Namespace, *, create: bool) -> Database:
     """Open the database named by the arguments; the demo is filled on first use."""
+    households = getattr(args, "households", None)
+    if households is not None and not args.demo:
+        raise AppError("--households 只能和 --demo 一起使用")
     target = resolve_target(args.db, demo=args.demo)
     db = open_database(target, create=create or args.demo)
     if args.demo and is_empty(db):
         from app.demo import generate
 
-        generate(db)
+        if households is None:
+            generate(db)
+        else:
+            generate(db, households=households)
     return db
 
 

@@ -239,7 +239,7 @@ class CompoundService:
         """Field → message for every broken rule that needs no database."""
         errors: dict[str, str] = {}
         try:
-            clean_name(data.name, field="楼院名称", max_len=64)
+            clean_name(data.name, field="楼院名称", max_len=64, person=False)
         except FieldError as exc:
             errors["name"] = str(exc)
         if data.management_mode not in MANAGEMENT_MODES:
