@@ -52,6 +52,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._services = services
         self._prefs = prefs
+        # The compound the clerk picks (not the one the list starts on) is followed by the
+        # other sections when they are shown next.
+        self.clerk_compound: int | None = None
         self.setWindowTitle(self._title())
         self.setMinimumSize(QSize(960, 600))
         self.nav = QListWidget(self)
@@ -88,6 +91,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.registry_page.summary_changed.connect(self.counts_label.setText)
         self.registry_page.emit_summary()
+        self.registry_page.compound_view.selectionModel().currentRowChanged.connect(
+            self._on_registry_compound_changed
+        )
         self._restore_geometry()
 
     def add_section(self, title: str, page: QWidget) -> None:
@@ -149,6 +155,14 @@ class MainWindow(QMainWindow):
         if build is not None:
             build()
         self.stack.setCurrentIndex(row)
+        follow = getattr(self.stack.currentWidget(), "follow_compound", None)
+        if self.clerk_compound is not None and callable(follow):
+            follow(self.clerk_compound)
+
+    def _on_registry_compound_changed(self) -> None:
+        chosen = self.registry_page.selected_compound_id()
+        if chosen is not None:
+            self.clerk_compound = chosen
 
     def _title(self) -> str:
         # Qt adds the application's display name (楼院通) after the title by itself.
