@@ -45,7 +45,6 @@ from db.models import (
     Street,
 )
 
-
 _NO_COUNTS = {"buildings": 0, "households": 0, "residents": 0}
 
 
