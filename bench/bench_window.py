@@ -199,7 +199,7 @@ def tour(window: Any) -> list[tuple[str, Callable[[], object]]]:  # noqa: C901
     ]
 
 
-def child_app(t0: float, db: str) -> None:  # noqa: PLR0915
+def child_app(t0: float, db: str) -> None:  # noqa: C901, PLR0915
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from app.config import log_dir, resolve_target
