@@ -157,7 +157,7 @@ def test_chart_labels_are_whole_never_overlap_and_ticks_are_nice(
 
 
 def test_nice_scale() -> None:
-    from ui.governance.dashboard_page import nice_scale
+    from ui.charts import nice_scale
 
     assert nice_scale(35) == (40, 5)  # 0 10 20 30 40, not 0/8/17/26/35
     assert nice_scale(535) == (600, 4)  # 0 200 400 600

@@ -225,3 +225,23 @@ def test_page_designer_coverage_results(qtbot, demo_services: Services, quiet_di
     qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
     assert demo_services.surveys.get_survey(sid).status == "open"
     assert page.current().status_label == "进行中"  # type: ignore[union-attr]
+
+
+def test_building_satisfaction_says_why_it_is_empty(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    from ui.surveys.results_tab import ResultsTab
+    from ui.tasks import TaskRunner
+
+    surveys = demo_services.surveys.list_surveys()
+    tab = None
+    for row in surveys:
+        results = demo_services.survey_results.results(row.id)
+        if results.by_building:
+            continue
+        tab = ResultsTab(demo_services, TaskRunner())
+        qtbot.addWidget(tab)
+        tab.show()
+        tab.set_survey(row.id)
+        assert not tab.building_view.isVisible()
+        assert tab.building_note.isVisible()
+        assert "满意度" in tab.building_note.text()
+    assert tab is not None, "the demo has a survey without building satisfaction"
