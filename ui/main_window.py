@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +26,7 @@ from app.config import data_dir
 from app.search import SearchHit
 from app.services import Services
 from ui import screen_fit, settings
+from ui.empty_state import EmptyState
 from ui.global_search import GlobalSearch
 from ui.governance.sections import add_governance_sections
 from ui.registry_page import RegistryPage
@@ -84,12 +86,21 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.empty_state = EmptyState(self)
+        right.addWidget(self.empty_state)
+        right.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self._build_menus()
+        self.empty_state.import_requested.connect(lambda: self.roster_actions.open_wizard())
+        self.empty_state.new_compound_requested.connect(self._on_new_compound_requested)
         self._build_search()
         self._build_status_bar()
         self.registry_page.summary_changed.connect(self.counts_label.setText)
+        self.registry_page.summary_changed.connect(self._update_empty_state)
         self.registry_page.emit_summary()
         self.registry_page.compound_view.selectionModel().currentRowChanged.connect(
             self._on_registry_compound_changed
@@ -188,6 +199,19 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("关于楼院通"), self)
         about.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about)
+
+    def _update_empty_state(self, *_args: object) -> None:
+        """The next steps show while the database has no compound at all."""
+        bar = self.registry_page.filter_bar
+        filtered = bool(bar.text()) or any(
+            combo.currentIndex() > 0 for combo in (bar.community_combo, bar.mode_combo)
+        )
+        empty = self.registry_page.compound_model.rowCount() == 0 and not filtered
+        self.empty_state.setVisible(empty)
+
+    def _on_new_compound_requested(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.registry_page.new_compound_button.click()
 
     def _build_search(self) -> None:
         """The one search box, at the menu bar's right end; Ctrl+F from anywhere."""
