@@ -111,3 +111,15 @@ def test_households_only_with_demo(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "--demo" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--db", str(tmp_path / "x.sqlite3"), "init", "--demo", "--households", "lots"])
+
+
+def test_version_loads_neither_qt_nor_sqlalchemy() -> None:
+    code = (
+        "import sys; from ui.launcher import main; main(['--version']); "
+        "print(sorted(m for m in ('PySide6', 'sqlalchemy', 'app.cli') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0].startswith("louyuan ")
+    assert out[-1] == "[]"
