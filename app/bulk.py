@@ -96,6 +96,14 @@ def insert_rows(
         cursor.close()
 
 
+def insert_dicts(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """`insert_rows` for rows given as dicts that all have the same keys."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    insert_rows(conn, table, columns, [tuple(row[c] for c in columns) for row in rows])
+
+
 def _copy(cursor: Any, target: str, rows: Iterable[Sequence[Any]]) -> None:
     """PostgreSQL's COPY FROM STDIN: one stream instead of a statement per row (30,000
     households: 0.6 s instead of 3 s). Constraints, defaults and triggers apply as with INSERT;

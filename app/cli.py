@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="初始化演示数据库（填入演示数据）",
     )
+    init.add_argument(
+        "--households",
+        type=_positive_int,
+        metavar="N",
+        help="演示数据的住户数（按比例生成楼院、居民、收费、调查等，用于大规模试用和测试）",
+    )
     stats = sub.add_parser("stats", help="统计楼院、楼栋、住户、居民数")
     stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     admin_cli.add_parsers(sub)
@@ -79,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     fees_cli.add_parsers(sub)
     surveys_cli.add_parsers(sub)
     return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 12 <= number <= 2_000_000:
+        raise argparse.ArgumentTypeError("住户数应为 12 到 2000000 之间的整数")
+    return number
 
 
 def cmd_init(args: argparse.Namespace) -> int:

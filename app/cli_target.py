@@ -7,15 +7,22 @@ import argparse
 
 from app.config import resolve_target
 from app.database import Database, is_empty, open_database
+from app.errors import AppError
 
 
 def open_target(args: argparse.Namespace, *, create: bool) -> Database:
     """Open the database named by the arguments (`--db`, `--demo`); the demo is filled on
-    first use."""
+    first use (`init --demo --households N` makes a scaled one)."""
+    households = getattr(args, "households", None)
+    if households is not None and not args.demo:
+        raise AppError("--households 只能和 --demo 一起使用")
     target = resolve_target(args.db, demo=args.demo)
     db = open_database(target, create=create or args.demo)
     if args.demo and is_empty(db):
         from app.demo import generate
 
-        generate(db)
+        if households is None:
+            generate(db)
+        else:
+            generate(db, households=households)
     return db

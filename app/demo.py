@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from app.bulk import indexes_deferred, insert_dicts
 from app.database import Database
 from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
 from app.registry.validation import id_check_digit
@@ -165,10 +167,17 @@ def generate(
         sizes = [max(12, round(households * w / sum(weights))) for w in weights]
         sizes[-1] = max(12, households - sum(sizes[:-1]))
         figures = DemoFigures(0, 0, 0, 0)
-        for n, size in enumerate(sizes):
-            check_cancelled(cancelled)
-            figures = _add(figures, _compound(s, ids, people, n, (size, community_ids, micro)))
-            progress(n + 1, len(sizes))
+        conn = s.connection()
+        tables = [m.__table__ for m in (Household, Resident, ResidentTag)]
+        # Into empty tables: the secondary indexes are built once at the end (SQLite).
+        with ExitStack() as deferred:
+            for table in tables:
+                deferred.enter_context(indexes_deferred(conn, table, households))  # type: ignore[arg-type]
+            for n, size in enumerate(sizes):
+                check_cancelled(cancelled)
+                slots = (size, community_ids, micro)
+                figures = _add(figures, _compound(s, ids, people, n, slots))
+                progress(n + 1, len(sizes))
         _sync_sequences(s)
         for k, step in enumerate(_area_steps(), start=1):
             check_cancelled(cancelled)
@@ -296,13 +305,10 @@ def _compound(
             for r in _residents(people, ids, hid, homes[-1]):
                 residents.append(r[0])
                 tags.extend(r[1])
-    s.execute(insert(Building), buildings)
-    for chunk in _chunks(homes):
-        s.execute(insert(Household), chunk)
-    for chunk in _chunks(residents):
-        s.execute(insert(Resident), chunk)
-    for chunk in _chunks(tags):
-        s.execute(insert(ResidentTag), chunk)
+    conn = s.connection()
+    for model, rows in ((Building, buildings), (Household, homes), (Resident, residents)):
+        insert_dicts(conn, model.__table__, rows)  # type: ignore[arg-type]
+    insert_dicts(conn, ResidentTag.__table__, tags)  # type: ignore[arg-type]
     return DemoFigures(1, len(buildings), len(homes), len(residents))
 
 
@@ -398,11 +404,6 @@ def _residents(
             "relation": rel,
         }
         yield row, [{"resident_id": rid, "tag": t} for t in tags]
-
-
-def _chunks(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 DemoStep = Callable[[Session, random.Random], None]

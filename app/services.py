@@ -15,6 +15,7 @@ from app.program_settings import load_settings
 from app.registry.compounds import CompoundService
 from app.registry.households import HouseholdService
 from app.roster.service import RosterService, build_roster_service
+from app.search import SearchService
 from app.stats import StatsService
 from app.surveys.designer import SurveyService
 from app.surveys.entry import EntryService
@@ -31,6 +32,7 @@ class Services:
     compounds: CompoundService
     households: HouseholdService
     stats: StatsService
+    search: SearchService
     surveys: SurveyService
     survey_entry: EntryService
     survey_results: ResultsService
@@ -51,6 +53,7 @@ class Services:
             compounds=CompoundService(db.sessions, actor),
             households=HouseholdService(db.sessions, actor),
             stats=StatsService(db.sessions),
+            search=SearchService(db.sessions),
             surveys=SurveyService(db.sessions, actor),
             survey_entry=EntryService(db.sessions, actor),
             survey_results=ResultsService(db.sessions),

@@ -36,7 +36,7 @@ from app.services import Services
 from app.signin import local_actor
 from app.users.demo import DEMO_ADMIN, DEMO_PASSWORD
 from app.users.service import UserService
-from ui import dialogs, settings
+from ui import dialogs, screen_fit, settings
 from ui.errors import install_excepthook, show_failure
 from ui.fonts import ui_font
 from ui.login_dialog import LoginDialog
@@ -64,6 +64,8 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationDisplayName(QCoreApplication.translate("app", "楼院通"))
     app.setApplicationVersion(__version__)
     install_qt_translations(app)
+    if getattr(app, "_louyuan_fitter", None) is None:
+        app._louyuan_fitter = screen_fit.install(app)  # type: ignore[attr-defined]
     return app
 
 

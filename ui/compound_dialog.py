@@ -111,7 +111,7 @@ class CompoundDialog(QDialog):
         columns.addLayout(right, 1)
         notes = make_form()
         self._rows["notes"] = add_field(notes, self.tr("备注"), self.notes_edit)
-        self.other_error = ErrorLabel()
+        self.other_error = ErrorLabel(reserve=True)
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
             self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole

@@ -1,11 +1,14 @@
-"""The `louyuan` entry point: subcommands go to app.cli before PySide6 is imported."""
+"""The `louyuan` entry point: subcommands go to app.cli before PySide6 is imported.
+
+Nothing heavy is imported here: `--version` answers at once, a subcommand loads the command
+line (no Qt), and only the window loads Qt.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 
-from app.cli import SUBCOMMANDS
 from ui.qt_modules import missing_message, missing_qt_modules
 
 
@@ -27,14 +30,17 @@ def _subcommand(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a subcommand, or open the window when there is none (or it is `gui`)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:
+        from app import __version__
+
+        print(f"louyuan {__version__}")
+        return 0
     command = _subcommand(args)
     wants_info = any(a in ("-h", "--help", "--version") for a in args)
     if (command is not None and command != "gui") or (command is None and wants_info):
         from app.cli import main as cli_main
 
-        if command is not None and command not in SUBCOMMANDS:
-            return cli_main(args)  # argparse reports the unknown command
-        return cli_main(args)
+        return cli_main(args)  # an unknown command is reported by argparse
     missing = missing_qt_modules()
     if missing:
         _tell_missing_qt(missing_message(missing))

@@ -61,7 +61,7 @@ class LoginDialog(QDialog):
         if first_start:
             self.confirm_row = add_field(form, self.tr("确认密码"), self.confirm)
         layout.addLayout(form)
-        self.message = ErrorLabel(self)
+        self.message = ErrorLabel(self, reserve=True)
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,14 +16,18 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from app import __version__
 from app.auth import role_label
 from app.config import data_dir
+from app.search import SearchHit
 from app.services import Services
-from ui import settings
+from ui import screen_fit, settings
+from ui.empty_state import EmptyState
+from ui.global_search import GlobalSearch
 from ui.governance.sections import add_governance_sections
 from ui.registry_page import RegistryPage
 from ui.roster_actions import RosterActions
@@ -61,6 +65,9 @@ class MainWindow(QMainWindow):
         self._services = services
         self._prefs = prefs
         self.runner = runner if runner is not None else TaskRunner(parent=self)
+        # The compound the clerk picks (not the one the list starts on) is followed by the
+        # other sections when they are shown next.
+        self.clerk_compound: int | None = None
         self.setWindowTitle(self._title())
         self.setMinimumSize(QSize(960, 600))
         self.nav = QListWidget(self)
@@ -90,12 +97,25 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.empty_state = EmptyState(self)
+        right.addWidget(self.empty_state)
+        right.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self._build_menus()
+        self.empty_state.import_requested.connect(lambda: self.roster_actions.open_wizard())
+        self.empty_state.new_compound_requested.connect(self._on_new_compound_requested)
+        self._build_search()
         self._build_status_bar()
         self.registry_page.summary_changed.connect(self.counts_label.setText)
+        self.registry_page.summary_changed.connect(self._update_empty_state)
         self.registry_page.emit_summary()
+        self.registry_page.compound_view.selectionModel().currentRowChanged.connect(
+            self._on_registry_compound_changed
+        )
         self._restore_geometry()
 
     def add_section(self, title: str, page: QWidget) -> None:
@@ -174,12 +194,18 @@ class MainWindow(QMainWindow):
         if build is not None:
             build()
         self.stack.setCurrentIndex(row)
+        follow = getattr(self.stack.currentWidget(), "follow_compound", None)
+        if self.clerk_compound is not None and callable(follow):
+            follow(self.clerk_compound)
+
+    def _on_registry_compound_changed(self) -> None:
+        chosen = self.registry_page.selected_compound_id()
+        if chosen is not None:
+            self.clerk_compound = chosen
 
     def _title(self) -> str:
-        title = self.tr("楼院通")
-        if self._services.db.target.demo:
-            title += self.tr(" — 演示数据")
-        return title
+        # Qt adds the application's display name (楼院通) after the title by itself.
+        return self.tr("演示数据") if self._services.db.target.demo else ""
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
@@ -202,6 +228,37 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about)
 
+    def _update_empty_state(self, *_args: object) -> None:
+        """The next steps show while the database has no compound at all."""
+        bar = self.registry_page.filter_bar
+        filtered = bool(bar.text()) or any(
+            combo.currentIndex() > 0 for combo in (bar.community_combo, bar.mode_combo)
+        )
+        empty = self.registry_page.compound_model.rowCount() == 0 and not filtered
+        self.empty_state.setVisible(empty)
+
+    def _on_new_compound_requested(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.registry_page.new_compound_button.click()
+
+    def _build_search(self) -> None:
+        """The one search box, at the menu bar's right end; Ctrl+F from anywhere."""
+        self.search_box = GlobalSearch(self._services.search, self.runner, self)
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 2, 6, 2)
+        row.addWidget(self.search_box)
+        self.menuBar().setCornerWidget(holder, Qt.Corner.TopRightCorner)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.setContext(Qt.ShortcutContext.WindowShortcut)
+        find.activated.connect(self.search_box.focus)
+        self.search_box.chosen.connect(self.show_hit)
+
+    def show_hit(self, hit: SearchHit) -> None:
+        """Open what the search found: its compound in 楼院台账, the household selected."""
+        self.nav.setCurrentRow(0)
+        self.registry_page.show_found(hit.compound_id, hit.household_id)
+
     def _build_status_bar(self) -> None:
         target = self._services.db.target
         text = self.tr("数据库：{0}").format(target.display)
@@ -223,7 +280,17 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self._prefs.get(settings.WINDOW_GEOMETRY)
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+            # First start: 1280x800 where there is room, centred; a small screen (a
+            # 1366x768 laptop) gets the window maximised.
+            area = screen_fit.available_geometry(self)
+            self.resize(screen_fit.fit_size(self, QSize(1280, 800)))
+            frame = self.frameGeometry()
+            frame.moveCenter(area.center())
+            self.move(max(area.left(), frame.left()), max(area.top(), frame.top()))
+            if area.width() < screen_fit.ROOMY.width() or area.height() < screen_fit.ROOMY.height():
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            screen_fit.fit_onto_screen(self)
         state = self._prefs.get(settings.WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)

@@ -41,7 +41,7 @@ class PasswordDialog(QDialog):
         self.again = _secret()
         add_field(form, self.tr("再输入一次"), self.again)
         layout.addLayout(form)
-        self.message = ErrorLabel(self)
+        self.message = ErrorLabel(self, reserve=True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import dialogs
+from ui import dialogs, screen_fit
 
 
 class PdfPreviewDialog(QDialog):
@@ -29,7 +29,7 @@ class PdfPreviewDialog(QDialog):
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(title)
-        self.resize(820, 900)
+        self.resize(screen_fit.fit_size(self, QSize(820, 900)))  # A4 pages, fit to width
         self.document = QPdfDocument(self)
         self.document.load(str(path))
         self.view = QPdfView(self)

@@ -108,6 +108,18 @@ class RegistryFilterBar(QWidget):
     def text(self) -> str:
         return self.search_edit.text().strip()
 
+    def reset(self) -> None:
+        """Every filter back to 全部 and no text, without signals (the caller reloads)."""
+        for combo in (self.community_combo, self.grid_combo, self.mode_combo, self.scope_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self._timer.stop()
+        self._update_placeholder()
+
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
@@ -116,9 +128,9 @@ class RegistryFilterBar(QWidget):
 
     def _update_placeholder(self) -> None:
         self.search_edit.setPlaceholderText(
-            self.tr("楼院名称、地址、楼院长或拼音首字母（Ctrl+F）")
+            self.tr("筛选楼院：名称、地址、楼院长或拼音首字母")
             if self.scope == SCOPE_COMPOUNDS
-            else self.tr("户主姓名、拼音首字母、电话或房号（Ctrl+F）")
+            else self.tr("筛选住户：户主姓名、拼音首字母、电话或房号")
         )
 
     def _on_combo_changed(self) -> None:

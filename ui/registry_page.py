@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -58,6 +57,7 @@ class RegistryPage(QWidget):
         self._prefs = prefs
         self._detail: CompoundDetail | None = None
         self._quiet = False  # True while the selection changes without a new query
+        self._pending_household: int | None = None  # to select once the list is loaded
         self.compound_model = CompoundTableModel(self)
         self._build()
         self._connect()
@@ -146,8 +146,6 @@ class RegistryPage(QWidget):
         self.all_compounds_button.clicked.connect(self._on_all_compounds_button_clicked)
         self.new_household_button.clicked.connect(self._new_household)
         EnterFilter(self.compound_view, self._on_compound_view_enter)
-        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
-        find.activated.connect(self.focus_search)
 
     def _fill_filters(self) -> None:
         self.filter_bar.fill(self._services.compounds.communities(), MANAGEMENT_MODES)
@@ -247,6 +245,12 @@ class RegistryPage(QWidget):
             self._clear_compound_selection()
             self._show_compound(None)
         self.emit_summary()
+        if not rows and self.compound_filter().text:
+            self.compound_count_label.setText(
+                self.tr("没有楼院匹配“{0}”。查找住户或居民请用右上角的查找框（Ctrl+F）").format(
+                    self.compound_filter().text
+                )
+            )
 
     def _select_compound_row(self, row: int) -> None:
         index = self.compound_model.index(row, 0)
@@ -271,7 +275,23 @@ class RegistryPage(QWidget):
     def _fill_buildings(self) -> None:
         self.households.show_buildings(self._detail.id if self._detail is not None else None)
 
+    def show_found(self, compound_id: int, household_id: int | None = None) -> None:
+        """Select a compound (and one of its households) that the search box found; a
+        filter that hides it is cleared first."""
+        if self.compound_model.row_of(compound_id) < 0 or self.scope != SCOPE_COMPOUNDS:
+            self.filter_bar.reset()
+            self._fill_grids()
+        self._pending_household = household_id
+        try:
+            self.reload_compounds(compound_id)
+        finally:
+            self._pending_household = None
+        if household_id is not None:
+            self.household_view.setFocus()
+
     def _reload_households(self, select_id: int | None = None) -> None:
+        if select_id is None:
+            select_id = self._pending_household
         hint = (
             self.tr("输入户主姓名、拼音首字母、电话或房号，在全部楼院中查找住户")
             if self.scope == SCOPE_HOUSEHOLDS

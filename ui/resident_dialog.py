@@ -80,7 +80,7 @@ class ResidentDialog(QDialog):
         for n, box in enumerate(self.tag_boxes.values()):
             grid.addWidget(box, n // 4, n % 4)
 
-        self.other_error = ErrorLabel()
+        self.other_error = ErrorLabel(reserve=True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -49,7 +49,7 @@ class UserEditDialog(QDialog):
         else:
             add_field(form, "", self.active)
         layout.addLayout(form)
-        self.message = ErrorLabel(self)
+        self.message = ErrorLabel(self, reserve=True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

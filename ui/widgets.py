@@ -24,14 +24,22 @@ FIELD_MIN_WIDTH = 200
 
 
 class ErrorLabel(QLabel):
-    """A red message beside a field; hidden while there is nothing to say."""
+    """A red message beside a field; hidden while there is nothing to say.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    With `reserve` (a dialog's message line) its line keeps its room while hidden, so the
+    dialog's buttons do not jump when a message appears.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, reserve: bool = False) -> None:
         super().__init__(parent)
         self.setStyleSheet(ERROR_STYLE)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        if reserve:
+            policy.setRetainSizeWhenHidden(True)
+            self.setMinimumHeight(self.fontMetrics().lineSpacing())
+        self.setSizePolicy(policy)
         self.hide()
 
     def show_message(self, message: str) -> None:

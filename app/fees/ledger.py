@@ -102,15 +102,23 @@ class FeeLedgerService:
         return ids[0]
 
     def compounds(self) -> list[tuple[int, str]]:
-        """(id, name) of every compound, for pickers: compounds with a fee scheme first
-        (the fee pages open on one that has fees), each group in pinyin order."""
+        """(id, name) of every compound, for pickers: compounds that charge fees (an active
+        scheme) first, then those with a scheme in preparation (the fee pages open on one
+        that has fees), each group in pinyin order."""
         has_scheme = select(FeeScheme.id).where(FeeScheme.compound_id == Compound.id).exists()
+        charging = (
+            select(FeeScheme.id)
+            .where(FeeScheme.compound_id == Compound.id, FeeScheme.state == "active")
+            .exists()
+        )
         with self._sessions() as s:
             return [
                 (i, n)
                 for i, n in s.execute(
                     select(Compound.id, Compound.name).order_by(
-                        case((has_scheme, 0), else_=1), Compound.name_pinyin, Compound.id
+                        case((charging, 0), (has_scheme, 1), else_=2),
+                        Compound.name_pinyin,
+                        Compound.id,
                     )
                 )
             ]

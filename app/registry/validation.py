@@ -164,13 +164,16 @@ def centi_to_area(centi: int) -> Decimal:
     return (Decimal(centi) / 100).quantize(Decimal("0.01"))
 
 
-def clean_name(raw: str, *, field: str = "姓名", max_len: int = 32) -> str:
-    """A non-empty name without surrounding spaces."""
+def clean_name(raw: str, *, field: str = "姓名", max_len: int = 32, person: bool = True) -> str:
+    """A non-empty name without surrounding spaces; a person's name is no run of digits."""
     value = fold(raw)
     if not value:
         raise FieldError(f"请填写{field}")
     if len(value) > max_len:
         raise FieldError(f"{field}过长（最多{max_len}个字）")
+    if person and sum("0" <= ch <= "9" for ch in value) >= 6:
+        # An ID number or a phone typed into the name field (a column mix-up).
+        raise FieldError(f"{field}不能是身份证号或电话号码，请填写{field}")
     return value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from app.roster.errors import RosterFileError
@@ -110,7 +111,7 @@ def _scan(book: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, inflated: int
                 max_row = max(max_row, _last_row(body))
                 max_col = max(max_col, _widest_column(body))
                 check_cells(name, sheet_name, max_row, max_col)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
         return inflated  # damaged inside: the reader says so
     if cells > MAX_CELLS:
         check_cells(name, sheet_name, cells, 1)

@@ -72,3 +72,56 @@ def test_launcher_runs_subcommands_without_qt(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "数据库已就绪" in done.stdout
+
+
+def test_init_demo_scaled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "scaled.sqlite3")
+    assert main(["--db", db, "init", "--demo", "--households", "6000"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "stats", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["households"] == 6000
+    assert figures["residents"] > 6000
+    assert set(figures["by_management_mode"]) == {
+        "无主管",
+        "公办物业",
+        "市场化物业",
+        "单位自管",
+        "居民自治",
+    }
+    from sqlalchemy import func, select
+
+    from app.config import DatabaseTarget, to_url
+    from app.database import open_database
+    from db.models.fees import FeeAllocation, FeeCharge, FeePayment
+
+    database = open_database(DatabaseTarget(to_url(db)))
+    try:
+        with database.sessions() as s:
+            charges = s.scalar(select(func.count()).select_from(FeeCharge)) or 0
+            paid = s.scalar(select(func.sum(FeeCharge.paid_fen))) or 0
+            allocated = s.scalar(select(func.sum(FeeAllocation.amount_fen))) or 0
+            payments = s.scalar(select(func.count()).select_from(FeePayment)) or 0
+    finally:
+        database.close()
+    assert charges > 1000 and payments > 100
+    assert paid == allocated  # every allocation is in its charge's paid figure
+
+
+def test_households_only_with_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(tmp_path / "x.sqlite3"), "init", "--households", "500"]) == 1
+    assert "--demo" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--db", str(tmp_path / "x.sqlite3"), "init", "--demo", "--households", "lots"])
+
+
+def test_version_loads_neither_qt_nor_sqlalchemy() -> None:
+    code = (
+        "import sys; from ui.launcher import main; main(['--version']); "
+        "print(sorted(m for m in ('PySide6', 'sqlalchemy', 'app.cli') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0].startswith("louyuan ")
+    assert out[-1] == "[]"

@@ -295,3 +295,30 @@ def test_resorting_a_list_by_its_ids_gives_the_full_query_order(demo: Services) 
                 again = households.household_ids(flt, sort, descending)
                 assert households.household_ids(flt, sort, descending, within=found) == again
     assert households.household_ids(HouseholdFilter(text="王"), within=[]) == []
+
+
+def test_compound_counts_are_kept_and_follow_every_change(
+    services: Services, compound: int
+) -> None:
+    def counts() -> tuple[int, int, int]:
+        [row] = [r for r in services.compounds.list_compounds() if r.id == compound]
+        return row.buildings, row.households, row.residents
+
+    assert counts() == (0, 0, 0)
+    hid = services.households.save_household(
+        None, household(compound), [ResidentInput(name="张三", relation="本人")]
+    )
+    assert counts() == (1, 1, 1)
+    other = services.households.save_household(None, household(compound, "102"))
+    assert counts() == (1, 2, 1)
+    mark = services.compounds._figures
+    assert counts() == (1, 2, 1) and services.compounds._figures is mark  # not recounted
+    services.households.save_household(hid, household(compound), [])  # resident removed
+    assert counts() == (1, 2, 0)
+    services.households.delete_household(other)
+    assert counts() == (1, 1, 0)
+    services.households.delete_household(hid)
+    assert counts() == (1, 0, 0)
+    [building] = services.compounds.list_buildings(compound)
+    services.compounds.delete_building(building.id)
+    assert counts() == (0, 0, 0)

@@ -178,3 +178,13 @@ def test_floor_of_an_absurd_room_number_is_unknown() -> None:
     # PostgreSQL's INTEGER column refused with a traceback (found by the roster fuzz test).
     assert floor_of_room("1111111111111111") is None
     assert floor_of_room("20001") == 200
+
+
+def test_a_name_is_no_id_number_or_phone() -> None:
+    from app.registry.validation import clean_name
+
+    for bad in ("41010219900101123", "13812345678", "张三13812345678"):
+        with pytest.raises(FieldError, match="不能是身份证号或电话号码"):
+            clean_name(bad)
+    assert clean_name("张三2") == "张三2"
+    assert clean_name("建设路123456号院", field="楼院名称", person=False) == "建设路123456号院"

@@ -22,7 +22,15 @@ def window(qtbot, demo_services: Services, prefs: Settings) -> Iterator[MainWind
 
 
 def _open_dashboard(window: MainWindow) -> None:
-    window.nav.setCurrentRow(window.stack.indexOf(window.governance.dashboard))
+    """Open 统计 and wait for its figures (counted in the background)."""
+    from PySide6.QtTest import QTest
+
+    board = window.governance.dashboard
+    window.nav.setCurrentRow(window.stack.indexOf(board))
+    for _ in range(500):
+        if board.modes_chart.bars is not None and (board._task is None or board._task.done):
+            break
+        QTest.qWait(10)
 
 
 def test_fee_chart_shows_compounds_with_charges_and_opens_their_arrears(
@@ -88,3 +96,72 @@ def test_survey_chart_shows_coverage_and_satisfaction_and_opens_the_survey(
     assert current is not None and current.id == last.survey_id
     assert page.tabs.currentWidget() is page.coverage
     assert page.coverage.survey_id == last.survey_id
+
+
+def _is_nice(step: float) -> bool:
+    import math
+
+    magnitude = 10 ** math.floor(math.log10(step))
+    return round(step / magnitude, 6) in (1, 2, 5, 10)
+
+
+def test_chart_labels_are_whole_never_overlap_and_ticks_are_nice(
+    qtbot,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    window.resize(1366, 728)
+    board = window.governance.dashboard
+    _open_dashboard(window)
+    charts = [
+        board.modes_chart,
+        board.orgs_chart,
+        board.tags_chart,
+        board.problems_chart,
+        board.fees_chart,
+        board.surveys_chart,
+    ]
+    for chart in charts:
+        bars, series, axis_x, axis_y = chart.bars, chart.series, chart.axis_x, chart.axis_y
+        assert bars and series and axis_x and axis_y
+        plot = chart.chart().plotArea()
+        n = len(bars.categories)
+        assert axis_x.categories() == bars.categories
+        metrics = QFontMetrics(axis_x.labelsFont())
+        longest = max(metrics.horizontalAdvance(c) for c in bars.categories)
+        if chart.horizontal:  # one whole label per row, rows tall enough for Qt Charts
+            assert plot.height() / n >= chart.row_height() * 0.9, bars.title
+            assert plot.left() >= longest, bars.title  # the labels' column is wide enough
+        else:
+            assert longest + 8 <= plot.width() / n * 0.45, bars.title
+        # Value labels: across their bar, upright, or left out (then shown on hover).
+        labels = QFontMetrics(series.barSets()[0].labelFont())
+        texts = [f"{series.barSets()[k].at(i):g}" for k in range(len(bars.sets)) for i in range(n)]
+        widest = max(labels.horizontalAdvance(t + "%") for t in texts)
+        across = labels.height() if chart.horizontal else widest
+        if chart.label_mode == "flat":
+            assert series.isLabelsVisible() and across <= chart.bar_thickness() + 2, bars.title
+        elif chart.label_mode == "upright":
+            assert labels.height() <= chart.bar_thickness() + 2, bars.title
+        else:
+            assert not series.isLabelsVisible(), bars.title
+        # Ticks: 0 to the top in 1-2-5 steps, every one with room for its label.
+        ticks = axis_y.tickCount()
+        step = (axis_y.max() - axis_y.min()) / (ticks - 1)
+        assert axis_y.min() == 0 and _is_nice(step) and step == int(step), (bars.title, step)
+        assert ticks - 1 <= chart.value_ticks(), bars.title
+        top = max(v for _, values, _ in bars.sets for v in values)
+        assert axis_y.max() >= top
+    assert board.problems_chart.horizontal  # eight categories lie on their side
+
+
+def test_nice_scale() -> None:
+    from ui.charts import nice_scale
+
+    assert nice_scale(35) == (40, 5)  # 0 10 20 30 40, not 0/8/17/26/35
+    assert nice_scale(535) == (600, 4)  # 0 200 400 600
+    assert nice_scale(4, 5) == (5, 6)
+    assert nice_scale(0) == (1.0, 2)
+    top, ticks = nice_scale(1917, 3)
+    assert top == 3000 and ticks == 4

@@ -99,7 +99,7 @@ def test_meeting_with_resolution_votes(qtbot, window: MainWindow) -> None:  # ty
 def test_dashboard_bars_open_the_lists_behind_them(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     g = window.governance
     window.nav.setCurrentRow(window.stack.indexOf(g.dashboard))
-    assert "办结率" in g.dashboard.headline.text()
+    qtbot.waitUntil(lambda: "办结率" in g.dashboard.headline.text())
     series = g.dashboard.problems_chart.series
     assert series is not None and series.count() == 3
     series.barSets()[0].clicked.emit(0)  # the 飞线充电 bar

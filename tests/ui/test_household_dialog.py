@@ -320,6 +320,20 @@ def test_keyboard_on_residents_table(qtbot, demo_services: Services):
     assert dialog.isVisible()
 
 
+def test_name_field_refuses_an_id_number(qtbot, demo_services: Services):
+    hid, _ = _with_neighbour(demo_services)
+    before = demo_services.households.get_household(hid)
+    dialog = _open(qtbot, demo_services, hid)
+    height = dialog.height()
+    _retype(qtbot, dialog.name_edit, "41010219900101123")
+    label = dialog.error_label("householder_name")
+    assert label.isVisible()
+    assert label.text() == "户主姓名不能是身份证号或电话号码，请填写户主姓名"
+    assert not dialog.save_button.isEnabled()
+    assert demo_services.households.get_household(hid) == before
+    assert dialog.height() == height  # the dialog keeps its size as the message appears
+
+
 def test_a_stale_form_offers_reload_and_keeps_the_newer_phone(
     qtbot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
 ):

@@ -69,11 +69,15 @@ def test_pinyin_search_finds_compound(qtbot, page: RegistryPage, demo_services: 
     assert page.info.title.text() == expected[0]
 
 
-def test_ctrl_f_focuses_search(qtbot, window: MainWindow, page: RegistryPage) -> None:
+def test_ctrl_f_focuses_the_one_search_box(qtbot, window: MainWindow, page: RegistryPage) -> None:
     page.compound_view.setFocus()
     window.activateWindow()
     qtbot.keyClick(page.compound_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(page.search_edit.hasFocus)
+    qtbot.waitUntil(window.search_box.hasFocus)
+    window.nav.setCurrentRow(window.nav.count() - 1)  # another section: Ctrl+F works there too
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.search_box.hasFocus)
 
 
 def test_select_compound_lists_its_households(qtbot, page: RegistryPage) -> None:

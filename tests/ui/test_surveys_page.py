@@ -228,3 +228,51 @@ def test_page_designer_coverage_results(
     qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
     assert demo_services.surveys.get_survey(sid).status == "open"
     assert page.current().status_label == "进行中"  # type: ignore[union-attr]
+
+
+def test_building_satisfaction_says_why_it_is_empty(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    from ui.surveys.results_tab import ResultsTab
+    from ui.tasks import TaskRunner
+
+    surveys = demo_services.surveys.list_surveys()
+    tab = None
+    for row in surveys:
+        results = demo_services.survey_results.results(row.id)
+        if results.by_building:
+            continue
+        tab = ResultsTab(demo_services, TaskRunner())
+        qtbot.addWidget(tab)
+        tab.show()
+        tab.set_survey(row.id)
+        assert not tab.building_view.isVisible()
+        assert tab.building_note.isVisible()
+        assert "满意度" in tab.building_note.text()
+    assert tab is not None, "the demo has a survey without building satisfaction"
+
+
+def test_scope_tree_adds_buildings_when_a_compound_is_opened(
+    qtbot, demo_services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.surveys.designer_tab import DesignerTab
+
+    tab = DesignerTab(demo_services)
+    qtbot.addWidget(tab)
+    compounds = demo_services.compounds.list_compounds()
+    first, second = compounds[0], compounds[1]
+    building = demo_services.compounds.list_buildings(second.id)[0]
+    tab._fill_scope((ScopeItem(first.id), ScopeItem(second.id, building.id)))
+    tree = tab.scope_tree
+    tops = {int(tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1)): tree.topLevelItem(i)
+            for i in range(tree.topLevelItemCount())}  # fmt: skip
+    assert tops[first.id].childCount() == 0  # not filled until opened
+    assert tops[second.id].childCount() == second.buildings  # partly chosen: shown at once
+    assert tops[second.id].checkState(0) == Qt.CheckState.PartiallyChecked
+    assert set(tab.scope()) == {ScopeItem(first.id), ScopeItem(second.id, building.id)}
+    tops[first.id].setExpanded(True)
+    assert tops[first.id].childCount() == first.buildings
+    child = tops[first.id].child(0)
+    assert child.checkState(0) == Qt.CheckState.Checked
+    child.setCheckState(0, Qt.CheckState.Unchecked)
+    assert tops[first.id].checkState(0) == Qt.CheckState.PartiallyChecked
+    assert ScopeItem(first.id) not in tab.scope()
+    assert len([s for s in tab.scope() if s.compound_id == first.id]) == first.buildings - 1

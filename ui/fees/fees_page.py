@@ -3,6 +3,7 @@ expenses."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -88,6 +89,12 @@ class FeesPage(QWidget):
     @property
     def compound_name(self) -> str:
         return self.compound_combo.currentText()
+
+    def follow_compound(self, compound_id: int) -> None:
+        """Show the compound the clerk chose elsewhere (楼院台账, the search box)."""
+        index = self.compound_combo.findData(compound_id)
+        if index >= 0:
+            self.compound_combo.setCurrentIndex(index)
 
     def show_compound_arrears(self, compound_id: int) -> None:
         """Select the compound (reloading the picker first) and open its 欠费 tab."""
@@ -343,9 +350,13 @@ class FeesPage(QWidget):
     def _on_notices_button_clicked(self) -> None:
         from app.documents.fees_notices import write_notices
 
+        if not self.period_edit.text().strip():
+            # The month not typed: this month's notices (the month shows in the filter).
+            self.period_edit.setText(dt.date.today().strftime("%Y-%m"))
+            self._load_charges()
         flt = self.charge_filter()
         if self.compound_id is None or not flt.period:
-            dialogs.error(self, self.tr("请先在“月份”中填写要打印的月份，如 2026-11"))
+            dialogs.error(self, self.tr("请在“月份”中填写要打印的月份，如 2026-11"))
             return
         docs, cid, masked = self.fees.documents, self.compound_id, self.masked_check.isChecked()
         per_page = int(self.per_page_combo.currentData())
@@ -353,6 +364,14 @@ class FeesPage(QWidget):
         if flt.building_id is not None:
             keep = set(self.fees.ledger.charge_ids(flt))
             ids = [i for i in ids if i in keep]
+        if not ids:
+            dialogs.info(
+                self,
+                self.tr(
+                    "{0} {1} 没有需要打印的通知单（这个月还没有生成账单，或都已缴清）。"
+                ).format(self.compound_name, flt.period),
+            )
+            return
         path = pdf_path("缴费通知单")
 
         def job(progress: Progress, cancelled: IsCancelled) -> object:

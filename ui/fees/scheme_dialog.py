@@ -24,7 +24,7 @@ from app.fees.errors import OverCapError
 from app.fees.schemes import FeeSchemeService
 from app.governance.dto import ResolutionRow
 from app.surveys.dto import SurveyRow
-from ui import dialogs
+from ui import dialogs, screen_fit
 from ui.fees.exemptions_editor import ExemptionsEditor
 
 # A new scheme starts with the seeds' usual rules: vacant homes pay half, 低保 households none.
@@ -89,8 +89,13 @@ class SchemeDialog(QDialog):
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         self.setMinimumWidth(680)
+        # The form scrolls where the screen is short (a 1366x768 laptop); the message line
+        # keeps its room, so the buttons do not move when a message appears.
+        content = QWidget(self)
+        content.setLayout(form)
+        self.error_label.setMinimumHeight(self.error_label.fontMetrics().lineSpacing() * 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(screen_fit.scrolling(content, self), 1)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
 

@@ -200,6 +200,12 @@ class ArrearsTab(FeeTab):
         except AppError as exc:
             dialogs.error(self, exc.message)
             return
+        if not items:
+            dialogs.info(
+                self,
+                self.tr("{0}没有欠费的住户，不需要打印催缴通知单。").format(self.compound_name),
+            )
+            return
         path = pdf_path("催缴通知单")
         task = self.runner.run(
             lambda progress, cancelled: write_notices(

@@ -7,94 +7,70 @@ arrears, a survey's coverage or results)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
-    QChart,
-    QChartView,
-    QValueAxis,
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.dashboard import fee_totals
+from app.errors import AppError
 from app.governance.dto import percent
 from app.services import Services
+from ui.charts import BarChart, Bars
 from ui.governance.dashboard_links import DashboardLinks
+from ui.tasks import Task, TaskRunner
 
 
 @dataclass(frozen=True)
-class Bars:
-    title: str
-    categories: list[str]
-    sets: list[tuple[str, list[float], str]]  # label, values, colour
-    percent: bool = False  # values are percentages: axis 0-100, labels "77.0%"
+class _Figures:
+    summary: dict[str, Any]
+    households_by_tag: dict[str, int]
+    closure: list[Any]
+    fees: list[Any]
+    surveys: list[Any]
 
 
-class BarChart(QChartView):
-    """One bar chart; `on_click(category index, set index)` is called for a clicked bar."""
-
-    def __init__(self, on_click: Callable[[int, int], None], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(240)
-        self._on_click = on_click
-        self.series: QBarSeries | None = None
-        self.bars: Bars | None = None
-
-    def show_bars(self, bars: Bars) -> None:
-        self.bars = bars
-        chart = QChart()
-        chart.setTitle(bars.title)
-        chart.legend().setVisible(len(bars.sets) > 1)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        series = QBarSeries(chart)
-        for n, (label, values, colour) in enumerate(bars.sets):
-            bar_set = QBarSet(label)
-            bar_set.append(values)
-            bar_set.setColor(QColor(colour))
-            bar_set.setLabelColor(QColor("#333333"))  # the theme's white is lost outside the bar
-            bar_set.clicked.connect(lambda index, k=n: self._on_click(index, k))
-            series.append(bar_set)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
-        if bars.percent:
-            series.setLabelsFormat("@value%")
-            series.setLabelsPrecision(3)
-        chart.addSeries(series)
-        axis_x = QBarCategoryAxis(chart)
-        axis_x.append(bars.categories)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = QValueAxis(chart)
-        top = max((v for _, values, _ in bars.sets for v in values), default=0)
-        axis_y.setRange(0, 100.0 if bars.percent else max(1.0, top * 1.15))
-        if bars.percent:
-            axis_y.setTickCount(6)
-        else:
-            axis_y.applyNiceNumbers()  # whole ticks: "%d" on 1.15 steps mislabels the bars
-        axis_y.setLabelFormat("%d")
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
-        old = self.chart()
-        self.setChart(chart)
-        self.series = series
-        if old is not None:
-            old.deleteLater()
+def _gather(services: Services) -> _Figures:
+    """Every figure of the page (run on the task runner: seconds at district scale)."""
+    figures = services.governance.figures
+    return _Figures(
+        services.stats.summary(),
+        figures.households_by_tag(),
+        figures.closure_by_category(),
+        services.dashboard.fees_by_compound(),
+        services.dashboard.surveys(),
+    )
 
 
 class DashboardPage(QWidget):
+    """The figures are counted on the task runner; `loaded` says they are drawn."""
+
+    loaded = Signal()
+
     def __init__(
-        self, services: Services, links: DashboardLinks, parent: QWidget | None = None
+        self,
+        services: Services,
+        links: DashboardLinks,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._services = services
         self.links = links
+        self.runner = runner
+        self._task: Task | None = None
+        self._again = False
+        self._drawn: _Figures | None = None
         self._category_ids: list[int] = []
         self.fee_compound_ids: list[int] = []
         self.survey_ids: list[int] = []
@@ -117,21 +93,60 @@ class DashboardPage(QWidget):
         for b in (self.refresh_button, self.brief_button, self.notice_button):
             top.addWidget(b)
         grid = QGridLayout()
+        # Three across, two down: each chart keeps the height its labels need on a
+        # 1366x768 laptop; a smaller window scrolls.
         grid.addWidget(self.modes_chart, 0, 0)
         grid.addWidget(self.orgs_chart, 0, 1)
+        grid.addWidget(self.fees_chart, 0, 2)
         grid.addWidget(self.tags_chart, 1, 0)
         grid.addWidget(self.problems_chart, 1, 1)
-        grid.addWidget(self.fees_chart, 2, 0)
-        grid.addWidget(self.surveys_chart, 2, 1)
+        grid.addWidget(self.surveys_chart, 1, 2)
+        charts = QWidget(self)
+        charts.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        area = QScrollArea(self)
+        area.setWidget(charts)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(grid, 1)
+        layout.addWidget(area, 1)
         layout.addWidget(QLabel(self.tr("提示：点击柱形可打开对应的明细列表。"), self))
         self.reload()
 
     def reload(self) -> None:
-        summary = self._services.stats.summary()
-        figures = self._services.governance.figures
+        """Count again in the background; the charts shown stay until the new figures
+        are in (a district's figures take a second or two)."""
+        if self._task is not None and not self._task.done:
+            self._again = True
+            return
+        self._again = False
+        self.refresh_button.setEnabled(False)
+        if self.modes_chart.bars is None:
+            self.headline.setText(self.tr("正在统计……"))
+        services = self._services
+        self._task = self.runner.run(lambda _p, _c: _gather(services))
+        self._task.finished.connect(self._on_gathered)
+        self._task.failed.connect(self._on_gather_failed)
+
+    def _on_gather_failed(self, exc: object) -> None:
+        self.refresh_button.setEnabled(True)
+        message = exc.message if isinstance(exc, AppError) else self.tr("统计失败")
+        self.headline.setText(message)
+
+    def _on_gathered(self, data: object) -> None:
+        self.refresh_button.setEnabled(True)
+        if self._again:
+            self.reload()
+            return
+        assert isinstance(data, _Figures)
+        if data != self._drawn:  # unchanged figures keep their charts (no flicker)
+            self.draw(data)
+            self._drawn = data
+        self.loaded.emit()
+
+    def draw(self, data: _Figures) -> None:
+        summary = data.summary
         modes = summary["by_management_mode"]
         self.modes_chart.show_bars(
             Bars(
@@ -151,7 +166,7 @@ class DashboardPage(QWidget):
             )
         )
         residents = summary["residents_by_tag"]
-        households = figures.households_by_tag()
+        households = data.households_by_tag
         self.tags_chart.show_bars(
             Bars(
                 self.tr("居民与住户（按标签）"),
@@ -162,7 +177,7 @@ class DashboardPage(QWidget):
                 ],
             )
         )
-        rows = figures.closure_by_category()
+        rows = data.closure
         self._category_ids = [r.key for r in rows]
         self.problems_chart.show_bars(
             Bars(
@@ -175,7 +190,7 @@ class DashboardPage(QWidget):
                 ],
             )
         )
-        fees_and_surveys = self._show_fees_and_surveys()
+        fees_and_surveys = self._show_fees_and_surveys(data)
         p = summary["problems"]
         avg = p["average_days"]
         self.headline.setText(
@@ -197,9 +212,9 @@ class DashboardPage(QWidget):
             + fees_and_surveys
         )
 
-    def _show_fees_and_surveys(self) -> str:
+    def _show_fees_and_surveys(self, data: _Figures) -> str:
         """Draw the two charts; return the headline's fee and survey sentence."""
-        fees = self._services.dashboard.fees_by_compound()
+        fees = data.fees
         self.fee_compound_ids = [r.compound_id for r in fees]
         self.fees_chart.show_bars(
             Bars(
@@ -215,7 +230,7 @@ class DashboardPage(QWidget):
                 percent=True,
             )
         )
-        surveys = self._services.dashboard.surveys()
+        surveys = data.surveys
         self.survey_ids = [f.survey_id for f in surveys]
         self.surveys_chart.show_bars(
             Bars(

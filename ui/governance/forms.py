@@ -41,7 +41,7 @@ class ServiceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.body = QVBoxLayout(self)
-        self.error_label = ErrorLabel(self)
+        self.error_label = ErrorLabel(self, reserve=True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

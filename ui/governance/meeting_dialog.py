@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -49,7 +51,12 @@ class MeetingDialog(ServiceDialog):
         self.resolutions.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
         self.table = QTableView(self)
         self.table.setModel(self.resolutions)
-        self.table.setColumnWidth(0, 300)
+        # The text takes what the votes leave: the grid never scrolls sideways.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(HEADERS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.add_row_button = QPushButton(self.tr("增加决议"), self)
         self.remove_row_button = QPushButton(self.tr("删除决议"), self)
         self.add_row_button.clicked.connect(lambda: self.add_resolution())

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -64,7 +65,11 @@ class MeetingsPage(QWidget):
         )
         self.resolution_table = make_table(self)
         self.resolution_table.setModel(self.resolution_model)
-        self.resolution_table.setColumnWidth(1, 360)
+        header = self.resolution_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for col in range(len(RESOLUTION_COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # 决议内容 takes the rest
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("楼院"), self))
         top.addWidget(self.compound_combo)
@@ -115,8 +120,21 @@ class MeetingsPage(QWidget):
         self.edit_button.setEnabled(row is not None)
         self.delete_button.setEnabled(row is not None)
 
+    def follow_compound(self, compound_id: int) -> None:
+        """The compound the clerk chose elsewhere (楼院台账, the search box)."""
+        self._followed = compound_id
+
+    def new_meeting_compound(self) -> int | None:
+        """新增议事会 opens on the compound in view: the one filtered on, the selected
+        meeting's, or the one the clerk chose elsewhere."""
+        row = self.selected()
+        chosen = self.compound_combo.currentData()
+        if isinstance(chosen, int):
+            return chosen
+        return row.compound_id if row is not None else getattr(self, "_followed", None)
+
     def _on_add_button_clicked(self) -> None:
-        dialog = MeetingDialog(self._services, self.compound_combo.currentData(), None, self)
+        dialog = MeetingDialog(self._services, self.new_meeting_compound(), None, self)
         if dialog.exec():
             self.reload(dialog.saved_id)
 

@@ -39,7 +39,7 @@ class NoticeDialog(QDialog):
         self.compound_list.setMaximumHeight(140)
         self.date_edit = date_edit(services.governance.problems.today(), self)
         self.office_edit = line_edit(placeholder=self.tr("如 幸福里社区居民委员会"))
-        self.error_label = ErrorLabel(self)
+        self.error_label = ErrorLabel(self, reserve=True)
         self.preview_button = QPushButton(self.tr("预览/打印…"), self)
         self.preview_button.clicked.connect(self._on_preview_button_clicked)
         form = make_form()

@@ -106,7 +106,7 @@ def _factories(
     def dashboard() -> QWidget:
         from ui.governance.dashboard_page import DashboardPage
 
-        return DashboardPage(services, links, window)
+        return DashboardPage(services, links, host.runner, window)
 
     return [
         ("organisations", _tr("组织"), organisations),

@@ -29,6 +29,7 @@ from ui import dialogs
 from ui.widgets import ErrorLabel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+FILLED_ROLE = Qt.ItemDataRole.UserRole + 2  # a compound row whose buildings are added
 
 
 class DesignerTab(QWidget):
@@ -43,12 +44,14 @@ class DesignerTab(QWidget):
         self.locked = False
         self.questions: list[QuestionInput] = []
         self._loading = False
+        self._scope_parts: set[int | None] = set()  # buildings in the scope shown
         self.title_edit = QLineEdit(self)
         self.intro_edit = QPlainTextEdit(self)
         self.intro_edit.setMaximumHeight(70)
         self.scope_tree = QTreeWidget(self)
         self.scope_tree.setHeaderLabels([self.tr("调查范围（勾选楼院或楼栋）"), self.tr("住户")])
         self.scope_tree.setColumnWidth(0, 220)
+        self.scope_tree.itemExpanded.connect(self._on_scope_tree_item_expanded)
         self.question_list = QListWidget(self)
         self.question_list.currentRowChanged.connect(self._on_question_list_row_changed)
         self.add_button = QPushButton(self.tr("添加题目"), self)
@@ -156,27 +159,48 @@ class DesignerTab(QWidget):
         self._loading = False
 
     def _fill_scope(self, scope: tuple[ScopeItem, ...]) -> None:
+        """One row per compound; its buildings are added when it is opened (a district
+        has ~10,000 buildings: filling them all would block the window for seconds).
+        A compound with only some buildings in the scope shows them at once."""
         self.scope_tree.clear()
         whole = {i.compound_id for i in scope if i.building_id is None}
-        parts = {i.building_id for i in scope if i.building_id is not None}
+        parts: set[int | None] = {i.building_id for i in scope if i.building_id is not None}
+        partly = {i.compound_id for i in scope if i.building_id is not None}
+        self._scope_parts = parts
         for c in self._services.compounds.list_compounds():
             top = QTreeWidgetItem(self.scope_tree, [c.name, str(c.households)])
             top.setData(0, ID_ROLE, c.id)
             top.setFlags(
                 top.flags() | Qt.ItemFlag.ItemIsAutoTristate | Qt.ItemFlag.ItemIsUserCheckable
             )
-            for b in self._services.compounds.list_buildings(c.id):
-                child = QTreeWidgetItem(top, [self.tr("{0}号楼").format(b.name), str(b.households)])
-                child.setData(0, ID_ROLE, b.id)
-                child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                on = c.id in whole or b.id in parts
-                child.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-            if top.childCount() == 0:
-                top.setCheckState(
-                    0, Qt.CheckState.Checked if c.id in whole else Qt.CheckState.Unchecked
-                )
-            if top.checkState(0) != Qt.CheckState.Unchecked:
-                top.setExpanded(top.checkState(0) == Qt.CheckState.PartiallyChecked)
+            top.setCheckState(
+                0, Qt.CheckState.Checked if c.id in whole else Qt.CheckState.Unchecked
+            )
+            if c.buildings:
+                top.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+            if c.id in partly:
+                self._add_buildings(top)
+                top.setExpanded(True)
+
+    def _add_buildings(self, top: QTreeWidgetItem) -> None:
+        """The compound's buildings, checked as the compound is (or as the scope says)."""
+        if top.data(0, FILLED_ROLE):
+            return
+        top.setData(0, FILLED_ROLE, True)
+        cid = int(top.data(0, ID_ROLE))
+        whole = top.checkState(0) == Qt.CheckState.Checked
+        parts: set[int | None] = self._scope_parts
+        for b in self._services.compounds.list_buildings(cid):
+            child = QTreeWidgetItem([self.tr("{0}号楼").format(b.name), str(b.households)])
+            child.setData(0, ID_ROLE, b.id)
+            child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            on = whole or b.id in parts
+            child.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            top.addChild(child)
+
+    def _on_scope_tree_item_expanded(self, item: QTreeWidgetItem) -> None:
+        if item.parent() is None:
+            self._add_buildings(item)
 
     def _fill_questions(self, current: int) -> None:
         self.question_list.blockSignals(True)

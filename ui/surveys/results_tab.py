@@ -7,15 +7,9 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
     QChart,
-    QChartView,
-    QValueAxis,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +33,7 @@ from app.surveys.dto import (
     Results,
     percent,
 )
+from ui.charts import BarChart, Bars
 from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.files import run_file_job
 from ui.tasks import TaskRunner
@@ -75,15 +70,18 @@ class ResultsTab(QWidget):
         self.detail.setWordWrap(True)
         self.option_model: RowsModel[OptionTally] = RowsModel(OPTION_COLUMNS, parent=self)
         self.option_view = _table(self, self.option_model)
-        self.chart = QChart()
-        self.chart.legend().hide()
-        self.chart_view = QChartView(self.chart, self)
-        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(220)
+        # The dashboard's chart: whole labels, nice ticks, value labels that never overlap.
+        self.chart_view = BarChart(lambda _i, _k: None, self)
+        self.chart_view.setMinimumWidth(300)
         self.building_model: RowsModel[BuildingSatisfaction] = RowsModel(
             BUILDING_COLUMNS, parent=self
         )
         self.building_view = _table(self, self.building_model)
+        # Said in words where the table would be empty (no satisfaction question, no answers).
+        self.building_note = QLabel(self)
+        self.building_note.setWordWrap(True)
+        self.building_note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.building_note.hide()
         self.report_button = QPushButton(self.tr("结果报告 (PDF)"), self)
         self.export_button = QPushButton(self.tr("导出结果与原始答卷 (.xlsx)"), self)
         self.report_button.clicked.connect(self._on_report_button_clicked)
@@ -102,6 +100,7 @@ class ResultsTab(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(QLabel(self.tr("各楼栋满意率"), self))
         rl.addWidget(self.building_view)
+        rl.addWidget(self.building_note, 1)
         split = QSplitter(self)
         split.addWidget(self.question_list)
         split.addWidget(middle)
@@ -131,6 +130,7 @@ class ResultsTab(QWidget):
         if r is None:
             self.summary.clear()
             self.building_model.set_rows([])
+            self._show_building_note(None)
             self._show(None)
             return
         c = r.coverage
@@ -145,7 +145,27 @@ class ResultsTab(QWidget):
         for t in r.questions:
             self.question_list.addItem(f"{t.question.number}. {t.question.data.text}")
         self.building_model.set_rows(r.by_building)
+        self._show_building_note(r)
         self.question_list.setCurrentRow(0)
+
+    @property
+    def chart(self) -> QChart:
+        return self.chart_view.chart()
+
+    def _show_building_note(self, r: Results | None) -> None:
+        empty = r is None or not r.by_building
+        self.building_view.setVisible(not empty)
+        self.building_note.setVisible(r is not None and empty)
+        if r is None or not empty:
+            return
+        has_question = any(t.satisfaction_rate is not None for t in r.questions) or any(
+            t.question.data.kind == "satisfaction5" for t in r.questions
+        )
+        self.building_note.setText(
+            self.tr("还没有满意度题的有效回答，录入答卷后这里按楼栋列出满意率。")
+            if has_question
+            else self.tr("本调查没有满意度题，不计各楼栋满意率。")
+        )
 
     def _on_question_list_row_changed(self, row: int) -> None:
         if self.results is None or not 0 <= row < len(self.results.questions):
@@ -154,9 +174,8 @@ class ResultsTab(QWidget):
             self._show(self.results.questions[row])
 
     def _show(self, t: QuestionTally | None) -> None:
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        if not (t and t.options):
+            self.chart_view.show_bars(Bars("", [], []))
         if t is None:
             self.detail.clear()
             self.option_model.set_rows([])
@@ -178,26 +197,13 @@ class ResultsTab(QWidget):
             self._chart(t)
 
     def _chart(self, t: QuestionTally) -> None:
-        bars = QBarSet(self.tr("人数"))
-        bars.setColor(QColor("#4f7cac"))
-        for o in t.options:
-            bars.append(o.count)
-        series = QBarSeries()
-        series.append(bars)
-        series.setLabelsVisible(True)
-        self.chart.addSeries(series)
-        categories = QBarCategoryAxis()
-        categories.append([o.label for o in t.options])
-        values = QValueAxis()
-        values.setRange(0, max(1, max(o.count for o in t.options)) * 1.15)
-        values.setLabelFormat("%d")
-        # The chart's theme font has no Chinese glyphs on some systems: use the window's.
-        categories.setLabelsFont(self.font())
-        values.setLabelsFont(self.font())
-        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(categories)
-        series.attachAxis(values)
+        self.chart_view.show_bars(
+            Bars(
+                "",
+                [o.label for o in t.options],
+                [(self.tr("人数"), [float(o.count) for o in t.options], "#4f7cac")],
+            )
+        )
 
     def _on_report_button_clicked(self) -> None:
         if self.survey_id is not None:
