@@ -32,8 +32,11 @@ MARKED = 0.055
 EMPTY = 0.022
 INSET = 0.9 * 72 / 25.4  # points kept clear of the printed border inside a box
 GRID = 16  # samples per side of a box's inside
+RING = 12  # samples per side of a box's printed border (to snap the box onto it)
+SNAP = 0.9 * 72 / 25.4  # how far (points) a box may be snapped
+MIN_BOXES = 6  # boxes enough to register a page that lost its corner marks
 CROP_SCALE = 150 / 72  # review and handwriting crops, pixels per point
-WRITING = 0.004  # ink over the empty expectation in a text area that counts as writing
+WRITING = 0.0012  # ink over the empty expectation in a text area that counts as writing
 
 
 class ScanError(Exception):
@@ -50,6 +53,7 @@ class Located:
     layout: int
     homography: Floats
     upside_down: bool
+    rough: bool = False  # fewer than three marks: to be refined on the printed boxes
 
 
 @dataclass
@@ -250,16 +254,55 @@ def locate(grey: Grey, layout_of: Any) -> Located | str:
         centre = _find_mark(grey, _apply(rough, mark[None, :])[0], mark_size * ppp)
         if centre is not None:
             found_marks.append((mark, centre))
-    if len(found_marks) < 2:
+    page_boxes = len(layout["pages"][page - 1]["boxes"]) if 1 <= page <= len(layout["pages"]) else 0
+    if len(found_marks) < 2 and page_boxes < MIN_BOXES:
         return "定位标记不全（页面可能被裁切或污损）"
+    if len(found_marks) < 2:  # the code (and a mark) roughly; the boxes will say exactly
+        src = np.array([m for m, _ in found_marks] or np.zeros((0, 2)))
+        dst = np.array([c for _, c in found_marks] or np.zeros((0, 2)))
+        h = _affine(
+            np.vstack([src.reshape(-1, 2), paper]), np.vstack([dst.reshape(-1, 2), corners])
+        )
+        return Located(survey_id, household_id, page, version, h, _flipped(h), rough=True)
     h = _best_fit(found_marks, paper, corners)
     # The marks must agree with the code about where the page is.
     err = np.abs(_apply(h, paper) - corners).max()
     if err > 2.5 * ppp * 72 / 25.4:
         return "定位标记与二维码不一致（页面可能折叠或严重变形）"
+    return Located(
+        survey_id, household_id, page, version, h, _flipped(h), rough=len(found_marks) < 3
+    )
+
+
+def _flipped(h: Floats) -> bool:
     top = _apply(h, np.array([[0.0, 800.0], [0.0, 0.0]]))
-    upside_down = bool(top[0, 1] > top[1, 1])
-    return Located(survey_id, household_id, page, version, h, upside_down)
+    return bool(top[0, 1] > top[1, 1])
+
+
+def _refine(
+    grey: Grey, located: Located, boxes: Sequence[Sequence[float]], levels: tuple[float, float]
+) -> Located | None:
+    """A rough page map made exact on the printed boxes: each box's border looked for within
+    a few millimetres, the map fitted to the boxes found (outliers dropped)."""
+    if len(boxes) < MIN_BOXES:
+        return None
+    offsets, scores = _snap_scores(grey, located.homography, boxes, 3.5 * 72 / 25.4)
+    centres = np.array([[x + size / 2, y + size / 2] for _q, _o, x, y, size in boxes])
+    seen = _apply(located.homography, centres) + offsets
+    white, span = levels
+    good = scores > 255.0 - white + span * 0.2
+    if good.sum() < MIN_BOXES:
+        return None
+    h = _affine(centres[good], seen[good])
+    for _ in range(2):
+        residual = np.hypot(*(_apply(h, centres) - seen).T)
+        keep = good & (residual < 2.5)
+        if keep.sum() < MIN_BOXES:
+            return None
+        h = _affine(centres[keep], seen[keep])
+    return Located(
+        located.survey_id, located.household_id, located.page, located.layout, h, _flipped(h)
+    )
 
 
 def _best_fit(marks: list[tuple[Floats, Floats]], paper: Floats, corners: Floats) -> Floats:
@@ -273,7 +316,13 @@ def _best_fit(marks: list[tuple[Floats, Floats]], paper: Floats, corners: Floats
     if len(marks) >= 3:
         subsets += [[i for i in range(len(marks)) if i != out] for out in range(len(marks))]
     for idx in subsets:
-        fits.append(_affine(np.vstack([src[idx], paper]), np.vstack([dst[idx], corners])))
+        if len(idx) >= 3:  # marks alone: the code's corners are a few pixels rough
+            fits.append(_affine(src[idx], dst[idx]))
+        else:
+            weights = np.array([1.0] * len(idx) + [0.3] * len(paper))
+            fits.append(
+                _affine(np.vstack([src[idx], paper]), np.vstack([dst[idx], corners]), weights)
+            )
     errors = [float(np.abs(_apply(h, paper) - corners).max()) for h in fits]
     # Prefer the projective fit of all four marks unless it clearly disagrees.
     best = int(np.argmin(errors))
@@ -321,9 +370,11 @@ def _homography(src: Floats, dst: Floats) -> Floats:
     return np.append(sol, 1.0).reshape(3, 3)
 
 
-def _affine(src: Floats, dst: Floats) -> Floats:
+def _affine(src: Floats, dst: Floats, weights: Floats | None = None) -> Floats:
+    """The least-squares affine map taking `src` to `dst` (optionally weighted)."""
     a = np.hstack([src, np.ones((len(src), 1))])
-    sol = np.linalg.lstsq(a, dst, rcond=None)[0]  # 3×2
+    w = np.ones(len(src)) if weights is None else weights
+    sol = np.linalg.lstsq(a * w[:, None], dst * w[:, None], rcond=None)[0]  # 3×2
     return np.vstack([sol.T, [0.0, 0.0, 1.0]])
 
 
@@ -374,6 +425,61 @@ def _levels(grey: Grey, located: Located, layout: Layout) -> tuple[float, float]
     return white, black
 
 
+def _snap(grey: Grey, located: Located, boxes: Sequence[Sequence[float]]) -> Floats:
+    """Per box, the pixel offset that puts the mapped box on its printed border: the page
+    map is good to a pixel or two, the border says where the box really is."""
+    return _snap_scores(grey, located.homography, boxes, SNAP)[0]
+
+
+def _snap_scores(
+    grey: Grey, h: Floats, boxes: Sequence[Sequence[float]], reach_pt: float
+) -> tuple[Floats, Floats]:
+    """Best pixel offset of each box onto its printed border within `reach_pt`, and how
+    dark that border is there (grey levels)."""
+    t = (np.arange(RING) + 0.5) / RING
+    rings = []
+    for _q, _o, x, y, size in boxes:
+        xs, ys = x + t * size, y + t * size
+        top = np.column_stack([xs, np.full(RING, y + size)])
+        bottom = np.column_stack([xs, np.full(RING, y)])
+        left = np.column_stack([np.full(RING, x), ys])
+        right = np.column_stack([np.full(RING, x + size), ys])
+        rings.append(np.vstack([top, bottom, left, right]))
+    ring = _apply(h, np.vstack(rings)).reshape(len(boxes), 4 * RING, 2)
+    reach = max(2, round(_scale(h) * reach_pt))
+    step = 1 if reach <= 6 else 2
+    steps = np.arange(-reach, reach + 1, step, dtype=np.float64)
+    offsets = np.array([[dx, dy] for dy in steps for dx in steps])  # (k, 2)
+    best = np.zeros((len(boxes), 2))
+    scores = np.zeros(len(boxes))
+    for i in range(len(boxes)):  # one box at a time keeps memory small on a wide search
+        pts = ring[i][None, :, :] + offsets[:, None, :]  # (k, ring, 2)
+        values = _sample(grey, pts.reshape(-1, 2)).reshape(len(offsets), 4, RING)
+        # The border is dark along all four sides: score the weakest side, not the mean,
+        # so a pen stroke across one side does not pull the box onto it.
+        score = (255.0 - values).mean(axis=2).min(axis=1)
+        k = int(np.argmax(score))
+        best[i], scores[i] = offsets[k], score[k]
+    if step > 1:  # a second, fine pass around the coarse best
+        fine, fine_scores = _snap_fine(grey, ring, best)
+        return fine, fine_scores
+    return best, scores
+
+
+def _snap_fine(grey: Grey, ring: Floats, start: Floats) -> tuple[Floats, Floats]:
+    steps = np.arange(-2, 3, dtype=np.float64)
+    offsets = np.array([[dx, dy] for dy in steps for dx in steps])
+    best = start.copy()
+    scores = np.zeros(len(start))
+    for i in range(len(start)):
+        pts = ring[i][None, :, :] + (offsets + start[i])[:, None, :]
+        values = _sample(grey, pts.reshape(-1, 2)).reshape(len(offsets), 4, RING)
+        score = (255.0 - values).mean(axis=2).min(axis=1)
+        k = int(np.argmax(score))
+        best[i], scores[i] = start[i] + offsets[k], score[k]
+    return best, scores
+
+
 def _box_points(boxes: Sequence[Sequence[float]]) -> Floats:
     t = (np.arange(GRID) + 0.5) / GRID
     out = []
@@ -400,6 +506,11 @@ def read_page(grey: Grey, layout_of: Any, keep_crops: bool = True) -> PageRead:
     spec = pages[located.page - 1]
     white, black = _levels(grey, located, layout)
     levels = (white, max(white - black, 1.0))
+    exact = _refine(grey, located, spec["boxes"], levels) if located.rough else located
+    if exact is None:
+        reason = "定位标记不全（页面可能被裁切或污损）"
+        return PageRead("unreadable", reason=reason, thumbnail=thumbnail(grey))
+    located = exact
     kinds = {int(q["number"]): str(q["kind"]) for q in layout["questions"]}
     questions = _choices(grey, located, spec["boxes"], kinds, levels)
     areas = {int(a[0]): a[1:] for a in spec["areas"]}
@@ -427,7 +538,9 @@ def _choices(
     if not boxes:
         return []
     white, span = levels
-    values = _sample(grey, _apply(located.homography, _box_points(boxes)))
+    inside = _apply(located.homography, _box_points(boxes)).reshape(len(boxes), GRID * GRID, 2)
+    inside += _snap(grey, located, boxes)[:, None, :]
+    values = _sample(grey, inside.reshape(-1, 2))
     ink = np.clip((white - values) / span, 0.0, 1.0).reshape(len(boxes), GRID * GRID)
     fills = ink.mean(axis=1)
     fills = fills - float(np.median(fills))  # against the page's empty boxes

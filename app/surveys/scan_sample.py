@@ -102,8 +102,8 @@ def fill_in(
 
 
 def _ink(rng: random.Random) -> int:
-    """Pen darkness: mostly dark ballpoint, some grey pencil or a failing pen."""
-    return rng.choice((0, 10, 25, 40, 60, 80, 100, 120))
+    """Pen darkness: mostly dark ballpoint, some pencil or a failing pen (grey level)."""
+    return rng.choice((0, 10, 25, 40, 60, 80, 100))
 
 
 def _pen_mark(
@@ -160,12 +160,14 @@ def _stray(
     w, h = size
     for _ in range(20):
         x, y = rng.uniform(0.12, 0.88) * w, rng.uniform(0.12, 0.88) * h
+        dx, dy = rng.uniform(-15, 15) * MM * s, rng.uniform(-4, 4) * MM * s
+        along = [(x + dx * t / 8, y + dy * t / 8) for t in range(9)]
         near = any(
-            abs(x / s - (bx + bs / 2)) < bs * 1.5 and abs((h - y) / s - (by + bs / 2)) < bs * 1.5
+            abs(px / s - (bx + bs / 2)) < bs * 1.2 and abs((h - py) / s - (by + bs / 2)) < bs * 1.2
+            for px, py in along
             for _q, _o, bx, by, bs in spec["boxes"]
         )
-        if not near:
-            dx, dy = rng.uniform(-15, 15) * MM * s, rng.uniform(-4, 4) * MM * s
+        if not near:  # outside every box (a slip through a box is a real question)
             draw.line([(x, y), (x + dx, y + dy)], fill=_ink(rng), width=max(1, round(s)))
             return
 
@@ -197,18 +199,37 @@ def degrade(image: Image.Image, rng: random.Random, how: Degrade) -> Image.Image
         fillcolor=rng.randint(235, 255),
     )
     if rng.random() < how.upside_down:
-        out = out.rotate(180)
-    out = out.filter(ImageFilter.GaussianBlur(rng.uniform(0.0, 1.1)))
-    arr = np.asarray(out, dtype=np.float64)
-    arr = arr * rng.uniform(0.85, 1.0) + rng.uniform(0, 25)  # paper tone, toner
-    arr += np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(2, 9), arr.shape)
+        out = out.transpose(Image.Transpose.ROTATE_180)
+    blur = rng.choice((0.0, 0.5, 0.8, 1.0))  # the scanner's optics
+    if blur:
+        out = out.filter(ImageFilter.BoxBlur(blur))
+    arr = np.asarray(out, dtype=np.float32) * np.float32(rng.uniform(0.85, 1.0))
+    arr += np.float32(rng.uniform(0, 25))  # paper tone, toner
+    arr += _noise(arr.shape, rng) * np.float32(rng.uniform(0.3, 1.2))
     out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     if rng.random() < how.binarise:
-        level = rng.randint(120, 170)
+        level = rng.randint(140, 180)
         out = out.point(lambda v: 255 if v > level else 0)
     buf = io.BytesIO()
     out.save(buf, "JPEG", quality=rng.randint(35, 85))
     return Image.open(io.BytesIO(buf.getvalue())).convert("L")
+
+
+_NOISE: dict[tuple[int, ...], np.ndarray[Any, np.dtype[np.float32]]] = {}
+
+
+def _noise(shape: tuple[int, ...], rng: random.Random) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """Sensor noise (sigma about 7 grey levels): a window of one larger field made once."""
+    h, w = shape
+    key = (h // 256, w // 256)
+    field_ = _NOISE.get(key)
+    if field_ is None:
+        gen = np.random.default_rng(12345)
+        field_ = gen.normal(0, 7, ((key[0] + 2) * 256, (key[1] + 2) * 256)).astype(np.float32)
+        _NOISE.clear()
+        _NOISE[key] = field_
+    r, c = rng.randrange(field_.shape[0] - h), rng.randrange(field_.shape[1] - w)
+    return field_[r : r + h, c : c + w]
 
 
 def blank_page(size: tuple[int, int], rng: random.Random) -> Image.Image:
