@@ -26,7 +26,7 @@ from app.surveys.dto import (
 )
 from app.surveys.errors import HouseholdNotInScope, ResponseInvalid, SurveyNotOpen
 from app.surveys.queries import in_scope, questions_of, scope_items
-from app.surveys.tally import recount
+from app.surveys import tally
 from app.text import fold
 from db.models import Building, Compound, Household
 from db.models.surveys import (
@@ -224,7 +224,7 @@ class EntryService:
     def _save(
         self, s: Session, data: ResponseInput, images: Mapping[int, bytes] | None = None
     ) -> SavedResponse:
-        # Row lock: saves of one survey take turns, so each compound's recount sees them all.
+        # Row lock: saves of one survey take turns, so tally increments never interleave.
         sv = s.get(Survey, data.survey_id, with_for_update=True)
         if sv is None:
             raise NotFound("该问卷不存在或已被删除")
@@ -246,7 +246,7 @@ class EntryService:
             )
         )
         created = r is None
-        old_compound = r.compound_id if r is not None else None
+        before = tally.sheet_of(s, r) if r is not None else None
         if r is None:
             r = SurveyResponse(survey_id=sv.id, household_id=home.id)
             s.add(r)
@@ -263,9 +263,7 @@ class EntryService:
         if images is not None:
             _replace_images(s, r.id, images)
         s.flush()
-        recount(s, sv.id, home.compound_id)
-        if old_compound is not None and old_compound != home.compound_id:
-            recount(s, sv.id, old_compound)
+        tally.apply(s, sv.id, before, tally.sheet_of(s, r))
         audit.record(
             s,
             self._actor,
@@ -302,9 +300,10 @@ class EntryService:
             )
             if r is None:
                 raise NotFound("该户还没有答卷")
+            before = tally.sheet_of(s, r)
             s.delete(r)
             s.flush()
-            recount(s, survey_id, r.compound_id)
+            tally.apply(s, survey_id, before, None)
             audit.record(s, self._actor, "delete", "survey_response", r.id)
 
 
