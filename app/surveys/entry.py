@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import audit
 from app.audit import Actor
 from app.errors import NotFound, PermissionDenied
-from app.surveys import payload
+from app.surveys import payload, tally
 from app.surveys.dto import (
     AnswerValue,
     HouseholdRef,
@@ -26,7 +26,6 @@ from app.surveys.dto import (
 )
 from app.surveys.errors import HouseholdNotInScope, ResponseInvalid, SurveyNotOpen
 from app.surveys.queries import in_scope, questions_of, scope_items
-from app.surveys import tally
 from app.text import fold
 from db.models import Building, Compound, Household
 from db.models.surveys import (
