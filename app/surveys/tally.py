@@ -214,7 +214,7 @@ def check(s: Session, survey_id: int) -> list[str]:
 
     def snapshot() -> set[tuple[object, ...]]:
         questions = select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey_id)
-        rows = {
+        rows: set[tuple[object, ...]] = {
             ("q", *tuple(r))
             for r in s.execute(
                 select(
