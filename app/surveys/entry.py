@@ -286,6 +286,20 @@ class EntryService:
             ).all()
         return {qid: bytes(png) for qid, png in rows}
 
+    def answer_images(self, question_id: int, limit: int = 50) -> list[tuple[str, bytes]]:
+        """Handwritten answers to a question as scanned (household label, PNG), for results."""
+        with self._sessions() as s:
+            rows = s.execute(
+                _ref_query()
+                .add_columns(SurveyAnswerImage.png)
+                .join(SurveyResponse, SurveyResponse.household_id == Household.id)
+                .join(SurveyAnswerImage, SurveyAnswerImage.response_id == SurveyResponse.id)
+                .where(SurveyAnswerImage.question_id == question_id)
+                .order_by(SurveyAnswerImage.id)
+                .limit(limit)
+            ).all()
+        return [(HouseholdRef(*r[:-1]).label, bytes(r[-1])) for r in rows]
+
     def delete(self, survey_id: int, household_id: int) -> None:
         """Remove a household's sheet (entered for the wrong household)."""
         if not self._actor.can_edit:
