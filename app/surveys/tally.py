@@ -131,59 +131,91 @@ def sheet_of(s: Session, response: SurveyResponse) -> Sheet:
 
 
 def apply(s: Session, survey_id: int, old: Sheet | None, new: Sheet | None) -> None:
-    """Move the tallies from `old` (None: no sheet before) to `new` (None: deleted)."""
-    satisfaction = set(
-        s.scalars(
-            select(SurveyQuestion.id).where(
-                SurveyQuestion.survey_id == survey_id, SurveyQuestion.kind == "satisfaction5"
+    """Move the tallies from `old` (None: no sheet before) to `new` (None: deleted).
+
+    The rows touched are loaded in two queries, changed in memory and written in one flush.
+    """
+    questions = dict(
+        s.execute(
+            select(SurveyQuestion.id, SurveyQuestion.kind).where(
+                SurveyQuestion.survey_id == survey_id
             )
-        )
+        ).all()
     )
+    delta: dict[tuple[int, int, int], int] = {}
+    delta_b: dict[tuple[int, int], int] = {}
     numbers: set[tuple[int, int]] = set()
     for sheet, sign in ((old, -1), (new, 1)):
         if sheet is None:
             continue
         compound, building, outcome, rows = sheet
-        _bump_building(s, survey_id, building, OUTCOME_CODES.get(outcome, -9), sign)
+        key_b = (building, OUTCOME_CODES.get(outcome, -9))
+        delta_b[key_b] = delta_b.get(key_b, 0) + sign
         answered: set[int] = set()
         for qid, choice, number in rows:
             if choice is not None:
-                _bump(s, (qid, compound, choice), sign)
-                if qid in satisfaction:
-                    _bump_building(s, survey_id, building, choice, sign)
+                delta[(qid, compound, choice)] = delta.get((qid, compound, choice), 0) + sign
+                if questions.get(qid) == "satisfaction5":
+                    delta_b[(building, choice)] = delta_b.get((building, choice), 0) + sign
             if number is not None:
                 numbers.add((qid, compound))
-            elif qid not in answered:
-                answered.add(qid)
+            answered.add(qid)
         for qid in answered - {q for q, _c in numbers}:
-            _bump(s, (qid, compound, -1), sign)
+            delta[(qid, compound, -1)] = delta.get((qid, compound, -1), 0) + sign
+    _apply_tally(s, {k: v for k, v in delta.items() if v})
+    _apply_building(s, survey_id, {k: v for k, v in delta_b.items() if v})
     s.flush()
     for qid, compound in numbers:
         _recount_number(s, qid, compound)
 
 
-def _bump(s: Session, key: tuple[int, int, int], sign: int) -> None:
-    row = s.get(SurveyTally, key)
-    if row is None:
-        s.add(SurveyTally(question_id=key[0], compound_id=key[1], choice=key[2], n=sign))
-        s.flush()
+def _apply_tally(s: Session, delta: dict[tuple[int, int, int], int]) -> None:
+    if not delta:
         return
-    row.n += sign
-    if row.n == 0 and row.total is None:
-        s.delete(row)
-        s.flush()
+    compounds = {k[1] for k in delta}
+    qids = {k[0] for k in delta}
+    rows = {
+        (r.question_id, r.compound_id, r.choice): r
+        for r in s.scalars(
+            select(SurveyTally).where(
+                SurveyTally.compound_id.in_(compounds), SurveyTally.question_id.in_(qids)
+            )
+        )
+    }
+    for key, change in delta.items():
+        row = rows.get(key)
+        if row is None:
+            s.add(SurveyTally(question_id=key[0], compound_id=key[1], choice=key[2], n=change))
+        elif row.n + change == 0 and row.total is None:
+            s.delete(row)
+        else:
+            row.n += change
 
 
-def _bump_building(s: Session, survey_id: int, building: int, choice: int, sign: int) -> None:
-    row = s.get(SurveyBuildingTally, (survey_id, building, choice))
-    if row is None:
-        s.add(SurveyBuildingTally(survey_id=survey_id, building_id=building, choice=choice, n=sign))
-        s.flush()
+def _apply_building(s: Session, survey_id: int, delta: dict[tuple[int, int], int]) -> None:
+    if not delta:
         return
-    row.n += sign
-    if row.n == 0:
-        s.delete(row)
-        s.flush()
+    rows = {
+        (r.building_id, r.choice): r
+        for r in s.scalars(
+            select(SurveyBuildingTally).where(
+                SurveyBuildingTally.survey_id == survey_id,
+                SurveyBuildingTally.building_id.in_({k[0] for k in delta}),
+            )
+        )
+    }
+    for (building, choice), change in delta.items():
+        row = rows.get((building, choice))
+        if row is None:
+            s.add(
+                SurveyBuildingTally(
+                    survey_id=survey_id, building_id=building, choice=choice, n=change
+                )
+            )
+        elif row.n + change == 0:
+            s.delete(row)
+        else:
+            row.n += change
 
 
 def _recount_number(s: Session, qid: int, compound: int) -> None:
