@@ -191,7 +191,7 @@ def _image_pages(path: Path, dpi: int) -> Iterator[tuple[str, int, Grey]]:
 
 def is_blank(grey: Grey) -> bool:
     """A duplex back or an empty sheet: hardly any ink anywhere."""
-    small = grey[::4, ::4]
+    small = grey[::6, ::6]
     white = float(np.percentile(small, 90))
     dark = small < white * 0.55
     return float(dark.mean()) < 0.0015
@@ -413,7 +413,7 @@ def _sample(grey: Grey, pts: Floats) -> Floats:
 
 def _levels(grey: Grey, located: Located, layout: Layout) -> tuple[float, float]:
     """Paper white and ink black of this page (ink from the corner marks' insides)."""
-    small = grey[::4, ::4]
+    small = grey[::6, ::6]
     white = float(np.percentile(small, 75))
     side = float(layout["mark_size"]) * 0.3
     offsets = np.linspace(-side, side, 5)
@@ -447,23 +447,36 @@ def _snap_scores(
         rings.append(np.vstack([top, bottom, left, right]))
     ring = _apply(h, np.vstack(rings)).reshape(len(boxes), 4 * RING, 2)
     reach = max(2, round(_scale(h) * reach_pt))
-    step = 1 if reach <= 6 else 2
-    steps = np.arange(-reach, reach + 1, step, dtype=np.float64)
+    if reach <= 8:  # the usual small snap: across (left, right sides), then down
+        steps = np.arange(-reach, reach + 1, dtype=np.float64)
+        n = len(boxes)
+        shift = np.zeros((n, 2))
+        score = np.zeros(n)
+        for axis, sides in ((0, slice(2, 4)), (1, slice(0, 2))):
+            part = ring.reshape(n, 4, RING, 2)[:, sides, :, :].reshape(n, 2 * RING, 2)
+            moves = np.zeros((len(steps), 2))
+            moves[:, axis] = steps
+            pts = part[:, None, :, :] + shift[:, None, None, :] + moves[None, :, None, :]
+            values = _sample(grey, pts.reshape(-1, 2)).reshape(n, len(steps), 2, RING)
+            # Both sides dark: score the weaker, so a pen stroke along one side does not
+            # pull the box onto it.
+            side_score = (255.0 - values).mean(axis=3).min(axis=2)
+            k = np.argmax(side_score, axis=1)
+            shift[:, axis] = steps[k]
+            score = (
+                side_score[np.arange(n), k]
+                if axis == 0
+                else np.minimum(score, side_score[np.arange(n), k])
+            )
+        return shift, score
+    steps = np.arange(-reach, reach + 1, 2, dtype=np.float64)
     offsets = np.array([[dx, dy] for dy in steps for dx in steps])  # (k, 2)
     best = np.zeros((len(boxes), 2))
-    scores = np.zeros(len(boxes))
-    for i in range(len(boxes)):  # one box at a time keeps memory small on a wide search
-        pts = ring[i][None, :, :] + offsets[:, None, :]  # (k, ring, 2)
-        values = _sample(grey, pts.reshape(-1, 2)).reshape(len(offsets), 4, RING)
-        # The border is dark along all four sides: score the weakest side, not the mean,
-        # so a pen stroke across one side does not pull the box onto it.
-        score = (255.0 - values).mean(axis=2).min(axis=1)
-        k = int(np.argmax(score))
-        best[i], scores[i] = offsets[k], score[k]
-    if step > 1:  # a second, fine pass around the coarse best
-        fine, fine_scores = _snap_fine(grey, ring, best)
-        return fine, fine_scores
-    return best, scores
+    for i in range(len(boxes)):  # a wide search, one box at a time keeps memory small
+        pts1 = ring[i][None, :, :] + offsets[:, None, :]  # (k, ring, 2)
+        values1 = _sample(grey, pts1.reshape(-1, 2)).reshape(len(offsets), 4, RING)
+        best[i] = offsets[int(np.argmax((255.0 - values1).mean(axis=2).min(axis=1)))]
+    return _snap_fine(grey, ring, best)
 
 
 def _snap_fine(grey: Grey, ring: Floats, start: Floats) -> tuple[Floats, Floats]:
@@ -603,7 +616,7 @@ def crop(grey: Grey, located: Located, area: Sequence[float], margin: float = 4.
         (w, h), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR, fillcolor=255
     )
     out = io.BytesIO()
-    image.save(out, "PNG", compress_level=3)
+    image.save(out, "PNG", compress_level=1)
     return out.getvalue()
 
 
