@@ -72,7 +72,17 @@ def open_target(args: argparse.Namespace, *, create: bool) -> Database:
         from app.demo import generate
 
         generate(db)
+        _demo_scan_sample(db)
     return db
+
+
+def _demo_scan_sample(db: Database) -> None:
+    """The demo's sample scanned stack, in the data folder (see README)."""
+    from app.surveys.scan_sample import write_demo_sample
+
+    out = write_demo_sample(Services.build(db, SYSTEM), data_dir() / "samples")
+    if out is not None:
+        print(f"演示用扫描问卷样例：{out}", file=sys.stderr)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

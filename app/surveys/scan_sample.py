@@ -273,3 +273,38 @@ def make_scans(
             truths.append(SheetTruth(0, 0))
     images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=how.dpi)
     return truths
+
+
+SAMPLE_NAME = "样例扫描问卷.pdf"
+
+
+def write_demo_sample(services: Any, folder: Path, sheets: int = 8) -> Path | None:
+    """The demo's sample stack: questionnaires of the demo's open survey for households not
+    yet reached, filled in and scanned by the generator, in `folder` (None: no open survey).
+    Try it with 文件 → 导入扫描问卷… or `louyuan --demo survey-scan FILE --survey ID`."""
+    from app.surveys import layout as layouts
+    from app.surveys import paper
+
+    open_ones = [r for r in services.surveys.list_surveys() if r.status == "open"]
+    if not open_ones:
+        return None
+    sid = open_ones[0].id
+    homes = services.survey_entry.households(sid)
+    reached = {
+        h.id for h in homes[: sheets * 6] if services.survey_entry.response(sid, h.id) is not None
+    }
+    chosen = [h.id for h in homes[: sheets * 6] if h.id not in reached][:sheets]
+    if not chosen:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    printed = folder / "样例问卷-打印.pdf"
+    paper.print_questionnaires(services, sid, printed, household_ids=chosen)
+    detail = services.surveys.get_survey(sid)
+    version = layouts.register(services.survey_entry.sessions, detail)
+    with services.survey_entry.sessions() as s:
+        layout = layouts.load(s, sid, version)
+    order = [h.id for h in homes if h.id in set(chosen)]
+    out = folder / SAMPLE_NAME
+    make_scans(printed, layout or {}, order, out, seed=7, how=Degrade(blank_every=4))
+    printed.unlink(missing_ok=True)
+    return out
