@@ -25,4 +25,19 @@ def open_target(args: argparse.Namespace, *, create: bool) -> Database:
             generate(db)
         else:
             generate(db, households=households)
+        _demo_scan_sample(db)
     return db
+
+
+def _demo_scan_sample(db: Database) -> None:
+    """The demo's sample scanned stack, in the data folder (see README)."""
+    import sys
+
+    from app.audit import SYSTEM
+    from app.config import data_dir
+    from app.services import Services
+    from app.surveys.scan_sample import write_demo_sample
+
+    out = write_demo_sample(Services.build(db, SYSTEM), data_dir() / "samples")
+    if out is not None:
+        print(f"演示用扫描问卷样例：{out}", file=sys.stderr)

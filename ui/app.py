@@ -86,9 +86,16 @@ def install_qt_translations(app: QApplication) -> None:
 
 def fill_demo(db: Database, progress: Progress, cancelled: IsCancelled) -> object:
     """The first-start job of `--demo`: generate the demo data in one transaction."""
+    from app.audit import SYSTEM
+    from app.config import data_dir
     from app.demo import generate
+    from app.services import Services
+    from app.surveys.scan_sample import write_demo_sample
 
-    return generate(db, progress=progress, cancelled=cancelled)
+    figures = generate(db, progress=progress, cancelled=cancelled)
+    # A scanned stack of the demo's open survey to try 文件 → 导入扫描问卷… with.
+    write_demo_sample(Services.build(db, SYSTEM), data_dir() / "samples")
+    return figures
 
 
 class QuitOnFirstPaint(QObject):

@@ -207,10 +207,17 @@ class MainWindow(QMainWindow):
         # Qt adds the application's display name (楼院通) after the title by itself.
         return self.tr("演示数据") if self._services.db.target.demo else ""
 
+    def _on_import_scans_triggered(self) -> None:
+        self.nav.setCurrentRow(self.stack.indexOf(self.surveys_page))
+        self.surveys_page.import_scans()
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
         self.roster_actions = RosterActions(self, self._services, self.runner)
         self.roster_actions.add_file_actions(file_menu)
+        scans = QAction(self.tr("导入扫描问卷…"), self)
+        scans.triggered.connect(self._on_import_scans_triggered)
+        file_menu.addAction(scans)
         open_folder = QAction(self.tr("打开数据文件夹"), self)
         open_folder.triggered.connect(self._on_open_folder_triggered)
         file_menu.addAction(open_folder)

@@ -1,5 +1,9 @@
 """Paper questionnaires: one per household of a survey's scope, pre-printed with the household
-and a QR code ("LY1:S<survey>:H<household>") that opens its answer form when scanned.
+and a QR code ("LY1:S<survey>:H<household>[:P<page>:L<layout>]") that opens its answer form
+when scanned by a USB reader, and identifies the page when the returned stack is scanned.
+
+Made to be read back (app.surveys.scan): four solid corner marks register the page, answer
+boxes are 5 mm squares on 8 mm rows, and `paper_layout` gives every box's place on its page.
 
 The questions are the same on every sheet, so each page's question block is drawn once as a
 PDF form XObject and placed on every household's page: the batch stays small and fast.
@@ -29,15 +33,30 @@ from app.documents.pdf import (
 )
 from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
 from app.surveys import payload
-from app.surveys.dto import CHANNELS, HouseholdRef, QuestionRow, SurveyDetail
+from app.surveys.dto import PAPER_CHANNELS, HouseholdRef, QuestionRow, SurveyDetail
 
 QR_SIZE = 30 * mm
-HEADER_HEIGHT = 50 * mm  # title, household box and QR code
+HEADER_HEIGHT = 56 * mm  # title, household box and QR code
 FOOTER_HEIGHT = 22 * mm  # collector, date, channel, outcome
-BOX = 3.6 * mm
+BOX = 3.6 * mm  # the footer's tick boxes (filled in by the visitor, not read back)
+ANSWER_BOX = 5 * mm  # room for a pen tick, read back by the scanner
 BODY = 10.5
 LINE = 6.2 * mm
+ROW = 7.5 * mm  # a row of answer boxes: a tick in one stays out of the next row
+MARK = 5 * mm  # the solid corner registration squares
+MARK_INSET = 9 * mm  # from the paper's edge to a mark's outer side
+INSTRUCTION = (
+    "填写说明：请用深色笔在所选方框内打“√”或“×”；涂满方框也算选中，不能用来取消，"
+    "改选请另取一份问卷。"
+)
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+# The QR code's lower-left corner (the header's box top is MARGIN + 14 mm below the top).
+QR_AT = (PAGE_WIDTH - MARGIN - QR_SIZE, PAGE_HEIGHT - MARGIN - 14 * mm - QR_SIZE + 3 * mm)
+MARK_CENTRES = tuple(
+    (x, y)
+    for y in (PAGE_HEIGHT - MARK_INSET - MARK / 2, MARK_INSET + MARK / 2)
+    for x in (MARK_INSET + MARK / 2, PAGE_WIDTH - MARK_INSET - MARK / 2)
+)  # top-left, top-right, bottom-left, bottom-right (PDF points, origin lower left)
 # A drawing step: ("text", x, y, text, size) / ("box", x, y) / ("line", x1, y, x2).
 Op = tuple[str, float, float, str | float, float]
 QrDrawer = Callable[[Canvas, str, float, float], None]
@@ -66,8 +85,67 @@ def layout_questions(survey: SurveyDetail) -> Layout:
             pages.append([])
             y = top
         pages[-1].extend((kind, x, y - dy, arg, size) for kind, x, dy, arg, size in block)
-        y -= height + 2.5 * mm
+        y -= height + 1.5 * mm
     return Layout(tuple(tuple(p) for p in pages))
+
+
+def paper_layout(survey: SurveyDetail) -> dict[str, object]:
+    """Where everything to read back is, in PDF points (origin at the lower left) of each page:
+    the corner marks, the QR code, each option's box (`boxes`: question number, option,
+    x, y, size), each question's area (`areas`: number, x0, y0, x1, y1, for review crops
+    and handwritten answers) and the questions' wording (to refuse sheets whose questions
+    changed after printing). Plain JSON values, stored with the survey as a version."""
+    layout = layout_questions(survey)
+    by_number = {q.number: q for q in survey.questions}
+    pages: list[dict[str, object]] = []
+    for ops in layout.pages:
+        boxes: list[list[float]] = []
+        extent: dict[int, list[float]] = {}
+        current = 0
+        for kind, x, y, arg, _size in ops:
+            if kind == "text" and isinstance(arg, str):
+                head = arg.split(".", 1)[0]
+                q = by_number.get(int(head)) if head.isdigit() and x == MARGIN else None
+                if q is not None and arg.startswith(f"{q.number}. {q.data.text[:4]}"):
+                    current = q.number
+            if not current:
+                continue
+            if kind == "box":
+                number, option = (int(v) for v in str(arg).split(":"))
+                bx, by = x, y - 1.2 * mm
+                boxes.append([number, option, round(bx, 2), round(by, 2), round(ANSWER_BOX, 2)])
+            top = y + 4.5 * mm
+            bottom = y - 2 * mm
+            right = float(arg) if kind == "line" else PAGE_WIDTH - MARGIN
+            box = extent.setdefault(current, [x, bottom, right, top])
+            box[0], box[1] = min(box[0], x), min(box[1], bottom)
+            box[2], box[3] = max(box[2], right), max(box[3], top)
+        areas = [[n, *(round(v, 2) for v in b)] for n, b in sorted(extent.items())]
+        lines = [
+            [round(y, 2), round(x, 2), round(float(a), 2)]
+            for kind, x, y, a, _s in ops
+            if kind == "line"
+        ]
+        pages.append({"boxes": boxes, "areas": areas, "lines": lines})
+    questions = [
+        {
+            "id": q.id,
+            "number": q.number,
+            "kind": q.data.kind,
+            "text": q.data.text,
+            "choices": list(q.choices),
+        }
+        for q in survey.questions
+    ]
+    return {
+        "format": 1,
+        "page_size": [round(PAGE_WIDTH, 2), round(PAGE_HEIGHT, 2)],
+        "marks": [[round(x, 2), round(y, 2)] for x, y in MARK_CENTRES],
+        "mark_size": round(MARK, 2),
+        "qr": [round(QR_AT[0], 2), round(QR_AT[1], 2), round(QR_SIZE, 2)],
+        "pages": pages,
+        "questions": questions,
+    }
 
 
 def _draw(c: Canvas, ops: Sequence[Op]) -> None:
@@ -77,7 +155,7 @@ def _draw(c: Canvas, ops: Sequence[Op]) -> None:
             c.setFont(FONT, size)
             c.drawString(x, y, str(arg))
         elif kind == "box":
-            c.rect(x, y - 0.6 * mm, BOX, BOX, stroke=1, fill=0)
+            c.rect(x, y - 1.2 * mm, ANSWER_BOX, ANSWER_BOX, stroke=1, fill=0)
         else:
             c.line(x, y, float(arg), y)
 
@@ -98,21 +176,24 @@ def _question_block(q: QuestionRow) -> tuple[list[Op], float]:
     indent = MARGIN + 8 * mm
     if kind in ("number", "text"):
         width = 60 * mm if kind == "number" else CONTENT_WIDTH - 8 * mm
+        dy += LINE * 0.4
         for _ in range(1 if kind == "number" else 3):
             ops.append(("line", indent, dy + 1.5 * mm, indent + width, 0))
             dy += LINE
         return ops, dy
     x = indent
+    dy += (ROW - LINE) / 2
     for n, label in enumerate(q.choices, start=1):
         text = f"{n} {label}"
-        width = BOX + 1.5 * mm + text_width(text, BODY) + 7 * mm
+        width = ANSWER_BOX + 2 * mm + text_width(text, BODY) + 8 * mm
         if x + width > PAGE_WIDTH - MARGIN and x > indent:
             x = indent
-            dy += LINE
-        ops.append(("box", x, dy, "", 0))
-        ops.append(("text", x + BOX + 1.5 * mm, dy, text, BODY))
+            dy += ROW
+        # The box carries its question number and option (0-based) for `paper_layout`.
+        ops.append(("box", x, dy, f"{q.number}:{n - 1}", 0))
+        ops.append(("text", x + ANSWER_BOX + 2 * mm, dy, text, BODY))
         x += width
-    return ops, dy + LINE
+    return ops, dy + ROW - (ROW - LINE) / 2
 
 
 def _footer(c: Canvas) -> None:
@@ -120,7 +201,7 @@ def _footer(c: Canvas) -> None:
     c.setLineWidth(0.6)
     c.line(MARGIN, y + 7 * mm, PAGE_WIDTH - MARGIN, y + 7 * mm)
     c.setFont(FONT, 9.5)
-    _ticks(c, "调查人：__________    日期：____年___月___日    方式：", CHANNELS, y)
+    _ticks(c, "调查人：__________    日期：____年___月___日    方式：", PAPER_CHANNELS, y)
     _ticks(c, "走访结果（由工作人员填写）：", ("已答卷", "拒答", "无人在家"), y - 7 * mm)
 
 
@@ -181,6 +262,8 @@ def _header(
     home: HouseholdRef,
     where: tuple[int, int],
     qr: QrDrawer = _qr,
+    *,
+    layout_version: int | None = None,
 ) -> None:
     page, pages = where
     top = PAGE_HEIGHT - MARGIN
@@ -193,13 +276,23 @@ def _header(
     c.drawString(MARGIN + 3 * mm, box_top - 7 * mm, f"楼院：{home.compound_name}")
     c.drawString(MARGIN + 3 * mm, box_top - 14 * mm, f"住址：{home.location}")
     c.drawString(MARGIN + 3 * mm, box_top - 21 * mm, f"户主：{home.householder_name}")
-    code = payload.encode(survey.id, home.id)
-    qr(c, code, PAGE_WIDTH - MARGIN - QR_SIZE, box_top - QR_SIZE + 3 * mm)
+    code = payload.encode(survey.id, home.id, page, layout_version)
+    qr(c, code, *QR_AT)
     c.setFont(FONT, 7)
     c.drawCentredString(PAGE_WIDTH - MARGIN - QR_SIZE / 2, box_top - QR_SIZE - 0.5 * mm, code)
     c.setFont(FONT, 8)
     c.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 6 * mm, f"第 {page}/{pages} 页  {code}")
-    c.drawString(MARGIN, MARGIN - 6 * mm, "请在选项前的方框内打“√”。您的答卷仅用于本次调查统计。")
+    c.drawString(MARGIN, MARGIN - 6 * mm, "您的答卷仅用于本次调查统计。")
+    c.setFont(FONT, 8.5)
+    c.drawString(MARGIN, box_top - 35 * mm, INSTRUCTION)
+    _marks(c)
+
+
+def _marks(c: Canvas) -> None:
+    """The four solid registration squares near the paper's corners."""
+    c.setFillColorRGB(0, 0, 0)
+    for x, y in MARK_CENTRES:
+        c.rect(x - MARK / 2, y - MARK / 2, MARK, MARK, stroke=0, fill=1)
 
 
 def write_questionnaires(
@@ -208,8 +301,14 @@ def write_questionnaires(
     households: Sequence[HouseholdRef],
     progress: Progress = no_progress,
     cancelled: IsCancelled = never_cancelled,
+    *,
+    layout_version: int | None = None,
 ) -> int:
-    """Write one questionnaire per household; returns the number of pages."""
+    """Write one questionnaire per household; returns the number of pages.
+
+    With `layout_version` (the stored `paper_layout` of these pages) each page's code also
+    names its page and layout, so the scanned stack can be read back.
+    """
     layout = layout_questions(survey)
     c = new_canvas(out, f"{survey.data.title} 调查问卷")
     for n, ops in enumerate(layout.pages):
@@ -223,7 +322,7 @@ def write_questionnaires(
     per_home = len(layout.pages)
     for done, home in enumerate(households, start=1):
         for n in range(per_home):
-            _header(c, survey, home, (n + 1, per_home))
+            _header(c, survey, home, (n + 1, per_home), layout_version=layout_version)
             c.doForm(f"q{n}")
             if n == per_home - 1:
                 c.doForm("footer")

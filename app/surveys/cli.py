@@ -1,5 +1,5 @@
 """Survey subcommands (wired into app.cli): survey-report, survey-export, survey-print,
-survey-not-reached."""
+survey-not-reached, survey-scan."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from app.outputs import check_output
 from app.services import Services
 from app.signin import acting
 
-SUBCOMMANDS = ("survey-report", "survey-export", "survey-print", "survey-not-reached")
+SUBCOMMANDS = (
+    "survey-report",
+    "survey-export",
+    "survey-print",
+    "survey-not-reached",
+    "survey-scan",
+)
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,6 +36,14 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     missing.add_argument("out", metavar="OUT", help="输出文件（.pdf 或 .xlsx）")
     missing.add_argument("--survey", type=int, required=True, metavar="ID", help="问卷编号")
     missing.add_argument("--unmasked", action="store_true", help="电话号码不打码")
+    scan = sub.add_parser(
+        "survey-scan",
+        help="读取扫描的纸质问卷（PDF 或图片），清楚的答卷直接入库，其余列出待复核",
+    )
+    scan.add_argument("scans", nargs="+", metavar="SCANS", help="扫描文件（PDF/PNG/JPEG/TIFF）")
+    scan.add_argument("--survey", type=int, required=True, metavar="ID", help="问卷编号")
+    scan.add_argument("--dry-run", action="store_true", help="只读取并报告，不写入数据库")
+    scan.add_argument("--json", action="store_true", help="输出一个 JSON 对象（逐页结果与合计）")
 
 
 def _run(
@@ -89,9 +103,65 @@ def cmd_survey_not_reached(args: argparse.Namespace) -> int:
     return _run(args, (".pdf", ".xlsx"), work)
 
 
+def cmd_survey_scan(args: argparse.Namespace) -> int:
+    import json
+
+    from app.errors import AppError
+    from app.surveys.scan import ScanError
+    from app.surveys.scanning import ScanService
+
+    db = open_target(args, create=False)
+    try:
+        services = Services.build(db, acting(args, db))
+        scanner = ScanService(services.survey_entry, services.surveys)
+        try:
+            run = scanner.read(args.survey, args.scans)
+        except ScanError as exc:
+            raise AppError(str(exc)) from exc
+        result = None if args.dry_run else scanner.commit(run)
+    finally:
+        db.close()
+    totals = run.totals()
+    if result is not None:
+        totals |= {"saved": result.saved, "unchanged_households": result.unchanged}
+    if args.json:
+        pages = [
+            {
+                "file": p.file,
+                "page": p.page,
+                "status": p.status,
+                "household_id": p.household_id,
+                "survey_page": p.survey_page,
+                "answers": {str(n): [c + 1 for c in v] for n, v in sorted(p.answers.items())},
+                "handwriting": sorted(p.images),
+                "review": [
+                    {"question": r.question_number or None, "reason": r.reason} for r in p.reviews
+                ],
+                "message": p.message,
+            }
+            for p in run.pages
+        ]
+        print(json.dumps({"pages": pages, "totals": totals}, ensure_ascii=False))
+        return 0
+    for p in run.pages:
+        if p.status in ("review", "refused"):
+            where = f"{p.file} 第{p.page}页"
+            who = f"（{p.household}）" if p.household else ""
+            print(f"{where}{who}：{p.message}")
+    saved = "未写入（--dry-run）" if result is None else f"已入库 {result.saved} 户"
+    print(
+        f"共 {totals['pages']} 页：读取 {totals['read']} 页（其中与已导入相同 "
+        f"{totals['unchanged']} 页），待复核 {totals['to_review']} 页，"
+        f"拒收 {totals['refused']} 页，空白 {totals['blank']} 页；{saved}。"
+        + ("待复核的页请在窗口中“文件 → 导入扫描问卷…”处理。" if totals["to_review"] else "")
+    )
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "survey-report": cmd_survey_report,
     "survey-export": cmd_survey_export,
     "survey-print": cmd_survey_print,
     "survey-not-reached": cmd_survey_not_reached,
+    "survey-scan": cmd_survey_scan,
 }

@@ -8,9 +8,23 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 # The choice lists, for forms (the window never reaches into db/).
-from db.models.surveys import CHANNELS, OUTCOMES, QUESTION_KINDS, SURVEY_STATUSES
+from db.models.surveys import (
+    CHANNELS,
+    OUTCOMES,
+    PAPER_CHANNELS,
+    QUESTION_KINDS,
+    SCAN_CHANNEL,
+    SURVEY_STATUSES,
+)
 
-__all__ = ["CHANNELS", "OUTCOMES", "QUESTION_KINDS", "SURVEY_STATUSES"]
+__all__ = [
+    "CHANNELS",
+    "OUTCOMES",
+    "PAPER_CHANNELS",
+    "QUESTION_KINDS",
+    "SCAN_CHANNEL",
+    "SURVEY_STATUSES",
+]
 
 KIND_LABELS = {
     "single": "单选",

@@ -16,7 +16,7 @@ from app import audit
 from app.audit import Actor
 from app.auth import Permission, require
 from app.errors import NotFound
-from app.surveys import payload
+from app.surveys import payload, tally
 from app.surveys.dto import (
     AnswerValue,
     HouseholdRef,
@@ -27,10 +27,17 @@ from app.surveys.dto import (
 )
 from app.surveys.errors import HouseholdNotInScope, ResponseInvalid, SurveyNotOpen
 from app.surveys.queries import WALKING_ORDER, in_scope, questions_of, scope_items
-from app.surveys.tally import recount
 from app.text import fold
 from db.models import Building, Compound, Household
-from db.models.surveys import CHANNELS, OUTCOMES, Survey, SurveyAnswer, SurveyResponse
+from db.models.surveys import (
+    CHANNELS,
+    OUTCOMES,
+    SCAN_CHANNEL,
+    Survey,
+    SurveyAnswer,
+    SurveyAnswerImage,
+    SurveyResponse,
+)
 
 # "3-1-101", "3-101", "3号楼1单元101", "3 1 101"
 _LOCATION = re.compile(
@@ -53,11 +60,12 @@ def parse_number(text: str) -> Decimal:
     return value
 
 
-def answer_error(q: QuestionRow, value: AnswerValue | None) -> str:
+def answer_error(q: QuestionRow, value: AnswerValue | None, paper: bool = False) -> str:
     """What is wrong with one answer ("" when nothing); an empty answer to a required
-    question is wrong."""
+    question is wrong, except on a scanned sheet (`paper`): what the resident left blank
+    stays blank, and handwriting is kept as an image."""
     if value is None or value.empty:
-        return "此题必答" if q.data.required else ""
+        return "此题必答" if q.data.required and not paper else ""
     kind = q.data.kind
     if kind == "number":
         return "" if value.number is not None and not value.choices else "请填写数字"
@@ -78,6 +86,14 @@ class EntryService:
     def __init__(self, sessions: sessionmaker[Session], actor: Actor) -> None:
         self._sessions = sessions
         self._actor = actor
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self._sessions
+
+    @property
+    def actor(self) -> Actor:
+        return self._actor
 
     def locate(self, survey_id: int, text: str) -> HouseholdRef:
         """The household of a scanned code ("LY1:S1:H42") or a typed location ("3-1-101").
@@ -181,8 +197,26 @@ class EntryService:
                 {"household": "该户的答卷刚被他人录入，请重新打开后再保存"}
             ) from exc
 
-    def _save(self, s: Session, data: ResponseInput) -> SavedResponse:
-        # Row lock: saves of one survey take turns, so each compound's recount sees them all.
+    def save_many(
+        self, items: Sequence[tuple[ResponseInput, Mapping[int, bytes]]]
+    ) -> list[SavedResponse]:
+        """Save many sheets in one transaction (a scanned stack): all or none. Each item
+        is a sheet and its handwritten answers as PNG images by question id.
+
+        Raises:
+            SurveyNotOpen, HouseholdNotInScope, ResponseInvalid (nothing saved).
+        """
+        require(self._actor, Permission.ENTER_RESPONSES)
+        try:
+            with self._sessions.begin() as s:
+                return [self._save(s, data, images) for data, images in items]
+        except IntegrityError as exc:
+            raise ResponseInvalid({"household": "有住户的答卷刚被他人录入，请重新导入"}) from exc
+
+    def _save(
+        self, s: Session, data: ResponseInput, images: Mapping[int, bytes] | None = None
+    ) -> SavedResponse:
+        # Row lock: saves of one survey take turns, so tally increments never interleave.
         sv = s.get(Survey, data.survey_id, with_for_update=True)
         if sv is None:
             raise NotFound("该问卷不存在或已被删除")
@@ -204,7 +238,7 @@ class EntryService:
             )
         )
         created = r is None
-        old_compound = r.compound_id if r is not None else None
+        before = tally.sheet_of(s, r) if r is not None else None
         if r is None:
             r = SurveyResponse(survey_id=sv.id, household_id=home.id)
             s.add(r)
@@ -218,10 +252,10 @@ class EntryService:
         s.flush()
         if data.outcome == "answered":
             s.add_all(_answer_rows(r.id, data.answers))
+        if images is not None:
+            _replace_images(s, r.id, images)
         s.flush()
-        recount(s, sv.id, home.compound_id)
-        if old_compound is not None and old_compound != home.compound_id:
-            recount(s, sv.id, old_compound)
+        tally.apply(s, sv.id, before, tally.sheet_of(s, r))
         audit.record(
             s,
             self._actor,
@@ -231,6 +265,33 @@ class EntryService:
             after={"survey": sv.id, "household": home.id, "outcome": data.outcome},
         )
         return SavedResponse(r.id, created)
+
+    def images(self, survey_id: int, household_id: int) -> dict[int, bytes]:
+        """The handwritten answers of a household's scanned sheet (question id → PNG)."""
+        with self._sessions() as s:
+            rows = s.execute(
+                select(SurveyAnswerImage.question_id, SurveyAnswerImage.png)
+                .join(SurveyResponse, SurveyResponse.id == SurveyAnswerImage.response_id)
+                .where(
+                    SurveyResponse.survey_id == survey_id,
+                    SurveyResponse.household_id == household_id,
+                )
+            ).all()
+        return {qid: bytes(png) for qid, png in rows}
+
+    def answer_images(self, question_id: int, limit: int = 50) -> list[tuple[str, bytes]]:
+        """Handwritten answers to a question as scanned (household label, PNG), for results."""
+        with self._sessions() as s:
+            rows = s.execute(
+                _ref_query()
+                .add_columns(SurveyAnswerImage.png)
+                .join(SurveyResponse, SurveyResponse.household_id == Household.id)
+                .join(SurveyAnswerImage, SurveyAnswerImage.response_id == SurveyResponse.id)
+                .where(SurveyAnswerImage.question_id == question_id)
+                .order_by(SurveyAnswerImage.id)
+                .limit(limit)
+            ).all()
+        return [(HouseholdRef(*r[:-1]).label, bytes(r[-1])) for r in rows]
 
     def delete(self, survey_id: int, household_id: int) -> None:
         """Remove a household's sheet (entered for the wrong household)."""
@@ -244,9 +305,10 @@ class EntryService:
             )
             if r is None:
                 raise NotFound("该户还没有答卷")
+            before = tally.sheet_of(s, r)
             s.delete(r)
             s.flush()
-            recount(s, survey_id, r.compound_id)
+            tally.apply(s, survey_id, before, None)
             audit.record(s, self._actor, "delete", "survey_response", r.id)
 
 
@@ -273,7 +335,7 @@ def _errors(data: ResponseInput, questions: tuple[QuestionRow, ...]) -> dict[str
     if set(data.answers) - known:
         errors["answers"] = "答卷含有本问卷没有的题目，请重新打开问卷"
     for q in questions:
-        message = answer_error(q, data.answers.get(q.id))
+        message = answer_error(q, data.answers.get(q.id), data.channel == SCAN_CHANNEL)
         if message:
             errors[f"q{q.id}"] = f"第{q.number}题：{message}"
     return errors
@@ -293,6 +355,22 @@ def _answer_rows(response_id: int, answers: Mapping[int, AnswerValue]) -> list[S
                 SurveyAnswer(response_id=response_id, question_id=qid, text=value.text.strip())
             )
     return rows
+
+
+def _replace_images(s: Session, response_id: int, images: Mapping[int, bytes]) -> None:
+    """The sheet's handwritten answers are these images now (by question id)."""
+    import hashlib
+
+    s.execute(delete(SurveyAnswerImage).where(SurveyAnswerImage.response_id == response_id))
+    s.add_all(
+        SurveyAnswerImage(
+            response_id=response_id,
+            question_id=qid,
+            png=png,
+            digest=hashlib.sha256(png).hexdigest(),
+        )
+        for qid, png in images.items()
+    )
 
 
 RefSelect = Select[*tuple[Any, ...]]  # the columns of HouseholdRef, in its order

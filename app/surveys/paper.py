@@ -23,13 +23,20 @@ def print_questionnaires(
     progress: Progress = no_progress,
     cancelled: IsCancelled = never_cancelled,
 ) -> int:
-    """One questionnaire per household of the scope (or of `household_ids`); pages."""
+    """One questionnaire per household of the scope (or of `household_ids`); pages.
+
+    The paper's layout is stored with the survey (a new version when it changed), and each
+    page's code names it, so the returned sheets can be scanned back.
+    """
+    from app.surveys import layout
+
     survey = services.surveys.get_survey(survey_id)
+    version = layout.register(services.survey_entry.sessions, survey)
     homes = services.survey_entry.households(survey_id)
     if household_ids is not None:
         wanted = set(household_ids)
         homes = [h for h in homes if h.id in wanted]
-    return write_questionnaires(out, survey, homes, progress, cancelled)
+    return write_questionnaires(out, survey, homes, progress, cancelled, layout_version=version)
 
 
 def print_report(services: Services, survey_id: int, out: Path | str) -> int:

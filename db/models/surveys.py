@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -22,7 +23,10 @@ from db.base import Base
 
 SURVEY_STATUSES = ("draft", "open", "closed")
 QUESTION_KINDS = ("single", "multiple", "satisfaction5", "yesno", "number", "text")
-CHANNELS = ("入户", "见面会", "电话", "其他")
+CHANNELS = ("入户", "见面会", "电话", "其他", "纸质扫描")
+# The channels a visitor ticks on paper; 纸质扫描 is set by the scan reader.
+PAPER_CHANNELS = CHANNELS[:4]
+SCAN_CHANNEL = "纸质扫描"
 OUTCOMES = ("answered", "refused", "nobody_home")
 
 
@@ -169,3 +173,37 @@ class SurveyBuildingTally(Base):
     )
     choice: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     n: Mapped[int]
+
+
+class SurveyLayout(Base):
+    """Where a printed questionnaire's boxes are: one row per version of a survey's paper.
+
+    `layout` is JSON (see app.surveys.layout): per page the boxes of each option, the answer
+    areas of number and text questions, and each question's wording digest, so a sheet printed
+    before an edit is read with its own geometry, or refused when its questions changed.
+    """
+
+    __tablename__ = "survey_layout"
+    __table_args__ = (UniqueConstraint("survey_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    digest: Mapped[str] = mapped_column(String(64))
+    layout: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SurveyAnswerImage(Base):
+    """A handwritten answer (text or number question) kept as the scanned crop (PNG)."""
+
+    __tablename__ = "survey_answer_image"
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id", ondelete="CASCADE"))
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))

@@ -50,7 +50,8 @@ def test_questionnaire_qr_decodes_to_its_household(demo: Services, tmp_path: Pat
     for n, home in enumerate(homes, start=1):
         image = PIL_Image.open(tmp_path / f"p-{n}.png")
         codes = [c.text for c in zxingcpp.read_barcodes(image)]
-        assert codes == [payload.encode(sid, home.id)]
+        assert codes == [payload.encode(sid, home.id, 1, 1)]  # page 1 of layout version 1
+        assert payload.decode(codes[0]) == (sid, home.id)
         # The scanned text opens that household's form.
         assert demo.survey_entry.locate(sid, codes[0]) == home
 

@@ -239,6 +239,18 @@ class SurveysPage(QWidget):
             return
         self._refresh_list(keep=False)
 
+    def import_scans(self, files: list[str] | None = None) -> None:
+        """文件 → 导入扫描问卷…: read a scanned stack into the selected survey."""
+        from app.surveys.scanning import ScanService
+        from ui.surveys.scan_review import import_scans
+
+        r = self.current()
+        if r is None or r.status != "open":
+            dialogs.error(self, self.tr("请先在“入户调查”中选中一项进行中的调查，再导入扫描问卷。"))
+            return
+        scanner = ScanService(self._services.survey_entry, self._services.surveys)
+        import_scans(self, self.runner, scanner, r.id, files)
+
     def _on_print_button_clicked(self) -> None:
         r = self.current()
         if r is not None:

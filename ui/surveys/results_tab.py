@@ -86,6 +86,11 @@ class ResultsTab(QWidget):
         self.export_button = QPushButton(self.tr("导出结果与原始答卷 (.xlsx)"), self)
         self.report_button.clicked.connect(self._on_report_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.images_button = QPushButton(self.tr("查看手写答复"), self)
+        self.images_button.setVisible(False)
+        self.images_button.clicked.connect(self._on_images_button_clicked)
+        self._images: list[tuple[str, bytes]] = []
+        self._image_title = ""
         self._layout()
 
     def _layout(self) -> None:
@@ -109,6 +114,7 @@ class ResultsTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.report_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.images_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -191,10 +197,24 @@ class ResultsTab(QWidget):
         if kind == "text" and t.valid:
             texts = self._services.survey_results.text_answers(t.question.id, limit=8)
             text += "\n" + "\n".join(f"· {place}：{body}" for place, body in texts)
+        self._images = (
+            self._services.survey_entry.answer_images(t.question.id)
+            if kind in ("text", "number")
+            else []
+        )
+        if self._images:
+            text += "\n" + self.tr("纸质问卷手写答复 {0} 份（扫描图片）").format(len(self._images))
+        self.images_button.setVisible(bool(self._images))
+        self._image_title = f"{t.question.number}. {t.question.data.text}"
         self.detail.setText(text)
         self.option_model.set_rows(t.options)
         if t.options:
             self._chart(t)
+
+    def _on_images_button_clicked(self) -> None:
+        from ui.surveys.scan_review import ImagesDialog
+
+        ImagesDialog(self._image_title, self._images, self).exec()
 
     def _chart(self, t: QuestionTally) -> None:
         self.chart_view.show_bars(
