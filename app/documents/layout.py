@@ -157,8 +157,7 @@ class Box:
 Op = Text | Rule | Box
 
 
-def draw_ops(canvas: Canvas, ops: Sequence[Op], font: str = FONT) -> None:
-    """Draw laid-out operations: all text in as few text objects as the colours allow."""
+def _draw_shapes(canvas: Canvas, ops: Sequence[Op]) -> None:
     for op in ops:
         if isinstance(op, Box):
             canvas.saveState()
@@ -176,6 +175,11 @@ def draw_ops(canvas: Canvas, ops: Sequence[Op], font: str = FONT) -> None:
                 canvas.setDash(*op.dash)
             canvas.line(op.x1, op.y1, op.x2, op.y2)
             canvas.restoreState()
+
+
+def draw_ops(canvas: Canvas, ops: Sequence[Op], font: str = FONT) -> None:
+    """Draw laid-out operations: shapes first, then all text in one text object."""
+    _draw_shapes(canvas, ops)
     text = canvas.beginText()
     color: Color | None = None
     size = 0.0
@@ -300,30 +304,24 @@ class Flow:
         size: float,
         *,
         leading: float = 1.6,
-        indent: float = 0.0,
         first_indent: str = "",
         align: str = "left",
-        color: Color = black,
         after: float = 0.0,
-        keep_lines: int = 2,
     ) -> None:
         """Wrapped text flowing over pages (no orphan first line at a page's foot)."""
-        width = self.frame.body_width - indent
-        lines = break_lines(first_indent + text, size, width, self.font)
+        lines = break_lines(first_indent + text, size, self.frame.body_width, self.font)
         step = size * leading
-        self.need(min(len(lines), keep_lines) * step)
-        x = self.frame.left + indent
+        self.need(min(len(lines), 2) * step)
+        x = self.frame.left
         if align == "right":
             x = self.frame.right
         elif align == "centre":
-            x = (self.frame.left + indent + self.frame.right) / 2
+            x = (self.frame.left + self.frame.right) / 2
         for line in lines:
             if step > self.room():
                 self.new_page()
             self.y -= step
-            self.ops.append(
-                Text(x, self.y + (step - size) / 2 + size * 0.12, line, size, align, color)
-            )
+            self.ops.append(Text(x, self.y + (step - size) / 2 + size * 0.12, line, size, align))
         self.y -= after
 
     def block(self, lines: Sequence[tuple[str, float, str]], *, leading: float = 1.6) -> None:
@@ -387,12 +385,16 @@ class Flow:
             y = self.y - pad
             for line in lines:
                 y -= size * 1.3
-                self.ops.append(self._cell_text(c, x, y + size * 0.3, line, size, pad))
+                self.ops.append(
+                    self._cell_text(c, x, y + size * 0.3, text=line, size=size, pad=pad)
+                )
             x += c.width
         self.y -= height
         self.ops.append(Rule(left, self.y, left + total, self.y, 0.6))
 
-    def _cell_text(self, c: Column, x: float, y: float, text: str, size: float, pad: float) -> Text:
+    def _cell_text(
+        self, c: Column, x: float, y: float, *, text: str, size: float, pad: float
+    ) -> Text:
         if c.align == "right":
             return Text(x + c.width - pad, y, text, size, "right")
         if c.align == "centre":
@@ -422,7 +424,9 @@ class Flow:
             y = self.y - pad
             for line in lines:
                 y -= size * 1.3
-                self.ops.append(self._cell_text(c, x, y + size * 0.3, line, size, pad))
+                self.ops.append(
+                    self._cell_text(c, x, y + size * 0.3, text=line, size=size, pad=pad)
+                )
             x += c.width
         self.y -= height
         self.ops.append(Rule(left, self.y, left + total, self.y, 0.3))
