@@ -324,6 +324,21 @@ class Flow:
             self.ops.append(Text(x, self.y + (step - size) / 2 + size * 0.12, line, size, align))
         self.y -= after
 
+    def pair(self, left: str, right: str, size: float, *, leading: float = 1.6) -> None:
+        """Two facts on one line (left- and right-aligned) when both fit, else one per line."""
+        if width_of(left, size, self.font) + width_of(right, size, self.font) + 6 * mm > (
+            self.frame.body_width
+        ):
+            self.paragraph(left, size, leading=leading)
+            self.paragraph(right, size, leading=leading)
+            return
+        step = size * leading
+        self.need(step)
+        self.y -= step
+        base = self.y + (step - size) / 2 + size * 0.12
+        self.ops.append(Text(self.frame.left, base, left, size))
+        self.ops.append(Text(self.frame.right, base, right, size, "right"))
+
     def block(self, lines: Sequence[tuple[str, float, str]], *, leading: float = 1.6) -> None:
         """Lines kept together on one page (a signature, a summary): (text, size, align).
 

@@ -77,6 +77,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     posting.add_argument("out", metavar="OUT.pdf")
     posting.add_argument("--compound", required=True, metavar="NAME")
     posting.add_argument("--months", type=int, default=12, help="收支公示的月数（到本月）")
+    posting.add_argument("--masked", action="store_true", help="催缴通知单上户主姓名打码")
 
 
 def _open(args: argparse.Namespace) -> tuple[Database, Services]:
@@ -230,10 +231,9 @@ def cmd_posting(args: argparse.Namespace) -> int:
             months = services.fees.expenses.accounts(cid, first, last)
             write_accounts(out, args.compound, months)
         else:
-            from app.documents.fees_notices import write_notices
+            from app.documents.fees_notices import write_reminders
 
-            items = docs.reminder_items(cid)
-            write_notices(out, [items], len(items), per_page=2, title="物业费催缴通知单")
+            write_reminders(out, docs.reminder_items(cid, masked=args.masked))
     finally:
         db.close()
     print(f"已生成：{out}")

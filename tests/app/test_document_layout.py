@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from layout_checks import assert_clean, inspect, split_runs
 
+from app.documents.fees_notices import write_notices, write_reminders
 from app.documents.governance_brief import write_brief
 from app.documents.governance_notice import Notice, write_notice
-from app.documents.layout import break_lines, fit_lines, tokens
+from app.documents.layout import LayoutError, break_lines, fit_lines, tokens
+from app.fees.notices import NoticeItem, OwedMonth, ReminderItem
 
 DAY = dt.date(2026, 12, 7)
 TITLE40 = "关于开展无主管楼院飞线充电杂物堆积非机动车乱停乱放专项整治工作的通知公告"[:40]
@@ -95,3 +97,94 @@ def test_checker_finds_a_split_number() -> None:
     report = Report([], [], ["覆盖率36.", "8%"], 1)
     assert split_runs(report, ["覆盖率36.8%"]) == ["36.8%"]
     assert inspect  # imported for other tests
+
+
+def stress_notice(k: int = 1, earlier: int = 12) -> NoticeItem:
+    return NoticeItem(
+        number=f"202612-{k:07d}",
+        compound_name=COMPOUND60,
+        location=f"12号楼3单元{1000 + k}",
+        householder_name="欧阳娜娜娜",
+        area_centi=99999999,
+        price_text="0.45",
+        period_text="2026年12月",
+        amount_fen=123456789,
+        earlier_fen=earlier * 4500,
+        due_date=dt.date(2026, 12, 31),
+        pay_ways="现金、微信、支付宝、银行转账",
+        office="中心路街道公办物业服务中心一楼大厅收费窗口",
+        manager_name="郑州市金水区中心路街道公办物业服务有限公司",
+        manager_contact=PHONE,
+        months=3,
+        gross_fen=246913578,
+        discount_fen=123456789,
+        discount_note="空置减50%",
+        paid_fen=0,
+        earlier=tuple((f"2025年{m}月", 4500) for m in range(1, earlier + 1)),
+        credit_fen=0,
+    )
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3])
+def test_fee_notices_stress(tmp_path: Path, per_page: int) -> None:
+    """Regression: `--per-page 1` used the small layout in the top quarter; long fields ran
+    into each other; every notice holds all its lines inside its slot."""
+    out = tmp_path / "n.pdf"
+    items = [stress_notice(k) for k in range(1, 7)]
+    pages = write_notices(out, [items], 6, per_page=per_page, today=DAY)
+    lines = [
+        f"楼院：{COMPOUND60}",
+        "计算：建筑面积999999.99㎡×单价0.45元/㎡·月×3个月=¥2,469,135.78",
+        "减免：空置减50%−¥1,234,567.89",
+        f"联系电话：{PHONE}",
+    ]
+    report = assert_clean(out, [*lines, "¥1,234,567.89"], lines)
+    assert pages == report.pages == -(-6 // per_page)
+    if per_page == 1:  # the large layout fills the page: the last line is in its lower half
+        import pdfplumber
+
+        with pdfplumber.open(out) as pdf:
+            page = pdf.pages[0]
+            assert max(c["bottom"] for c in page.chars) > page.height * 0.6
+            assert max(c["size"] for c in page.chars if c["text"] == "本") >= 13
+
+
+def test_fee_notice_too_long_fails_with_a_message(tmp_path: Path) -> None:
+    with pytest.raises(LayoutError, match="每页 3 张放不下"):
+        write_notices(tmp_path / "n.pdf", [[stress_notice(1, 200)]], 1, per_page=3, today=DAY)
+
+
+def test_reminder_stress(tmp_path: Path) -> None:
+    months = tuple(
+        OwedMonth(f"{2020 + m // 12}年{m % 12 + 1}月", 123456789, 1000, DAY) for m in range(40)
+    )
+    item = ReminderItem(
+        number="CJ20261207-0000001",
+        compound_name=COMPOUND60,
+        location="12号楼3单元1001",
+        householder_name="欧阳娜娜娜",
+        area_centi=99999999,
+        price_text="0.45",
+        months=months,
+        reply_days=15,
+        pay_ways="现金、微信",
+        office="物业服务中心",
+        manager_name="公办物业公司",
+        manager_contact=PHONE,
+    )
+    out = tmp_path / "r.pdf"
+    pages = write_reminders(out, [item], today=DAY)
+    report = assert_clean(out, ["1,234,567.89", "1,234,557.89", PHONE], [m.label for m in months])
+    assert pages == report.pages >= 2
+    assert_header_on_every_page(out, "欠费期间", "2020年")
+
+
+def assert_header_on_every_page(path: Path, head: str, row: str) -> None:
+    """Every page that has a table row also has the table's header row above it."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            text = page.extract_text() or ""
+            if row in text:
+                assert head in text.split(row)[0], text[:200]

@@ -163,7 +163,7 @@ class ArrearsTab(QWidget):
         )
 
     def _on_reminder_button_clicked(self) -> None:
-        from app.documents.fees_notices import write_notices
+        from app.documents.fees_notices import write_reminders
 
         if self.page.compound_id is None:
             return
@@ -174,9 +174,8 @@ class ArrearsTab(QWidget):
             return
         path = pdf_path("催缴通知单")
         task = self.page.runner.run(
-            lambda progress, cancelled: write_notices(
-                path, [items], len(items), per_page=2, title="物业费催缴通知单",
-                progress=progress, cancelled=cancelled,
+            lambda progress, cancelled: write_reminders(
+                path, items, progress=progress, cancelled=cancelled
             ),
             title=self.tr("催缴通知单"),
             label=self.tr("正在生成催缴通知单…"),
