@@ -139,14 +139,16 @@ def _raw_notices(path: Path, items: list[NoticeItem]) -> None:
         canvas.setFont(FONT, 16.8)
         canvas.drawCentredString(PAGE_WIDTH / 2, y, "物业费缴费通知单")
         canvas.setFont(FONT, 10.5)
+        earlier = "；".join(f"{label} ¥{format_yuan(fen)}" for label, fen in it.earlier)
         lines = [
             f"编号：{it.number}  开具日期：{today:%Y年%m月%d日}",
-            f"楼院：{it.compound_name}  房号：{it.location}",
-            f"户主：{it.householder_name}  建筑面积：{it.area_centi / 100:.2f} ㎡",
-            f"收费标准：{it.price_text} 元/㎡·月  计费期间：{it.period_text}",
+            f"楼院：{it.compound_name}",
+            f"房号：{it.location}　户主：{it.householder_name}  计费期间：{it.period_text}",
+            f"计算：建筑面积 {it.area_centi / 100:.2f} ㎡ × 单价 {it.price_text} 元/㎡·月 × "
+            f"{it.months} 个月 = ¥{format_yuan(it.gross_fen)}",
             f"本期应缴：¥{format_yuan(it.amount_fen)}（大写：{in_words(it.amount_fen)}）",
-            f"往期欠费：¥{format_yuan(it.earlier_fen)}  合计应缴：¥{format_yuan(it.total_fen)}"
-            f"（{in_words(it.total_fen)}）",
+            f"往期欠费：{earlier}，共 ¥{format_yuan(it.earlier_fen)}",
+            f"合计应缴：¥{format_yuan(it.total_fen)}（大写：{in_words(it.total_fen)}）",
             f"请于 {it.due_date:%Y年%m月%d日} 前缴清。缴费方式：{it.pay_ways}",
             f"缴费地点：{it.office}  联系电话：{it.manager_contact}",
             "说明：本通知按公示的收费方案计算，如有疑问请到物业服务中心或社区居委会咨询。",

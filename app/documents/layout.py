@@ -152,6 +152,7 @@ class Box:
     h: float
     fill: Color | None = None
     stroke: bool = False
+    color: Color = black  # of the stroke
 
 
 Op = Text | Rule | Box
@@ -163,6 +164,8 @@ def _draw_shapes(canvas: Canvas, ops: Sequence[Op]) -> None:
             canvas.saveState()
             if op.fill is not None:
                 canvas.setFillColor(op.fill)
+            canvas.setStrokeColor(op.color)
+            canvas.setLineWidth(1.2)
             canvas.rect(
                 op.x, op.y, op.w, op.h, stroke=int(op.stroke), fill=int(op.fill is not None)
             )

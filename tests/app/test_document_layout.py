@@ -9,9 +9,11 @@ import pytest
 from layout_checks import assert_clean, inspect, split_runs
 
 from app.documents.fees_notices import write_notices, write_reminders
+from app.documents.fees_receipt import write_receipt
 from app.documents.governance_brief import write_brief
 from app.documents.governance_notice import Notice, write_notice
 from app.documents.layout import LayoutError, break_lines, fit_lines, tokens
+from app.fees.dto import Receipt, ReceiptLine
 from app.fees.notices import NoticeItem, OwedMonth, ReminderItem
 
 DAY = dt.date(2026, 12, 7)
@@ -188,3 +190,30 @@ def assert_header_on_every_page(path: Path, head: str, row: str) -> None:
             text = page.extract_text() or ""
             if row in text:
                 assert head in text.split(row)[0], text[:200]
+
+
+@pytest.mark.parametrize("lines", [2, 30])
+def test_receipt_void_stamp_covers_no_field(tmp_path: Path, lines: int) -> None:
+    """Regression: the 作废 stamp and reason were drawn over the 大写 line and 收款单位（盖章）."""
+    receipt = Receipt(
+        payment_id=1,
+        receipt_no="2026-000123",
+        paid_at=dt.datetime(2026, 12, 7, 9, 30),
+        compound_name=COMPOUND60,
+        location="12号楼3单元1001",
+        householder_name="欧阳娜娜娜",
+        payer="",
+        amount_fen=123456789,
+        method="微信",
+        operator="王小红",
+        lines=tuple(ReceiptLine(f"2025年{k % 12 + 1}月物业费", 123456789) for k in range(lines)),
+        manager_name="郑州市金水区中心路街道公办物业服务有限公司",
+        voided=True,
+        void_reason="录入金额错误，已按原路退回交款人，重新开具收据" * 2,
+        reprint=True,
+    )
+    out = tmp_path / "r.pdf"
+    pages = write_receipt(out, receipt)
+    report = assert_clean(out, ["¥1,234,567.89"], [f"楼院：{COMPOUND60}", "作废"])
+    assert pages == report.pages
+    assert (pages == 1) == (lines == 2)

@@ -288,3 +288,24 @@ def test_notice_a_resident_can_check(db, services: Services, tmp_path: Path) -> 
     text = _text(out)
     assert "物业费催缴通知单" in text and "本期应缴" not in text
     assert "2026年2月" in text and "2026年3月" in text and "尚欠物业服务费 2 期" in text
+
+
+def test_receipt_prints_the_payees_display_name(
+    billed: int, services: Services, tmp_path: Path
+) -> None:
+    """Regression: receipts printed the login ("收款人：system", "clerk")."""
+    from app.audit import Actor
+
+    services.users.add_user("clerk7", "Secret-2026!", "clerk", "王小红")
+    clerk = Services.build(services.db, Actor("clerk7", "clerk"))
+    pay = clerk.fees.payments
+    paid = pay.pay(PaymentInput(pay.find_room(billed, "3-1-101").household_id, Decimal("36.00")))
+    write_receipt(tmp_path / "r.pdf", pay.receipt(paid.payment_id))
+    text = _text(tmp_path / "r.pdf")
+    assert "收款人：王小红" in text and "clerk7" not in text
+    from app.audit import SYSTEM
+
+    system = Services.build(services.db, SYSTEM).fees.payments
+    paid = system.pay(PaymentInput(system.find_room(billed, "3-1-102").household_id, Decimal("1")))
+    write_receipt(tmp_path / "s.pdf", system.receipt(paid.payment_id))
+    assert "收款人：系统" in _text(tmp_path / "s.pdf")
