@@ -232,6 +232,26 @@ class Column:
     align: str = "left"  # numbers: "right"
 
 
+def fit_columns(
+    heads: Sequence[str], rows: Sequence[Sequence[str]], size: float, width: float, pad: float
+) -> list[float] | None:
+    """Column widths that hold every cell on one line (numbers whole), spread to `width`;
+    None when they cannot (the caller turns the page or picks larger paper)."""
+    need = [
+        max(
+            width_of(heads[k], size) * 0.6,  # a header may wrap onto two lines
+            *(width_of(row[k], size) for row in rows),
+        )
+        + 2 * pad
+        + 1
+        for k in range(len(heads))
+    ]
+    if sum(need) > width:
+        return None
+    extra = (width - sum(need)) / len(need)
+    return [w + extra for w in need]
+
+
 @dataclass
 class _Page:
     ops: list[Op] = field(default_factory=list)

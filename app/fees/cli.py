@@ -78,6 +78,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     posting.add_argument("--compound", required=True, metavar="NAME")
     posting.add_argument("--months", type=int, default=12, help="收支公示的月数（到本月）")
     posting.add_argument("--masked", action="store_true", help="催缴通知单上户主姓名打码")
+    posting.add_argument(
+        "--paper", choices=("A4", "A3"), default="A4", help="收支公示的纸张（A3 供公示栏张贴）"
+    )
 
 
 def _open(args: argparse.Namespace) -> tuple[Database, Services]:
@@ -229,7 +232,9 @@ def cmd_posting(args: argparse.Namespace) -> int:
             last = parse_period(f"{dt.date.today():%Y-%m}")
             first = add_months(last, 1 - max(1, min(args.months, 36)))
             months = services.fees.expenses.accounts(cid, first, last)
-            write_accounts(out, args.compound, months)
+            write_accounts(
+                out, args.compound, months, issuer=docs.issuer_for(cid), paper=args.paper
+            )
         else:
             from app.documents.fees_notices import write_reminders
 

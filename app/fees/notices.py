@@ -130,6 +130,13 @@ class FeeDocumentData:
             raise FeeError(f"楼院“{compound.name if compound else compound_id}”还没有收费方案")
         return load_scheme(s, sid)
 
+    def issuer_for(self, compound_id: int) -> str:
+        """Who signs the compound's postings (落款): its scheme's manager, else ""."""
+        try:
+            return self.scheme_for(compound_id).manager_name
+        except FeeError:
+            return ""
+
     def scheme_for(self, compound_id: int) -> SchemeRow:
         """The compound's current scheme (active, else the newest not ended, else newest)."""
         with self._sessions() as s:

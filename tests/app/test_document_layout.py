@@ -9,11 +9,12 @@ import pytest
 from layout_checks import assert_clean, inspect, split_runs
 
 from app.documents.fees_notices import write_notices, write_reminders
+from app.documents.fees_postings import scheme_facts, write_accounts, write_scheme_posting
 from app.documents.fees_receipt import write_receipt
 from app.documents.governance_brief import write_brief
 from app.documents.governance_notice import Notice, write_notice
 from app.documents.layout import LayoutError, break_lines, fit_lines, tokens
-from app.fees.dto import Receipt, ReceiptLine
+from app.fees.dto import Receipt, ReceiptLine, SchemeRow
 from app.fees.notices import NoticeItem, OwedMonth, ReminderItem
 
 DAY = dt.date(2026, 12, 7)
@@ -217,3 +218,76 @@ def test_receipt_void_stamp_covers_no_field(tmp_path: Path, lines: int) -> None:
     report = assert_clean(out, ["¥1,234,567.89"], [f"楼院：{COMPOUND60}", "作废"])
     assert pages == report.pages
     assert (pages == 1) == (lines == 2)
+
+
+def stress_scheme() -> SchemeRow:
+    return SchemeRow(
+        id=1,
+        compound_id=1,
+        compound_name=COMPOUND60,
+        name="",
+        price_milli=450,
+        cap_milli=500,
+        over_cap_reason="",
+        start_month="2026-01",
+        cycle="月",
+        transition_months=1,
+        due_days=30,
+        manager_name="郑州市金水区中心路街道公办物业服务有限公司",
+        manager_contact=PHONE,
+        office="中心路街道公办物业服务中心一楼大厅收费窗口",
+        pay_ways="现金、微信、支付宝、银行转账",
+        service_basis="\n".join(paragraphs(6)),
+        resolution_note="2026年1月15日居民议事会决议（到会123456789人，同意123456780人）",
+        resolution_id=None,
+        state="active",
+        state_reason="",
+    )
+
+
+def test_scheme_posting_stress(tmp_path: Path) -> None:
+    """Regression: phone numbers broke across lines on large-type postings ("0371-66 / 880002")."""
+    out = tmp_path / "s.pdf"
+    pages = write_scheme_posting(out, stress_scheme(), DAY)
+    facts = scheme_facts(stress_scheme())
+    head = f"{COMPOUND60}物业服务收费公示"
+    report = assert_clean(out, [*facts, PHONE], facts, skip=[head])
+    assert pages == report.pages
+    assert report.text().endswith("郑州市金水区中心路街道公办物业服务有限公司2026年12月7日")
+
+
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+def test_accounts_stress(tmp_path: Path, paper: str) -> None:
+    """Regression: the 收支公示 had no 落款 and a ~7.5 pt table."""
+    import pdfplumber
+
+    from app.fees.dto import AccountsMonth
+    from db.models.fees import EXPENSE_CATEGORIES
+
+    months = [
+        AccountsMonth(
+            f"{2024 + m // 12}-{m % 12 + 1:02d}",
+            123456789,
+            dict.fromkeys(EXPENSE_CATEGORIES, 1234567),
+        )
+        for m in range(36)
+    ]
+    out = tmp_path / "a.pdf"
+    pages = write_accounts(out, COMPOUND60, months, DAY, issuer="某某公办物业公司", paper=paper)
+    report = assert_clean(
+        out,
+        ["1,234,567.89", "12,345.67"],
+        [m.month for m in months],
+        skip=[f"{COMPOUND60}物业收支公示"],
+    )
+    assert pages == report.pages
+    assert report.text().endswith("某某公办物业公司2026年12月7日")
+    assert_header_on_every_page(out, "月份", "1,234,567.89")
+    with pdfplumber.open(out) as pdf:
+        sizes = [  # every figure but the page numbers at the foot
+            c["size"]
+            for p in pdf.pages
+            for c in p.chars
+            if c["text"] in "0123456789" and c["top"] < p.height - 60
+        ]
+    assert min(sizes) >= (10.5 if paper == "A4" else 14) - 0.01

@@ -182,3 +182,31 @@ def test_exports_and_reminders_run_in_the_background(
     path, title = shown[0]
     assert title == "催缴通知单" and path.read_bytes().startswith(b"%PDF")
     page.runner.wait()
+
+
+@pytest.mark.parametrize(("paper", "width_mm"), [("A4", (210, 297)), ("A3", (297, 420))])
+def test_accounts_posting_on_a4_or_a3(
+    qtbot: QtBot,
+    page: FeesPage,
+    monkeypatch: pytest.MonkeyPatch,
+    paper: str,
+    width_mm: tuple[int, int],
+) -> None:
+    """The clerk picks the paper of the 收支公示; it is signed (落款) by the scheme's manager."""
+    from pypdf import PdfReader
+
+    page.show()
+    qtbot.waitExposed(page)
+    tab = page.expenses_tab
+    page.tabs.setCurrentWidget(tab)
+    shown: list[tuple[Path, str]] = []
+    monkeypatch.setattr(page, "show_pdf", lambda path, title: shown.append((path, title)))
+    tab.paper_combo.setCurrentIndex(tab.paper_combo.findData(paper))
+    qtbot.mouseClick(tab.accounts_button, Qt.MouseButton.LeftButton)
+    assert shown, tab.error_label.text()
+    path, title = shown[0]
+    box = PdfReader(path).pages[0].mediabox
+    sides = sorted(round(float(v) / 72 * 25.4) for v in (box.width, box.height))
+    assert tuple(sides) == width_mm and title == "收支公示"
+    text = PdfReader(path).pages[-1].extract_text()
+    assert page.fees.documents.issuer_for(page.compound_id or 0) in text and "年" in text

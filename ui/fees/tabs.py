@@ -218,6 +218,10 @@ class ExpensesTab(QWidget):
         self.delete_button = QPushButton(self.tr("删除所选…"), self)
         self.delete_button.setToolTip(self.tr("删除登记错的支出（需填写原因，记入操作日志）"))
         self.accounts_button = QPushButton(self.tr("打印收支公示…"), self)
+        self.paper_combo = QComboBox(self)
+        self.paper_combo.addItem(self.tr("A4 纸"), "A4")
+        self.paper_combo.addItem(self.tr("A3 纸（公示栏）"), "A3")
+        self.paper_combo.setToolTip(self.tr("收支公示的纸张"))
         bar = QHBoxLayout()
         for w in (
             self.month_edit,
@@ -229,6 +233,7 @@ class ExpensesTab(QWidget):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.delete_button)
+        bar.addWidget(self.paper_combo)
         bar.addWidget(self.accounts_button)
         self.model: ListModel[ExpenseRow] = expense_model(self)
         self.table = table(self)
@@ -309,5 +314,15 @@ class ExpensesTab(QWidget):
         last = f"{dt.date.today():%Y-%m}"
         months = self.page.fees.expenses.accounts(cid, add_months(last, -11), last)
         path = pdf_path("收支公示")
-        write_accounts(path, self.page.compound_name, months)
+        try:
+            write_accounts(
+                path,
+                self.page.compound_name,
+                months,
+                issuer=self.page.fees.documents.issuer_for(cid),
+                paper=str(self.paper_combo.currentData()),
+            )
+        except AppError as exc:
+            self.error_label.setText(exc.message)
+            return
         self.page.show_pdf(path, self.tr("收支公示"))
