@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from reportlab.lib.colors import Color, black
 from reportlab.lib.units import mm
@@ -79,6 +80,9 @@ def break_lines(text: str, size: float, width: float, font: str = FONT) -> list[
     explicit newlines. Trailing spaces at a break are dropped."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
+        if width_of(paragraph, size, font) <= width:  # most lines: nothing to break
+            lines.append(paragraph.rstrip())
+            continue
         line: list[str] = []
         line_w = 0.0
         for token in tokens(paragraph):
@@ -155,7 +159,16 @@ class Box:
     color: Color = black  # of the stroke
 
 
-Op = Text | Rule | Box
+@dataclass(frozen=True)
+class Graphic:
+    """A reportlab Drawing (a chart) with its lower-left corner at x, y."""
+
+    x: float
+    y: float
+    drawing: Any
+
+
+Op = Text | Rule | Box | Graphic
 
 
 def _draw_shapes(canvas: Canvas, ops: Sequence[Op]) -> None:
@@ -178,6 +191,10 @@ def _draw_shapes(canvas: Canvas, ops: Sequence[Op]) -> None:
                 canvas.setDash(*op.dash)
             canvas.line(op.x1, op.y1, op.x2, op.y2)
             canvas.restoreState()
+        elif isinstance(op, Graphic):
+            from reportlab.graphics import renderPDF
+
+            renderPDF.draw(op.drawing, canvas, op.x, op.y)
 
 
 def draw_ops(canvas: Canvas, ops: Sequence[Op], font: str = FONT) -> None:
@@ -377,6 +394,12 @@ class Flow:
                 align, (self.frame.left + self.frame.right) / 2
             )
             self.ops.append(Text(x, self.y + size * 0.4, text, size, align))
+
+    def graphic(self, drawing: Any) -> None:
+        """A chart kept whole on one page."""
+        self.need(float(drawing.height), "图表")
+        self.y -= float(drawing.height)
+        self.ops.append(Graphic(self.frame.left, self.y, drawing))
 
     def rule(self, width: float = 0.5, color: Color = black, gap: float = 0.0) -> None:
         self.ops.append(

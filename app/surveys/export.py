@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import AppError
 from app.surveys.dto import (
+    COVERAGE_HEADS,
     KIND_LABELS,
     OUTCOME_LABELS,
     Coverage,
@@ -142,12 +143,7 @@ def _coverage(wb: Workbook, coverage: Coverage) -> None:
         (
             ("楼院", 18),
             ("楼号", 8),
-            ("住户", 8),
-            ("已答卷", 8),
-            ("拒答", 8),
-            ("无人在家", 9),
-            ("未走到", 8),
-            ("覆盖率", 9),
+            *((head, 9) for head in COVERAGE_HEADS),
         ),
     )
     rows = (*coverage.by_building, coverage.total)
@@ -158,11 +154,7 @@ def _coverage(wb: Workbook, coverage: Coverage) -> None:
             (
                 r.compound_name,
                 r.building,
-                r.households,
-                r.answered,
-                r.refused,
-                r.nobody_home,
-                r.not_reached,
+                *r.breakdown(),
                 r.rate,
             ),
             (8,),

@@ -16,6 +16,7 @@ from app.documents.governance_notice import Notice, write_notice
 from app.documents.layout import LayoutError, break_lines, fit_lines, tokens
 from app.fees.dto import Receipt, ReceiptLine, SchemeRow
 from app.fees.notices import NoticeItem, OwedMonth, ReminderItem
+from app.services import Services
 
 DAY = dt.date(2026, 12, 7)
 TITLE40 = "关于开展无主管楼院飞线充电杂物堆积非机动车乱停乱放专项整治工作的通知公告"[:40]
@@ -291,3 +292,52 @@ def test_accounts_stress(tmp_path: Path, paper: str) -> None:
             if c["text"] in "0123456789" and c["top"] < p.height - 60
         ]
     assert min(sizes) >= (10.5 if paper == "A4" else 14) - 0.01
+
+
+def test_not_reached_list_500_rows(tmp_path: Path) -> None:
+    """Regression: 住址 ran into 户主 in the not-reached list; the header repeats per page."""
+    from app.documents.survey_report import write_not_reached
+    from app.surveys.dto import NotReachedRow
+
+    rows = [
+        NotReachedRow(
+            k,
+            COMPOUND60,
+            "12",
+            "3",
+            f"{1000 + k}",
+            "欧阳娜娜娜" * 2,
+            "13800001234",
+            "无人在家",
+            None,
+        )  # fmt: skip
+        for k in range(500)
+    ]
+    out = tmp_path / "nr.pdf"
+    pages = write_not_reached(out, TITLE40, rows, unmasked=True)
+    report = assert_clean(out, ["13800001234", "12号楼3单元1499"], [])
+    assert pages == report.pages > 10
+    text = "".join(report.lines)
+    assert all(f"12号楼3单元{1000 + k}" in text for k in range(500))
+    assert_header_on_every_page(out, "再次走访记录", "13800001234")
+
+
+def test_survey_report_on_the_demo(demo: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The results report: header rows repeated, numbers right-aligned under their heads."""
+    import pdfplumber
+
+    from app.surveys import paper
+
+    sid = next(s.id for s in demo.surveys.list_surveys() if s.answered)
+    out = tmp_path / "r.pdf"
+    paper.print_report(demo, sid, out)
+    report = assert_clean(out)
+    assert report.pages >= 2
+    with pdfplumber.open(out) as pdf:  # 覆盖率 column: its figures end where its head ends
+        for page in pdf.pages:
+            words = page.extract_words()
+            heads = [w for w in words if w["text"] == "覆盖率"]
+            for head in heads:
+                below = [w for w in words if w["top"] > head["bottom"] and w["text"].endswith("%")
+                         and abs(w["x1"] - head["x1"]) < 2]  # fmt: skip
+                assert below, "numbers are not aligned with their header"
