@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib.colors import Color, black
 from reportlab.lib.units import mm
@@ -127,8 +127,7 @@ def fit_lines(
 
 
 # A drawing operation on a laid-out page.
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     x: float
     y: float  # baseline
     text: str
@@ -137,8 +136,7 @@ class Text:
     color: Color = black
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     x1: float
     y1: float
     x2: float
@@ -148,8 +146,7 @@ class Rule:
     dash: tuple[float, ...] = ()
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     x: float
     y: float
     w: float
@@ -159,8 +156,7 @@ class Box:
     color: Color = black  # of the stroke
 
 
-@dataclass(frozen=True)
-class Graphic:
+class Graphic(NamedTuple):
     """A reportlab Drawing (a chart) with its lower-left corner at x, y."""
 
     x: float
@@ -206,7 +202,7 @@ def draw_ops(canvas: Canvas, ops: Sequence[Op], font: str = FONT) -> None:
     for op in ops:
         if not isinstance(op, Text) or not op.text:
             continue
-        if op.color != color:
+        if op.color is not color:
             text.setFillColor(op.color)
             color = op.color
         if op.size != size:
