@@ -341,3 +341,41 @@ def test_survey_report_on_the_demo(demo: Services, tmp_path: Path) -> None:  # t
                 below = [w for w in words if w["top"] > head["bottom"] and w["text"].endswith("%")
                          and abs(w["x1"] - head["x1"]) < 2]  # fmt: skip
                 assert below, "numbers are not aligned with their header"
+
+
+def test_problem_ledger_500_rows(tmp_path: Path) -> None:
+    """Regression: 状态 wrapped as "待处理（逾 / 期）"; every page repeats the header."""
+    from app.documents.governance_ledger import write_ledger
+    from app.governance.dto import ClosureRow, ProblemRow
+
+    rows = [
+        ProblemRow(
+            k,
+            1,
+            "飞线充电",
+            1,
+            COMPOUND60,
+            f"12号楼3单元{1000 + k}",
+            paragraphs(1)[0],
+            "居民",
+            dt.date(2026, 11, 1),
+            None,
+            "欧阳娜娜",
+            PHONE,
+            "一网格",
+            dt.date(2026, 11, 30),
+            "待处理",
+            "",
+            None,
+            True,
+        )  # fmt: skip
+        for k in range(500)
+    ]
+    out = tmp_path / "l.pdf"
+    pages = write_ledger(
+        out, rows, ClosureRow(0, "全部", 500, 0, 500, 0), scope=COMPOUND60, as_of=DAY
+    )
+    report = assert_clean(out, ["2026-11-30", "100000007"], [])
+    assert pages == report.pages > 10
+    assert "待处理（逾" not in "".join(report.lines)
+    assert_header_on_every_page(out, "办理时限", "2026-11-30")
