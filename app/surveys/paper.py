@@ -3,14 +3,18 @@ the results report, the not-reached list (PDF) and the results workbook (.xlsx).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import TypeVar
 
 from app.documents.survey_questionnaire import write_questionnaires
 from app.documents.survey_report import write_not_reached, write_results_report
 from app.jobs import IsCancelled, Progress, never_cancelled, no_progress
 from app.services import Services
 from app.surveys.export import write_not_reached_workbook, write_results_workbook
+from app.unmasked import export_unmasked
+
+T = TypeVar("T")
 
 
 def print_questionnaires(
@@ -44,7 +48,10 @@ def print_not_reached(
 ) -> int:
     survey = services.surveys.get_survey(survey_id)
     rows = services.survey_results.not_reached(survey_id)
-    return write_not_reached(out, survey.data.title, rows, unmasked=unmasked)
+    return _audited(
+        services, unmasked, f"打印未脱敏未走到名单：{Path(out).name}",
+        lambda: write_not_reached(out, survey.data.title, rows, unmasked=unmasked),
+    )  # fmt: skip
 
 
 def export_results(
@@ -53,14 +60,13 @@ def export_results(
     """The results workbook; returns the number of sheets entered."""
     results = services.survey_results.results(survey_id)
     sheets = services.survey_results.sheets(survey_id)
-    write_results_workbook(
-        out,
-        results,
-        sheets,
-        services.survey_results.coverage(survey_id),
-        services.survey_results.not_reached(survey_id),
-        unmasked=unmasked,
-    )
+    _audited(
+        services, unmasked, f"导出未脱敏调查结果：{Path(out).name}",
+        lambda: write_results_workbook(
+            out, results, sheets, services.survey_results.coverage(survey_id),
+            services.survey_results.not_reached(survey_id), unmasked=unmasked,
+        ),
+    )  # fmt: skip
     return len(sheets)
 
 
@@ -68,5 +74,15 @@ def export_not_reached(
     services: Services, survey_id: int, out: Path | str, *, unmasked: bool = False
 ) -> int:
     rows = services.survey_results.not_reached(survey_id)
-    write_not_reached_workbook(out, rows, unmasked=unmasked)
+    _audited(
+        services, unmasked, f"导出未脱敏未走到名单：{Path(out).name}",
+        lambda: write_not_reached_workbook(out, rows, unmasked=unmasked),
+    )  # fmt: skip
     return len(rows)
+
+
+def _audited(services: Services, unmasked: bool, note: str, run: Callable[[], T]) -> T:
+    """Masked: just run. Unmasked: only when allowed, and recorded in the audit log."""
+    if not unmasked:
+        return run()
+    return export_unmasked(services.db.sessions, services.actor, "survey", note, run)

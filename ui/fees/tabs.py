@@ -185,8 +185,6 @@ class ArrearsTab(QWidget):
         task.failed.connect(self.page.report_failure)
 
     def _on_export_button_clicked(self) -> None:
-        from app.fees.export import export_arrears
-
         target, _ = QFileDialog.getSaveFileName(
             self, self.tr("导出欠费清单"), "欠费清单.xlsx", self.tr("Excel 文件 (*.xlsx)")
         )
@@ -194,7 +192,9 @@ class ArrearsTab(QWidget):
             return
         rows = self.model.rows
         task = self.page.runner.run(
-            lambda progress, cancelled: export_arrears(target, rows, progress, cancelled),
+            lambda progress, cancelled: self.page.fees.ledger.export_arrears(
+                target, rows, progress=progress, cancelled=cancelled
+            ),
             title=self.tr("导出欠费清单"),
             label=self.tr("正在导出欠费清单…"),
             parent_widget=self,
