@@ -17,7 +17,7 @@ from app.fees.schemes import exemption_from_text
 from app.money import format_yuan, parse_yuan
 from app.services import Services
 
-SUBCOMMANDS = ("fee-scheme", "bill", "notices", "pay", "posting")
+SUBCOMMANDS = ("fee-scheme", "bill", "notices", "pay", "posting", "receipt")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,10 +72,23 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     pay.add_argument("--method", choices=PAYMENT_METHODS, default="现金")
     pay.add_argument("--receipt", metavar="OUT.pdf", help="同时生成收据 PDF")
     pay.add_argument("--json", action="store_true")
-    posting = sub.add_parser("posting", help="打印收费公示或收支公示（PDF）")
-    posting.add_argument("kind", choices=("fee-scheme", "accounts", "arrears"))
+    receipt = sub.add_parser("receipt", help="补打一张收据（PDF）")
+    receipt.add_argument("out", metavar="OUT.pdf")
+    receipt.add_argument("--number", required=True, metavar="N", help="收据编号，如 2026-000123")
+    _posting_parser(sub)
+
+
+def _posting_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    posting = sub.add_parser("posting", help="打印收费公示、收支公示、催缴通知单或张贴通知（PDF）")
+    posting.add_argument("kind", choices=("fee-scheme", "accounts", "arrears", "notice"))
     posting.add_argument("out", metavar="OUT.pdf")
-    posting.add_argument("--compound", required=True, metavar="NAME")
+    posting.add_argument("--compound", metavar="NAME", help="楼院（张贴通知可不填）")
+    posting.add_argument("--title", help="张贴通知的标题")
+    posting.add_argument(
+        "--body-file", metavar="FILE", help="张贴通知的正文（UTF-8 文本，每段一行）"
+    )
+    posting.add_argument("--signer", metavar="NAME", help="落款单位（张贴通知）")
+    posting.add_argument("--date", metavar="YYYY-MM-DD", help="落款日期（默认今天）")
     posting.add_argument("--months", type=int, default=12, help="收支公示的月数（到本月）")
     posting.add_argument("--masked", action="store_true", help="催缴通知单上户主姓名打码")
     posting.add_argument(
@@ -218,6 +231,10 @@ def cmd_pay(args: argparse.Namespace) -> int:
 
 def cmd_posting(args: argparse.Namespace) -> int:
     out = _pdf(args.out)
+    if args.kind == "notice":
+        return _notice(args, out)
+    if not args.compound:
+        raise FeeError("请用 --compound 指定楼院")
     db, services = _open(args)
     try:
         cid = services.fees.ledger.compound_id(args.compound)
@@ -245,10 +262,57 @@ def cmd_posting(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notice(args: argparse.Namespace, out: Path) -> int:
+    """张贴通知 from a text file: --title, --body-file, optional greeting, signer and date."""
+    from app.documents.governance_notice import Notice, write_notice
+
+    if not args.title or not args.body_file:
+        raise FeeError("张贴通知需要 --title 和 --body-file")
+    try:
+        body = Path(args.body_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FeeError(f"无法读取正文文件：{args.body_file}（{exc}）") from exc
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    except ValueError as exc:
+        raise FeeError(f"日期应为 YYYY-MM-DD，而不是“{args.date}”") from exc
+    signer = args.signer or ""
+    compounds: tuple[str, ...] = ()
+    if args.compound:
+        db, services = _open(args)
+        try:
+            cid = services.fees.ledger.compound_id(args.compound)
+            signer = signer or services.fees.documents.issuer_for(cid)
+        finally:
+            db.close()
+        compounds = (args.compound,)
+    if not signer:
+        raise FeeError("请用 --signer 填写落款单位")
+    pages = write_notice(out, Notice(args.title, body, compounds, day, signer))
+    print(f"已生成张贴通知（{pages} 页）：{out}")
+    return 0
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    """Reprint a receipt by its number (the paper says 补打)."""
+    from app.documents.fees_receipt import write_receipt
+
+    out = _pdf(args.out)
+    db, services = _open(args)
+    try:
+        payments = services.fees.payments
+        write_receipt(out, payments.receipt(payments.payment_id(args.number.strip())))
+    finally:
+        db.close()
+    print(f"已补打收据 {args.number}：{out}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "fee-scheme": cmd_fee_scheme,
     "bill": cmd_bill,
     "notices": cmd_notices,
     "pay": cmd_pay,
     "posting": cmd_posting,
+    "receipt": cmd_receipt,
 }

@@ -228,6 +228,14 @@ class PaymentService:
                 note=reason.strip(),
             )
 
+    def payment_id(self, receipt_no: str) -> int:
+        """The payment a receipt number belongs to."""
+        with self._sessions() as s:
+            pid = s.scalar(select(FeePayment.id).where(FeePayment.receipt_no == receipt_no))
+        if pid is None:
+            raise NotFound(f"没有编号为“{receipt_no}”的收据")
+        return pid
+
     def receipt(self, payment_id: int, *, printing: bool = True) -> Receipt:
         """A receipt to print; printing it again marks the paper 补打."""
         with self._sessions.begin() as s:
