@@ -20,9 +20,10 @@ from app.fees.notices import NoticeItem, ReminderItem
 from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
 from app.money import format_yuan, in_words
 
-# Body size per notices-per-page; each may shrink by up to 1.5 pt to hold a long notice.
-SIZES = {1: 14.0, 2: 11.0, 3: 9.5}
-LEADING = {1: 1.9, 2: 1.6, 3: 1.45}
+# Body size per notices-per-page; each may shrink by up to 2 pt to hold a long notice.
+SIZES = {1: 15.0, 2: 12.0, 3: 10.5}
+LEADING = {1: 2.0, 2: 1.6, 3: 1.45}
+SHRINK = 2.0
 SLOT_MARGIN = 9 * mm
 NOTE = "说明：本通知按公示的收费方案计算，如有疑问请到物业服务中心或社区居委会咨询。"
 
@@ -94,9 +95,11 @@ def _notice_body(flow: Flow, item: NoticeItem, size: float, leading: float, toda
             else "缴费期限已过，请尽快缴清。"
         )
         flow.paragraph(f"{when}缴费方式：{item.pay_ways}", size, leading=leading)
-    office = item.office or item.manager_name
-    contact = f"　联系电话：{item.manager_contact}" if item.manager_contact else ""
-    flow.paragraph(f"缴费地点：{office}{contact}", size, leading=leading)
+    office = f"缴费地点：{item.office or item.manager_name}"
+    if item.manager_contact:
+        flow.pair(office, f"联系电话：{item.manager_contact}", size, leading=leading)
+    else:
+        flow.paragraph(office, size, leading=leading)
     flow.paragraph(NOTE, size * 0.8, leading=1.4)
     flow.block([(item.manager_name or "物业服务中心", size * 0.9, "right")], leading=1.4)
 
@@ -128,7 +131,7 @@ def layout_notice(item: NoticeItem, per_page: int, k: int, title: str, today: dt
         _notice_body(flow, item, size, leading, today)
         if len(flow.pages) == 1:
             return flow
-        if size <= base - 1.5:
+        if size <= base - SHRINK:
             raise LayoutError(
                 f"通知单 {item.number}（{item.location}）内容太多，"
                 f"每页 {per_page} 张放不下；请改为每页 1 张打印"

@@ -115,7 +115,7 @@ def write_accounts(
     heads = ["月份", "物业费收入", *categories, "支出合计", "当月结余"]
     rows, income, spent = _accounts_rows(months, categories)
     size = ACCOUNTS_SIZE[paper]
-    pad = 1.5 * mm
+    pad = 1.0 * mm
     frame = widths = None
     for page in (PAPERS[paper], landscape(PAPERS[paper])):
         frame = Frame.of(page, MARGIN, 6 * mm, 8 * mm)
@@ -147,7 +147,7 @@ def write_accounts(
         size * 1.1,
         first_indent="\u3000\u3000",
     )
-    flow.space(10 * mm)
+    flow.space(6 * mm)
     flow.block(
         [(issuer or f"{compound_name}物业服务中心", size * 1.3, "right"),
          (_day(today), size * 1.3, "right")]

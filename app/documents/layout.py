@@ -249,20 +249,18 @@ def fit_columns(
     heads: Sequence[str], rows: Sequence[Sequence[str]], size: float, width: float, pad: float
 ) -> list[float] | None:
     """Column widths that hold every cell on one line (numbers whole), spread to `width`;
-    None when they cannot (the caller turns the page or picks larger paper)."""
-    need = [
-        max(
-            width_of(heads[k], size) * 0.6,  # a header may wrap onto two lines
-            *(width_of(row[k], size) for row in rows),
-        )
-        + 2 * pad
-        + 1
-        for k in range(len(heads))
-    ]
-    if sum(need) > width:
-        return None
-    extra = (width - sum(need)) / len(need)
-    return [w + extra for w in need]
+    headers on one line when there is room, else on two. None when the cells cannot fit (the
+    caller turns the page or picks larger paper)."""
+    cells = [max((width_of(row[k], size) for row in rows), default=0.0) for k in range(len(heads))]
+    for share in (1.0, 0.6):
+        need = [
+            max(width_of(head, size) * share, cell) + 2 * pad + 1
+            for head, cell in zip(heads, cells, strict=True)
+        ]
+        if sum(need) <= width:
+            extra = (width - sum(need)) / len(need)
+            return [w + extra for w in need]
+    return None
 
 
 @dataclass

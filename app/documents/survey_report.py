@@ -72,6 +72,7 @@ def _question(flow: Flow, t: QuestionTally) -> None:
     q = t.question
     kind = q.data.kind
     flow.space(3 * mm)
+    flow.need(30 * mm if kind not in ("text", "number") else 12 * mm)  # question with its chart
     flow.paragraph(f"{q.number}. {q.data.text}（{KIND_LABELS[kind]}，有效回答 {t.valid}）", 10.5)
     if kind == "text":
         flow.paragraph(f"共 {t.valid} 条文字意见，全文见导出的 Excel“原始答卷”。", 9)
@@ -144,6 +145,7 @@ def write_results_report(
         _question(flow, t)
     if results.by_building:
         flow.space(4 * mm)
+        flow.need(40 * mm)  # the heading stays with its table
         flow.paragraph("各楼栋满意率", 12)
         flow.table(
             (Column("楼院 / 楼栋", WIDTH * 0.4), Column("有效回答", WIDTH * 0.2, "right"),
@@ -153,6 +155,7 @@ def write_results_report(
             9,
         )  # fmt: skip
     flow.space(4 * mm)
+    flow.need(40 * mm)
     flow.paragraph("各楼栋走访情况", 12)
     coverage_table(flow, coverage)
     c = new_canvas(out, title)

@@ -379,3 +379,18 @@ def test_problem_ledger_500_rows(tmp_path: Path) -> None:
     assert pages == report.pages > 10
     assert "待处理（逾" not in "".join(report.lines)
     assert_header_on_every_page(out, "办理时限", "2026-11-30")
+
+
+def test_questionnaire_long_names(demo: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A 40-character title and a 60-character compound stay on the page and off the QR code."""
+    from dataclasses import replace
+
+    from app.documents.survey_questionnaire import write_questionnaires
+
+    sid = next(s.id for s in demo.surveys.list_surveys() if s.answered)
+    survey = demo.surveys.get_survey(sid)
+    survey = replace(survey, data=replace(survey.data, title=TITLE40))
+    homes = [replace(h, compound_name=COMPOUND60) for h in demo.survey_entry.households(sid)[:2]]
+    out = tmp_path / "q.pdf"
+    write_questionnaires(out, survey, homes)
+    assert_clean(out, [], [TITLE40, f"楼院：{COMPOUND60}"])
