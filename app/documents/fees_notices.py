@@ -104,6 +104,19 @@ def _notice_body(flow: Flow, item: NoticeItem, size: float, leading: float, toda
     flow.block([(item.manager_name or "物业服务中心", size * 0.9, "right")], leading=1.4)
 
 
+def _stub(flow: Flow, item: NoticeItem, size: float) -> None:
+    """The one-per-page notice's 回执: cut off and kept by the cashier."""
+    flow.space(14 * mm)
+    flow.need(size * 8)
+    flow.ops.extend(_cut_line(flow.y))
+    flow.space(4 * mm)
+    flow.paragraph("回执（缴费时交回，由收费处留存）", size, align="centre")
+    flow.pair(f"编号：{item.number}", f"计费期间：{item.period_text}", size * 0.9)
+    flow.pair(f"房号：{item.location}　户主：{item.householder_name}",
+              f"合计应缴：¥{format_yuan(item.total_fen)}", size * 0.9)  # fmt: skip
+    flow.pair("实缴金额：¥__________", "缴费日期：____年__月__日　收款人：______", size * 0.9)
+
+
 def _frame(per_page: int, k: int) -> Frame:
     if per_page == 1:
         return Frame.of(A4, MARGIN, 4 * mm, 4 * mm)
@@ -129,6 +142,8 @@ def layout_notice(item: NoticeItem, per_page: int, k: int, title: str, today: dt
             flow.space(10 * mm)
         flow.title(title, size * 1.7, size * 1.2, after=size * 0.6)
         _notice_body(flow, item, size, leading, today)
+        if per_page == 1:
+            _stub(flow, item, size)
         if len(flow.pages) == 1:
             return flow
         if size <= base - SHRINK:
