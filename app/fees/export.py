@@ -101,6 +101,7 @@ def export_charges(
         "已收(元)",
         "欠费(元)",
         "缴费期限",
+        "状态",
     ]
     data = [
         [
@@ -115,6 +116,7 @@ def export_charges(
             from_fen(r.paid_fen),
             from_fen(r.due_fen),
             r.due_date,
+            r.pay_state,
         ]
         for r in rows
     ]

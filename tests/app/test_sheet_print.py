@@ -131,3 +131,14 @@ def test_roster_prints_landscape_with_header_on_every_page(demo: Services, tmp_p
         text = page.extract_text()
         assert "楼院名称" in text and "房号" in text and "备注" in text  # every column, header
         assert "页" in text  # the page footer
+
+
+def test_partial_payment_is_marked() -> None:
+    """Regression: a partial payment was not marked 部分."""
+    base = ChargeRow(1, 1, "一号院", "3号楼1单元101", "张三", "2026-03", 1, 8000, 450, 3600, 0,
+                     "", 3600, 0, dt.date(2026, 3, 31))  # fmt: skip
+    from dataclasses import replace
+
+    assert base.pay_state == "未缴"
+    assert replace(base, paid_fen=1000).pay_state == "部分"
+    assert replace(base, paid_fen=3600).pay_state == "已缴清"

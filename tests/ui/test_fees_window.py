@@ -210,3 +210,29 @@ def test_accounts_posting_on_a4_or_a3(
     assert tuple(sides) == width_mm and title == "收支公示"
     text = PdfReader(path).pages[-1].extract_text()
     assert page.fees.documents.issuer_for(page.compound_id or 0) in text and "年" in text
+
+
+@pytest.mark.parametrize("unpaid_only", [False, True])
+def test_notices_paid_households_marked_or_left_out(
+    qtbot: QtBot, page: FeesPage, monkeypatch: pytest.MonkeyPatch, unpaid_only: bool
+) -> None:
+    """Paid households are printed 已缴清 by default; 只看未缴清 leaves them out."""
+    from pypdf import PdfReader
+
+    page.show()
+    qtbot.waitExposed(page)
+    shown: list[object] = []
+    monkeypatch.setattr(page, "show_pdf", lambda path, title: shown.append(path))
+    page.period_edit.setText("2026-10")
+    page.period_edit.editingFinished.emit()
+    page.unpaid_check.setChecked(unpaid_only)
+    page.per_page_combo.setCurrentIndex(page.per_page_combo.findData(1))
+    qtbot.mouseClick(page.notices_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    page.runner.wait()
+    reader = PdfReader(shown[0])  # type: ignore[arg-type]
+    texts = [p.extract_text() for p in reader.pages]
+    assert len(texts) == page.charge_model.rowCount()  # one A4 per notice
+    settled = [t for t in texts if "已缴清，感谢您的支持" in t]
+    assert (not settled) == unpaid_only
+    assert all("计算：建筑面积" in t and "回执" in t for t in texts)
