@@ -153,10 +153,21 @@ def _raw_notices(path: Path, items: list[NoticeItem]) -> None:
             f"缴费地点：{it.office}  联系电话：{it.manager_contact}",
             "说明：本通知按公示的收费方案计算，如有疑问请到物业服务中心或社区居委会咨询。",
             it.manager_name,
+            # the one-per-page notice's 回执
+            "回执（缴费时交回，由收费处留存）",
+            f"编号：{it.number}  计费期间：{it.period_text}",
+            f"房号：{it.location}　户主：{it.householder_name}  "
+            f"合计应缴：¥{format_yuan(it.total_fen)}",
+            "实缴金额：¥__________  缴费日期：____年__月__日　收款人：______",
         ]
+        if it.discount_fen:
+            lines.append(f"减免：{it.discount_note} −¥{format_yuan(it.discount_fen)}")
+        if it.paid_fen:
+            lines.append(f"已缴：¥{format_yuan(it.paid_fen)}")
         for line in lines:
             y -= 18
             canvas.drawString(50, y, line)
+        canvas.line(30, 300, 560, 300)
         canvas.showPage()
     canvas.save()
 
