@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 
-from app.audit import SYSTEM
 from app.database import Database
 from app.governance.dto import STATUSES, ProblemFilter
 from app.governance.errors import GovernanceError
+from app.outputs import check_output
 from app.services import Services
+from app.signin import acting
 
 SUBCOMMANDS = ("problems-export", "brief")
 
@@ -35,12 +35,10 @@ def _open(args: argparse.Namespace) -> Database:
 
 
 def cmd_problems_export(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if out.suffix.lower() not in (".xlsx", ".pdf"):
-        raise GovernanceError("输出文件应为 .xlsx 或 .pdf")
+    out = check_output(args.out, (".xlsx", ".pdf"))
     db = _open(args)
     try:
-        gov = Services.build(db, SYSTEM).governance
+        gov = Services.build(db, acting(args, db)).governance
         category_id = None
         if args.category:
             names = {c.name: c.id for c in gov.problems.categories()}
@@ -63,9 +61,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     """工作简报 of a month (default this month), drafted from the data."""
     from app.documents.governance_brief import write_brief
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".pdf":
-        raise GovernanceError("输出文件应为 .pdf")
+    out = check_output(args.out, (".pdf",))
     today = dt.date.today()
     try:
         start = dt.date.fromisoformat(f"{args.period}-01") if args.period else today.replace(day=1)
@@ -74,7 +70,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
     end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     db = _open(args)
     try:
-        draft = Services.build(db, SYSTEM).governance.brief.draft(start, end, None, args.office)
+        draft = Services.build(db, acting(args, db)).governance.brief.draft(
+            start, end, None, args.office
+        )
     finally:
         db.close()
     pages = write_brief(out, draft.title, draft.header, draft.body)

@@ -42,6 +42,7 @@ from app.registry.validation import (
     sort_key_of,
 )
 from app.text import fold, is_digits, is_pinyin_query, mask_id_number, pinyin_of, plain
+from app.versions import claim
 from db.models import (
     HOUSEHOLD_STATUSES,
     RESIDENT_TAGS,
@@ -271,6 +272,7 @@ class HouseholdService:
                     )
                     for r in residents
                 ),
+                version=h.version,
             )
 
     def validate_household(
@@ -313,6 +315,8 @@ class HouseholdService:
         household_id: int | None,
         data: HouseholdInput,
         residents: Sequence[ResidentInput] | None = None,
+        *,
+        expected_version: int | None = None,
     ) -> int:
         """Create (id None) or update a household and, if given, replace its residents.
 
@@ -321,7 +325,7 @@ class HouseholdService:
         Raises:
             ValidationError: any field (of the household or a resident) breaks a rule.
         """
-        require(self._actor, Permission.EDIT)
+        require(self._actor, Permission.EDIT_REGISTRY)
         errors = household_errors(data)
         for n, r in enumerate(residents or (), start=1):
             errors.update(
@@ -330,6 +334,12 @@ class HouseholdService:
         if errors:
             raise ValidationError(errors)
         with self._sessions.begin() as s:
+            if household_id is not None:
+                # The household (and its residents, saved with it) as the form showed it.
+                claim(
+                    s, Household, household_id, expected_version,
+                    what="该住户", missing="该住户不存在或已被删除",
+                )  # fmt: skip
             clash = self._room_taken(s, data, household_id)
             if clash:
                 raise ValidationError({"room": clash})
@@ -396,6 +406,8 @@ class HouseholdService:
             found = existing.get(data.id) if data.id is not None else None
             before = _resident_audit(found) if found else {}
             r = found if found is not None else Resident(household_id=household_id)
+            if found is not None:
+                r.version += 1
             s.add(r)
             _fill_resident(r, data)
             s.flush()
@@ -414,7 +426,7 @@ class HouseholdService:
                 )
 
     def delete_household(self, household_id: int) -> None:
-        require(self._actor, Permission.EDIT)
+        require(self._actor, Permission.EDIT_REGISTRY)
         try:
             self._delete_household(household_id)
         except IntegrityError as exc:

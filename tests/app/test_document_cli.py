@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -37,24 +38,38 @@ def test_posting_notice(demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixt
     assert main([*args, "--body-file", str(body), "--signer", "x", "--date", "12/07"]) == 1
 
 
-def test_brief_and_ledger_pdf(demo_db: str, tmp_path: Path) -> None:
+def _signed(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Arguments signing in as the demo's clerk (commands writing personal data need it)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("demo1234\n"))
+    return ["--db", demo_db, "--user", "clerk", "--password-stdin"]
+
+
+def test_brief_and_ledger_pdf(
+    demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "brief.pdf"
     assert main(["--db", demo_db, "brief", str(out), "--period", "2026-11"]) == 0
     assert "工作简报" in _text(out) or len(PdfReader(out).pages) >= 1
     ledger = tmp_path / "ledger.pdf"
-    assert main(["--db", demo_db, "problems-export", str(ledger)]) == 0
+    assert main([*_signed(demo_db, monkeypatch), "problems-export", str(ledger)]) == 0
     assert "楼院问题台账" in _text(ledger)
     assert main(["--db", demo_db, "problems-export", str(tmp_path / "x.doc")]) == 1
 
 
-def test_receipt_reprint(demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_receipt_reprint(
+    demo_db: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     out = tmp_path / "r.pdf"
-    args = ["--db", demo_db, "pay", "--compound", "粮食局家属院", "--room", "1-1-101"]
-    assert main([*args, "--amount", "10"]) == 0
-    number = capsys.readouterr().out.strip()
-    assert main(["--db", demo_db, "receipt", str(out), "--number", number]) == 0
-    assert number in _text(out) and "补打" not in _text(out)  # never printed before
-    assert main(["--db", demo_db, "receipt", str(out), "--number", number]) == 0
-    assert number in _text(out) and "补打" in _text(out)
-    assert main(["--db", demo_db, "receipt", str(out), "--number", "1999-000001"]) == 1
+    args = ["pay", "--compound", "粮食局家属院", "--room", "1-1-101", "--amount", "10"]
+    assert main([*_signed(demo_db, monkeypatch), *args]) == 0
+    number = capsys.readouterr().out.strip().split()[-1]
+    reprint = ["receipt", str(out), "--number", number]
+    assert main([*_signed(demo_db, monkeypatch), *reprint]) == 0
+    text = _text(out)
+    assert number in text and "收款人：" in text and "收款人：clerk" not in text  # display name
+    reprint[-1] = "1999-000001"
+    assert main([*_signed(demo_db, monkeypatch), *reprint]) == 1
     assert "没有编号为" in capsys.readouterr().err
