@@ -126,8 +126,9 @@ def bench_billing(path: Path, rounds: int = 3) -> None:
 
 
 def _raw_notices(path: Path, items: list[NoticeItem]) -> None:
-    """The same text drawn with bare canvas calls (one page per notice), on reportlab's own
-    Canvas (not ours, which writes pages as it goes)."""
+    """The same notice drawn by a hand-written canvas program (one page per notice, the same
+    strings, left- or right-aligned as on our page, no measuring or line breaking), on
+    reportlab's own Canvas (not ours, which writes pages as it goes)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
@@ -135,26 +136,43 @@ def _raw_notices(path: Path, items: list[NoticeItem]) -> None:
     canvas = Canvas(str(path), pagesize=A4, pageCompression=1, initialFontName=FONT)
     today = dt.date.today()
     for it in items:
-        y = PAGE_HEIGHT - 40
-        canvas.setFont(FONT, 16.8)
+        y = PAGE_HEIGHT - 60
+        canvas.setFont(FONT, 25.5)
         canvas.drawCentredString(PAGE_WIDTH / 2, y, "物业费缴费通知单")
-        canvas.setFont(FONT, 10.5)
-        lines = [
-            f"编号：{it.number}  开具日期：{today:%Y年%m月%d日}",
-            f"楼院：{it.compound_name}  房号：{it.location}",
-            f"户主：{it.householder_name}  建筑面积：{it.area_centi / 100:.2f} ㎡",
-            f"收费标准：{it.price_text} 元/㎡·月  计费期间：{it.period_text}",
-            f"本期应缴：¥{format_yuan(it.amount_fen)}（大写：{in_words(it.amount_fen)}）",
-            f"往期欠费：¥{format_yuan(it.earlier_fen)}  合计应缴：¥{format_yuan(it.total_fen)}"
-            f"（{in_words(it.total_fen)}）",
-            f"请于 {it.due_date:%Y年%m月%d日} 前缴清。缴费方式：{it.pay_ways}",
-            f"缴费地点：{it.office}  联系电话：{it.manager_contact}",
-            "说明：本通知按公示的收费方案计算，如有疑问请到物业服务中心或社区居委会咨询。",
-            it.manager_name,
-        ]
-        for line in lines:
-            y -= 18
-            canvas.drawString(50, y, line)
+        canvas.setFont(FONT, 15)
+        earlier = "；".join(f"{label} ¥{format_yuan(fen)}" for label, fen in it.earlier)
+        yuan = format_yuan
+        rows: list[tuple[str, str]] = [
+            (f"编号：{it.number}", f"开具日期：{today:%Y年%m月%d日}"),
+            (f"楼院：{it.compound_name}", ""),
+            (f"房号：{it.location}　户主：{it.householder_name}", f"计费期间：{it.period_text}"),
+            (f"计算：建筑面积 {it.area_centi / 100:.2f} ㎡ × 单价 {it.price_text} 元/㎡·月 × "
+             f"{it.months} 个月 = ¥{yuan(it.gross_fen)}", ""),
+            (f"本期应缴：¥{yuan(it.amount_fen)}（大写：{in_words(it.amount_fen)}）", ""),
+            (f"往期欠费：{earlier}，共 ¥{yuan(it.earlier_fen)}", ""),
+            (f"合计应缴：¥{yuan(it.total_fen)}（大写：{in_words(it.total_fen)}）", ""),
+            (f"请于 {it.due_date:%Y年%m月%d日} 前缴清。缴费方式：{it.pay_ways}", ""),
+            (f"缴费地点：{it.office}", f"联系电话：{it.manager_contact}"),
+            ("说明：本通知按公示的收费方案计算，如有疑问请到物业服务中心或社区居委会咨询。", ""),
+            ("", it.manager_name),
+            ("回执（缴费时交回，由收费处留存）", ""),
+            (f"编号：{it.number}", f"计费期间：{it.period_text}"),
+            (f"房号：{it.location}　户主：{it.householder_name}",
+             f"合计应缴：¥{yuan(it.total_fen)}"),
+            ("实缴金额：¥__________", "缴费日期：____年__月__日　收款人：______"),
+        ]  # fmt: skip
+        if it.discount_fen:
+            rows.append((f"减免：{it.discount_note} −¥{yuan(it.discount_fen)}", ""))
+        if it.paid_fen:
+            rows.append((f"已缴：¥{yuan(it.paid_fen)}", ""))
+        for left, right in rows:
+            y -= 30
+            if left:
+                canvas.drawString(50, y, left)
+            if right:
+                canvas.drawRightString(PAGE_WIDTH - 50, y, right)
+        canvas.line(50, PAGE_HEIGHT - 70, PAGE_WIDTH - 50, PAGE_HEIGHT - 70)
+        canvas.line(30, 300, 560, 300)
         canvas.showPage()
     canvas.save()
 

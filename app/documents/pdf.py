@@ -22,8 +22,6 @@ from app.resources import bundled_font_path
 FONT = "LouyuanCJK"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
-# Characters that must not start a line (Chinese typesetting: 避头点).
-NO_LINE_START = set("，。、；：？！）》」』】〕…—,.;:?!)%")
 
 
 @lru_cache(maxsize=1)
@@ -79,22 +77,11 @@ def text_width(text: str, size: float, font: str = FONT) -> float:
 
 
 def wrap(text: str, size: float, width: float, font: str = FONT) -> list[str]:
-    """Break text into lines no wider than `width`, character by character (CJK style),
-    keeping punctuation off the start of a line and honouring explicit newlines."""
-    register_font()
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for ch in paragraph:
-            if line and pdfmetrics.stringWidth(line + ch, font, size) > width:
-                if ch in NO_LINE_START:
-                    line, ch = line[:-1], line[-1] + ch
-                lines.append(line)
-                line = ch
-            else:
-                line += ch
-        lines.append(line)
-    return lines
+    """Break text into lines no wider than `width` (the layout layer's rules: CJK style,
+    numbers never split, punctuation kept off a line's start, explicit newlines honoured)."""
+    from app.documents.layout import break_lines  # the layout layer imports this module
+
+    return break_lines(text, size, width, font)
 
 
 def draw_centered(canvas: Canvas, text: str, y: float, size: float, font: str = FONT) -> None:

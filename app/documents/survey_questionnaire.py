@@ -22,6 +22,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from app.documents.layout import fit_size
 from app.documents.pdf import (
     FONT,
     MARGIN,
@@ -267,15 +268,17 @@ def _header(
 ) -> None:
     page, pages = where
     top = PAGE_HEIGHT - MARGIN
-    c.setFont(FONT, 16)
+    c.setFont(FONT, fit_size(survey.data.title, 16, CONTENT_WIDTH, 9))
     c.drawString(MARGIN, top - 8 * mm, survey.data.title)
-    c.setFont(FONT, 10.5)
     box_top = top - 14 * mm
     c.setLineWidth(0.8)
-    c.rect(MARGIN, box_top - 24 * mm, CONTENT_WIDTH - QR_SIZE - 4 * mm, 24 * mm)
-    c.drawString(MARGIN + 3 * mm, box_top - 7 * mm, f"楼院：{home.compound_name}")
-    c.drawString(MARGIN + 3 * mm, box_top - 14 * mm, f"住址：{home.location}")
-    c.drawString(MARGIN + 3 * mm, box_top - 21 * mm, f"户主：{home.householder_name}")
+    box_width = CONTENT_WIDTH - QR_SIZE - 4 * mm
+    c.rect(MARGIN, box_top - 24 * mm, box_width, 24 * mm)
+    for k, line in enumerate(
+        (f"楼院：{home.compound_name}", f"住址：{home.location}", f"户主：{home.householder_name}")
+    ):  # measured: a long name is set smaller, never into the QR code
+        c.setFont(FONT, fit_size(line, 10.5, box_width - 6 * mm, 5))
+        c.drawString(MARGIN + 3 * mm, box_top - 7 * mm * (k + 1), line)
     code = payload.encode(survey.id, home.id, page, layout_version)
     qr(c, code, *QR_AT)
     c.setFont(FONT, 7)

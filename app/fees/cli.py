@@ -77,12 +77,26 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     pay.add_argument("--json", action="store_true")
     receipt = sub.add_parser("receipt", help="补打一张收据（PDF）")
     receipt.add_argument("out", metavar="OUT.pdf")
-    receipt.add_argument("--number", required=True, metavar="N", help="收据编号")
-    posting = sub.add_parser("posting", help="打印收费公示或收支公示（PDF）")
-    posting.add_argument("kind", choices=("fee-scheme", "accounts", "arrears"))
+    receipt.add_argument("--number", required=True, metavar="N", help="收据编号，如 2026-000123")
+    _posting_parser(sub)
+
+
+def _posting_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    posting = sub.add_parser("posting", help="打印收费公示、收支公示、催缴通知单或张贴通知（PDF）")
+    posting.add_argument("kind", choices=("fee-scheme", "accounts", "arrears", "notice"))
     posting.add_argument("out", metavar="OUT.pdf")
-    posting.add_argument("--compound", required=True, metavar="NAME")
+    posting.add_argument("--compound", metavar="NAME", help="楼院（张贴通知可不填）")
+    posting.add_argument("--title", help="张贴通知的标题")
+    posting.add_argument(
+        "--body-file", metavar="FILE", help="张贴通知的正文（UTF-8 文本，每段一行）"
+    )
+    posting.add_argument("--signer", metavar="NAME", help="落款单位（张贴通知）")
+    posting.add_argument("--date", metavar="YYYY-MM-DD", help="落款日期（默认今天）")
     posting.add_argument("--months", type=int, default=12, help="收支公示的月数（到本月）")
+    posting.add_argument("--masked", action="store_true", help="催缴通知单上户主姓名打码")
+    posting.add_argument(
+        "--paper", choices=("A4", "A3"), default="A4", help="收支公示的纸张（A3 供公示栏张贴）"
+    )
 
 
 def _open(args: argparse.Namespace) -> tuple[Database, Services]:
@@ -253,6 +267,10 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 def cmd_posting(args: argparse.Namespace) -> int:
     out = _pdf(args.out)
+    if args.kind == "notice":
+        return _notice(args, out)
+    if not args.compound:
+        raise FeeError("请用 --compound 指定楼院")
     db, services = _open(args)
     try:
         cid = services.fees.ledger.compound_id(args.compound)
@@ -267,15 +285,47 @@ def cmd_posting(args: argparse.Namespace) -> int:
             last = parse_period(f"{dt.date.today():%Y-%m}")
             first = add_months(last, 1 - max(1, min(args.months, 36)))
             months = services.fees.expenses.accounts(cid, first, last)
-            write_accounts(out, args.compound, months)
+            write_accounts(
+                out, args.compound, months, issuer=docs.issuer_for(cid), paper=args.paper
+            )
         else:
-            from app.documents.fees_notices import write_notices
+            from app.documents.fees_notices import write_reminders
 
-            items = docs.reminder_items(cid)
-            write_notices(out, [items], len(items), per_page=2, title="物业费催缴通知单")
+            write_reminders(out, docs.reminder_items(cid, masked=args.masked))
     finally:
         db.close()
     print(f"已生成：{out}")
+    return 0
+
+
+def _notice(args: argparse.Namespace, out: Path) -> int:
+    """张贴通知 from a text file: --title, --body-file, optional greeting, signer and date."""
+    from app.documents.governance_notice import Notice, write_notice
+
+    if not args.title or not args.body_file:
+        raise FeeError("张贴通知需要 --title 和 --body-file")
+    try:
+        body = Path(args.body_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FeeError(f"无法读取正文文件：{args.body_file}（{exc}）") from exc
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    except ValueError as exc:
+        raise FeeError(f"日期应为 YYYY-MM-DD，而不是“{args.date}”") from exc
+    signer = args.signer or ""
+    compounds: tuple[str, ...] = ()
+    if args.compound:
+        db, services = _open(args)
+        try:
+            cid = services.fees.ledger.compound_id(args.compound)
+            signer = signer or services.fees.documents.issuer_for(cid)
+        finally:
+            db.close()
+        compounds = (args.compound,)
+    if not signer:
+        raise FeeError("请用 --signer 填写落款单位")
+    pages = write_notice(out, Notice(args.title, body, compounds, day, signer))
+    print(f"已生成张贴通知（{pages} 页）：{out}")
     return 0
 
 

@@ -269,6 +269,13 @@ class ChargeRow:
     def period_text(self) -> str:
         return period_label(self.period, self.months)
 
+    @property
+    def pay_state(self) -> str:
+        """已缴清 / 部分 (something paid, something still due) / 未缴."""
+        if self.due_fen <= 0:
+            return "已缴清"
+        return "部分" if self.paid_fen > 0 else "未缴"
+
 
 @dataclass(frozen=True)
 class PaymentFilter:

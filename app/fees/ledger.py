@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.audit import SYSTEM, Actor
 from app.errors import NotFound
 from app.fees.arithmetic import add_months, month_index
 from app.fees.dto import (
@@ -18,7 +20,9 @@ from app.fees.dto import (
     location_of,
 )
 from app.fees.queries import located
+from app.jobs import IsCancelled, Progress, never_cancelled, no_progress
 from app.registry.queries import fetch_ids
+from app.unmasked import export_unmasked
 from db.models import Building, Compound, Household
 from db.models.fees import FeeCharge, FeeScheme
 
@@ -86,8 +90,30 @@ def _filtered(query: Select[*Ts], flt: ChargeFilter) -> Select[*Ts]:
 class FeeLedgerService:
     """Charges, arrears and collection rates."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], actor: Actor = SYSTEM) -> None:
         self._sessions = sessions
+        self._actor = actor
+
+    def export_arrears(
+        self,
+        path: Path | str,
+        rows: Sequence[ArrearsRow],
+        *,
+        unmasked: bool = False,
+        progress: Progress = no_progress,
+        cancelled: IsCancelled = never_cancelled,
+    ) -> int:
+        """The arrears list to .xlsx: phones masked unless `unmasked` (allowed to some roles
+        only, and audited)."""
+        from app.fees.export import export_arrears  # openpyxl loads on first use
+
+        def run() -> int:
+            return export_arrears(path, rows, progress, cancelled, unmasked=unmasked)
+
+        if not unmasked:
+            return run()
+        note = f"导出未脱敏欠费清单：{Path(path).name}（{len(rows)} 户）"
+        return export_unmasked(self._sessions, self._actor, "fee_charge", note, run)
 
     def compound_id(self, name: str) -> int:
         """The compound of this name.

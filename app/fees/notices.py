@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import NotFound
+from app.fees.allocation import payment_free
 from app.fees.arithmetic import format_price, parse_period, period_label
 from app.fees.dto import SchemeRow, location_of, mask_name
 from app.fees.errors import FeeError
@@ -32,9 +33,62 @@ class NoticeItem:
     area_centi: int
     price_text: str
     period_text: str
-    amount_fen: int
+    amount_fen: int  # still due for this period
     earlier_fen: int  # arrears from earlier periods
     due_date: dt.date
+    pay_ways: str
+    office: str
+    manager_name: str
+    manager_contact: str
+    months: int = 1
+    gross_fen: int = 0  # area × price × months, before any exemption
+    discount_fen: int = 0
+    discount_note: str = ""  # the exemption's reason, e.g. 空置减50%
+    paid_fen: int = 0  # paid on this period already
+    earlier: tuple[tuple[str, int], ...] = ()  # (month label, fen due) oldest first
+    credit_fen: int = 0  # paid in advance, not yet settled against a charge
+
+    @property
+    def total_fen(self) -> int:
+        return self.amount_fen + self.earlier_fen
+
+    @property
+    def charge_fen(self) -> int:
+        """This period's fee after exemptions."""
+        return self.gross_fen - self.discount_fen
+
+    @property
+    def settled(self) -> bool:
+        """Nothing owed at all (this period and earlier): printed as 已缴清."""
+        return self.total_fen == 0
+
+
+@dataclass(frozen=True)
+class OwedMonth:
+    """One period a household still owes (for the arrears reminder)."""
+
+    label: str
+    amount_fen: int
+    paid_fen: int
+    due_date: dt.date
+
+    @property
+    def due_fen(self) -> int:
+        return self.amount_fen - self.paid_fen
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """One household's arrears reminder (催缴通知单): every period it still owes."""
+
+    number: str
+    compound_name: str
+    location: str
+    householder_name: str
+    area_centi: int
+    price_text: str
+    months: tuple[OwedMonth, ...]
+    reply_days: int  # pay within this many days of receiving the reminder
     pay_ways: str
     office: str
     manager_name: str
@@ -42,7 +96,7 @@ class NoticeItem:
 
     @property
     def total_fen(self) -> int:
-        return self.amount_fen + self.earlier_fen
+        return sum(m.due_fen for m in self.months)
 
 
 @dataclass(frozen=True)
@@ -76,6 +130,13 @@ class FeeDocumentData:
             compound = s.get(Compound, compound_id)
             raise FeeError(f"楼院“{compound.name if compound else compound_id}”还没有收费方案")
         return load_scheme(s, sid)
+
+    def issuer_for(self, compound_id: int) -> str:
+        """Who signs the compound's postings (落款): its scheme's manager, else ""."""
+        try:
+            return self.scheme_for(compound_id).manager_name
+        except FeeError:
+            return ""
 
     def scheme_for(self, compound_id: int) -> SchemeRow:
         """The compound's current scheme (active, else the newest not ended, else newest)."""
@@ -130,6 +191,10 @@ class FeeDocumentData:
                     FeeCharge.price_milli,
                     FeeCharge.amount_fen - FeeCharge.paid_fen,
                     FeeCharge.due_date,
+                    FeeCharge.gross_fen,
+                    FeeCharge.discount_fen,
+                    FeeCharge.discount_note,
+                    FeeCharge.paid_fen,
                     Compound.name,
                     Building.name,
                     Household.unit,
@@ -142,23 +207,17 @@ class FeeDocumentData:
         if not rows:
             return []
         households = [r[1] for r in rows]
-        earlier: dict[tuple[int, str], int] = {}
-        for hid, period, due in s.execute(
-            select(
-                FeeCharge.household_id, FeeCharge.period, FeeCharge.amount_fen - FeeCharge.paid_fen
-            ).where(
-                FeeCharge.household_id.in_(households),
-                FeeCharge.amount_fen > FeeCharge.paid_fen,
-            )
-        ):
-            earlier[(hid, period)] = earlier.get((hid, period), 0) + int(due)
+        owed = self._owed(s, households)
+        credit = payment_free(s, households)
         schemes: dict[int, SchemeRow] = {}
         by_id = {}
-        for cid, hid, sid, period, months, area, price, due, due_date, cname, b, u, r, name in rows:
+        for row in rows:
+            cid, hid, sid, period, months, area, price, due, due_date = row[:9]
+            gross, discount, note, paid, cname, b, u, r, name = row[9:]
             if sid not in schemes:
                 schemes[sid] = load_scheme(s, sid)
             scheme = schemes[sid]
-            before = sum(v for (h, p), v in earlier.items() if h == hid and p < period)
+            earlier = tuple((period_label(p, m), v) for p, m, v in owed.get(hid, []) if p < period)
             by_id[cid] = NoticeItem(
                 number=f"{period.replace('-', '')}-{cid:07d}",
                 compound_name=cname,
@@ -168,34 +227,57 @@ class FeeDocumentData:
                 price_text=format_price(price),
                 period_text=period_label(period, months),
                 amount_fen=max(0, int(due)),
-                earlier_fen=before,
+                earlier_fen=sum(v for _, v in earlier),
                 due_date=due_date,
                 pay_ways=scheme.pay_ways,
                 office=scheme.office,
                 manager_name=scheme.manager_name,
                 manager_contact=scheme.manager_contact,
+                months=months,
+                gross_fen=gross,
+                discount_fen=discount,
+                discount_note=note,
+                paid_fen=paid,
+                earlier=earlier,
+                credit_fen=sum(f for _, f in credit.get(hid, [])),
             )
         return [by_id[i] for i in ids if i in by_id]
 
-    def reminder_items(self, compound_id: int, masked: bool = False) -> list[NoticeItem]:
-        """One arrears reminder per household that owes, with all it owes."""
+    @staticmethod
+    def _owed(s: Session, households: list[int]) -> dict[int, list[tuple[str, int, int]]]:
+        """household → [(period, months, fen due)] of its open charges, oldest first."""
+        owed: dict[int, list[tuple[str, int, int]]] = {}
+        for start in range(0, len(households), 500):
+            for hid, period, months, due in s.execute(
+                select(
+                    FeeCharge.household_id,
+                    FeeCharge.period,
+                    FeeCharge.months,
+                    FeeCharge.amount_fen - FeeCharge.paid_fen,
+                )
+                .where(
+                    FeeCharge.household_id.in_(households[start : start + 500]),
+                    FeeCharge.amount_fen > FeeCharge.paid_fen,
+                )
+                .order_by(FeeCharge.period, FeeCharge.id)
+            ):
+                owed.setdefault(hid, []).append((period, months, int(due)))
+        return owed
+
+    def reminder_items(self, compound_id: int, masked: bool = False) -> list[ReminderItem]:
+        """One arrears reminder per household that owes, listing every month it owes."""
         with self._sessions() as s:
             scheme = self._scheme_for(s, compound_id)
             rows = s.execute(
                 located(
                     select(
                         FeeCharge.household_id,
-                        func.min(FeeCharge.period),
-                        func.max(FeeCharge.period),
-                        func.sum(FeeCharge.amount_fen - FeeCharge.paid_fen),
-                        func.min(FeeCharge.due_date),
                         Compound.name,
                         Building.name,
                         Household.unit,
                         Household.room,
                         Household.householder_name,
                         Household.area_centi,
-                        Building.sort_key,
                     ),
                     FeeCharge,
                 )
@@ -214,27 +296,42 @@ class FeeDocumentData:
                 )
                 .order_by(Building.sort_key, Building.name, Household.unit, Household.room)
             ).all()
+            months = self._owed_months(s, compound_id)
         today = dt.date.today()
-        items = []
-        for hid, first, last, due, _d, cname, b, u, r, name, area, _k in rows:
-            first_label = period_label(first, 1)
-            last_label = period_label(last, 1)
-            items.append(
-                NoticeItem(
-                    number=f"CJ{today:%Y%m%d}-{hid:07d}",
-                    compound_name=cname,
-                    location=location_of(b, u, r),
-                    householder_name=mask_name(name) if masked else name,
-                    area_centi=area,
-                    price_text=scheme.price_text,
-                    period_text=first_label if first == last else f"{first_label}—{last_label}",
-                    amount_fen=int(due),
-                    earlier_fen=0,
-                    due_date=today + dt.timedelta(days=15),
-                    pay_ways=scheme.pay_ways,
-                    office=scheme.office,
-                    manager_name=scheme.manager_name,
-                    manager_contact=scheme.manager_contact,
-                )
+        return [
+            ReminderItem(
+                number=f"CJ{today:%Y%m%d}-{hid:07d}",
+                compound_name=cname,
+                location=location_of(b, u, r),
+                householder_name=mask_name(name) if masked else name,
+                area_centi=area,
+                price_text=scheme.price_text,
+                months=tuple(months.get(hid, [])),
+                reply_days=15,
+                pay_ways=scheme.pay_ways,
+                office=scheme.office,
+                manager_name=scheme.manager_name,
+                manager_contact=scheme.manager_contact,
             )
-        return items
+            for hid, cname, b, u, r, name, area in rows
+        ]
+
+    @staticmethod
+    def _owed_months(s: Session, compound_id: int) -> dict[int, list[OwedMonth]]:
+        out: dict[int, list[OwedMonth]] = {}
+        for hid, period, months, amount, paid, due_date in s.execute(
+            select(
+                FeeCharge.household_id,
+                FeeCharge.period,
+                FeeCharge.months,
+                FeeCharge.amount_fen,
+                FeeCharge.paid_fen,
+                FeeCharge.due_date,
+            )
+            .where(FeeCharge.compound_id == compound_id, FeeCharge.amount_fen > FeeCharge.paid_fen)
+            .order_by(FeeCharge.household_id, FeeCharge.period, FeeCharge.id)
+        ):
+            out.setdefault(hid, []).append(
+                OwedMonth(period_label(period, months), amount, paid, due_date)
+            )
+        return out

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
-from app.audit import Actor
+from app.audit import SYSTEM, Actor
 from app.auth import Permission, require
 from app.errors import NotFound
 from app.fees import allocation
@@ -32,6 +32,7 @@ from app.money import check_yuan, format_yuan, to_fen
 from app.registry.queries import fetch_ids, like_escape
 from app.text import fold
 from db.models import Building, Compound, Household
+from db.models.auth import User
 from db.models.fees import PAYMENT_METHODS, FeeAllocation, FeeCharge, FeePayment, FeeScheme
 
 ROOM_RE = re.compile(
@@ -322,6 +323,14 @@ class PaymentService:
         return len(ids), fen
 
 
+def _display_name(s: Session, username: str) -> str:
+    """The person behind a login, as printed on paper (收款人): the display name if set."""
+    if username == SYSTEM.username:
+        return "系统"
+    name = s.scalar(select(User.display_name).where(User.username == username))
+    return name or username
+
+
 def _receipt(s: Session, payment_id: int) -> Receipt:
     row = s.execute(
         located(
@@ -367,7 +376,7 @@ def _receipt(s: Session, payment_id: int) -> Receipt:
         p.payer,
         p.amount_fen,
         p.method,
-        p.operator,
+        _display_name(s, p.operator),
         tuple(lines),
         manager or "",
         p.voided,

@@ -35,7 +35,7 @@ class FeeServices:
             schemes=FeeSchemeService(sessions, actor, cap_milli, scheme_gate_status),
             billing=BillingService(sessions, actor),
             payments=PaymentService(sessions, actor),
-            ledger=FeeLedgerService(sessions),
+            ledger=FeeLedgerService(sessions, actor),
             expenses=ExpenseService(sessions, actor),
             documents=FeeDocumentData(sessions),
         )

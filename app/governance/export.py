@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from app.errors import AppError
 from app.governance.dto import ClosureRow, ProblemRow
 from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
+from app.sheet_print import is_formula_like, put_text, setup_openpyxl
 
 HEADERS = (
     ("序号", 6),
@@ -31,13 +32,7 @@ HEADERS = (
     ("办结日期", 12),
     ("办理天数", 8),
 )
-FORMULA_START = ("=", "+", "-", "@")
 OVERDUE_FILL = PatternFill("solid", fgColor="FDE2E1")
-
-
-def safe_text(value: str) -> str:
-    """Text that a spreadsheet would read as a formula is kept as text (leading quote)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def write_problems(
@@ -73,10 +68,10 @@ def write_problems(
         values: list[object] = [
             n,
             r.category,
-            safe_text(r.compound_name),
-            safe_text(r.location),
-            safe_text(r.description),
-            safe_text(r.reporter),
+            r.compound_name,
+            r.location,
+            r.description,
+            r.reporter,
             r.reported_on,
             r.grid_name,
             r.handler,
@@ -84,13 +79,15 @@ def write_problems(
             r.deadline,
             r.status,
             "逾期" if r.overdue else "",
-            safe_text(r.resolution),
+            r.resolution,
             r.closed_on,
             r.days_taken(as_of),
         ]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=n + 1, column=col, value=value)  # type: ignore[call-overload]
-            if isinstance(value, dt.date):
+            if is_formula_like(value):
+                put_text(cell, str(value))
+            elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
             elif col == 10:
                 cell.number_format = "@"  # phone numbers stay text
@@ -104,6 +101,7 @@ def write_problems(
         column=2,
         value=f"共 {len(rows)} 件，已办结 {closed} 件，逾期 {sum(r.overdue for r in rows)} 件",
     ).font = bold
+    setup_openpyxl(ws, columns=len(HEADERS))
     _category_sheet(wb, by_category, as_of)
     check_cancelled(cancelled)
     progress(len(rows), len(rows))
@@ -130,3 +128,4 @@ def _category_sheet(wb: Workbook, rows: list[ClosureRow], as_of: dt.date) -> Non
             if col >= 6:
                 cell.number_format = "0.0"
     ws.cell(row=len(rows) + 3, column=1, value=f"统计截至 {as_of:%Y-%m-%d}")
+    setup_openpyxl(ws, columns=len(headers))

@@ -15,6 +15,7 @@ from app.jobs import IsCancelled, Progress, check_cancelled
 from app.roster.dto import Field
 from app.roster.errors import RosterFileError
 from app.roster.xlsx import FORMULA_START
+from app.sheet_print import setup_xlsxwriter
 from app.text import mask_id_number, mask_phone
 from db.models import Building, Compound, Household, Resident
 
@@ -117,6 +118,7 @@ class _Writer:
         for col, f in enumerate(COLUMNS):
             ws.write_string(1, col, f.label, self.head)
         ws.freeze_panes(2, 0)
+        setup_xlsxwriter(ws, columns=len(COLUMNS), header_rows=2)
         self.row = self.first = 2
         self.area_centi, self.people = 0, 0
 

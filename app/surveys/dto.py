@@ -190,6 +190,10 @@ class SavedResponse:
     created: bool  # False: an earlier entry of this household was edited
 
 
+# The columns of CoverageRow.breakdown() and the rate, as every coverage table heads them.
+COVERAGE_HEADS = ("住户", "已答卷", "拒答", "无人在家", "未走访", "覆盖率")
+
+
 @dataclass(frozen=True)
 class CoverageRow:
     """Households of one building (or compound, or the whole survey) and how many were reached."""
@@ -210,7 +214,18 @@ class CoverageRow:
 
     @property
     def not_reached(self) -> int:
+        """Households not spoken to: nobody home, or not called on yet."""
         return self.households - self.reached
+
+    @property
+    def not_visited(self) -> int:
+        """Households nobody has called on yet (未走访)."""
+        return self.households - self.answered - self.refused - self.nobody_home
+
+    def breakdown(self) -> tuple[int, int, int, int, int]:
+        """The one coverage breakdown the report, the Excel sheet and the window show:
+        住户 = 已答卷 + 拒答 + 无人在家 + 未走访 (each household in exactly one column)."""
+        return self.households, self.answered, self.refused, self.nobody_home, self.not_visited
 
     @property
     def rate(self) -> Decimal:

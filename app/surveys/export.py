@@ -13,7 +13,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import AppError
+from app.sheet_print import is_formula_like, put_text, setup_openpyxl
 from app.surveys.dto import (
+    COVERAGE_HEADS,
     KIND_LABELS,
     OUTCOME_LABELS,
     Coverage,
@@ -24,7 +26,6 @@ from app.surveys.dto import (
 )
 from app.text import mask_phone
 
-FORMULA_START = ("=", "+", "-", "@")
 PERCENT = "0.0%"
 BOLD = Font(bold=True)
 
@@ -35,14 +36,15 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[tuple[str, int]]) -> Work
         ws.cell(row=1, column=col, value=name).font = BOLD
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+    setup_openpyxl(ws, columns=len(headers))
     return ws
 
 
 def _put(ws: Worksheet, row: int, values: Sequence[Any], percent_cols: Sequence[int] = ()) -> None:
     for col, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=col, value=value)
-        if isinstance(value, str) and value.startswith(FORMULA_START):
-            cell.data_type = "s"  # text as typed, never a formula
+        if is_formula_like(value):
+            put_text(cell, str(value))  # text as typed, never a formula
         if isinstance(value, Decimal):
             cell.value = float(value)  # a ratio for display; the exact figure is in the app
         if col in percent_cols:
@@ -142,12 +144,7 @@ def _coverage(wb: Workbook, coverage: Coverage) -> None:
         (
             ("楼院", 18),
             ("楼号", 8),
-            ("住户", 8),
-            ("已答卷", 8),
-            ("拒答", 8),
-            ("无人在家", 9),
-            ("未走到", 8),
-            ("覆盖率", 9),
+            *((head, 9) for head in COVERAGE_HEADS),
         ),
     )
     rows = (*coverage.by_building, coverage.total)
@@ -158,11 +155,7 @@ def _coverage(wb: Workbook, coverage: Coverage) -> None:
             (
                 r.compound_name,
                 r.building,
-                r.households,
-                r.answered,
-                r.refused,
-                r.nobody_home,
-                r.not_reached,
+                *r.breakdown(),
                 r.rate,
             ),
             (8,),

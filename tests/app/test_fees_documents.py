@@ -57,7 +57,8 @@ def test_notices_per_page(billed: int, services: Services, tmp_path: Path, per_p
     text = _text(path)
     assert "物业费缴费通知单" in text and "3号楼1单元101" in text
     assert "¥36.00" in text and "叁拾陆元整" in text  # 80 m² × 0.45
-    assert "往期欠费：¥36.00" in text and "¥72.00" in text  # February still due
+    assert "往期欠费：2026年2月 ¥36.00，共 ¥36.00" in text and "¥72.00" in text  # February due
+    assert "计算：建筑面积 80.00 ㎡ × 单价 0.45 元/㎡·月 × 1 个月 = ¥36.00" in text
     assert "住户101" not in text and "住***1" in text  # masked names
     _fonts_embedded(path)
 
@@ -240,3 +241,71 @@ def test_cli_fee_scheme_full_options_and_survey_gate(
     )  # fmt: skip
     assert row.service_basis == "每日保洁" and row.basis_text == "依据：2026年2月楼院议事会决议"
     assert row.survey_id == survey and "满意率不低于 70%" in row.gate_text
+
+
+def test_notice_a_resident_can_check(db, services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: exemptions were never shown, a paid household got "本期应缴 ¥0.00" with no
+    已缴 line, a partial payment was not marked, a past period printed a past deadline."""
+    from app.fees.schemes import exemption_from_text
+
+    cid = small_compound(db)
+    services.fees.schemes.create_active(
+        SchemeInput(
+            compound_id=cid,
+            price="0.45",
+            start_month="2026-01",
+            manager_name="公办物业公司",
+            exemptions=(exemption_from_text("空置=50%"),),
+        ),
+        "满意",
+    )
+    services.fees.billing.run(cid, "2026-02")
+    services.fees.billing.run(cid, "2026-03")
+    pay = services.fees.payments
+    pay.pay(PaymentInput(pay.find_room(cid, "3-1-101").household_id, Decimal("72.00"), "现金"))
+    pay.pay(PaymentInput(pay.find_room(cid, "3-1-201").household_id, Decimal("50.00"), "现金"))
+    docs = services.fees.documents
+    ids = docs.notice_ids(cid, "2026-03")
+    path = tmp_path / "n.pdf"
+    import datetime as dt
+
+    write_notices(path, docs.notices(ids), len(ids), per_page=1, today=dt.date(2026, 12, 7))
+    pages = [p.extract_text() for p in PdfReader(path).pages]
+    room101 = next(p for p in pages if "3号楼1单元101" in p)
+    assert "已缴：¥36.00（本期已缴清）" in room101 and "已缴清" in room101
+    room102 = next(p for p in pages if "3号楼1单元102" in p)
+    assert "81.00 ㎡ × 单价 0.45 元/㎡·月 × 1 个月 = ¥36.45" in room102
+    assert "减免：空置" in room102 and "减免后本期费用 ¥18.2" in room102
+    room201 = next(p for p in pages if "3号楼1单元201" in p)
+    assert "（部分缴纳）" in room201
+    assert "缴费期限已过，请尽快缴清" in room201 and "前缴清" not in room201
+    # the arrears reminder is its own document: every month owed, with the total
+    reminders = docs.reminder_items(cid)
+    from app.documents.fees_notices import write_reminders
+
+    out = tmp_path / "r.pdf"
+    write_reminders(out, reminders, today=dt.date(2026, 12, 7))
+    text = _text(out)
+    assert "物业费催缴通知单" in text and "本期应缴" not in text
+    assert "2026年2月" in text and "2026年3月" in text and "尚欠物业服务费 2 期" in text
+
+
+def test_receipt_prints_the_payees_display_name(
+    billed: int, services: Services, tmp_path: Path
+) -> None:
+    """Regression: receipts printed the login ("收款人：system", "clerk")."""
+    from app.audit import Actor
+
+    services.users.add_user("clerk7", "Secret-2026!", "clerk", "王小红")
+    clerk = Services.build(services.db, Actor("clerk7", "clerk"))
+    pay = clerk.fees.payments
+    paid = pay.pay(PaymentInput(pay.find_room(billed, "3-1-101").household_id, Decimal("36.00")))
+    write_receipt(tmp_path / "r.pdf", pay.receipt(paid.payment_id))
+    text = _text(tmp_path / "r.pdf")
+    assert "收款人：王小红" in text and "clerk7" not in text
+    from app.audit import SYSTEM
+
+    system = Services.build(services.db, SYSTEM).fees.payments
+    paid = system.pay(PaymentInput(system.find_room(billed, "3-1-102").household_id, Decimal("1")))
+    write_receipt(tmp_path / "s.pdf", system.receipt(paid.payment_id))
+    assert "收款人：系统" in _text(tmp_path / "s.pdf")

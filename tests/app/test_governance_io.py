@@ -13,7 +13,6 @@ import pytest
 from app.cli import main
 from app.demo import REFERENCE_DAY
 from app.governance.dto import KINDS, STATUSES, ProblemFilter
-from app.governance.export import safe_text
 from app.governance.service import GovernanceService
 from app.services import Services
 
@@ -53,11 +52,6 @@ def test_export_xlsx_typed_cells_and_totals(gov: GovernanceService, tmp_path: Pa
     assert ws.cell(row=n + 2, column=1).value == "合计"
     cats = wb["分类统计"]
     assert cats["A2"].value == "飞线充电"
-
-
-def test_formula_like_text_stays_text() -> None:
-    assert safe_text("=1+1") == "'=1+1"
-    assert safe_text("3号楼") == "3号楼"
 
 
 def test_cli_problems_export_and_stats(

@@ -112,3 +112,29 @@ def test_cli_report_export_and_stats(demo_db, tmp_path: Path, capsys, monkeypatc
     assert first["id"] == 1 and first["title"] == "物业服务满意度调查"
     assert first["answered"] > first["refused"] > 0 and first["not_reached"] > 0
     assert first["satisfaction_rate"] > 2 / 3
+
+
+def test_coverage_adds_up_on_the_demo_survey(demo: Services, tmp_path: Path) -> None:
+    """Regression: page 1 said 未走访 37 户 while the table totalled 58 (无人在家 counted twice),
+    and no row added up (371 ≠ 288+25+21+58); the same in the Excel 走访情况 sheet."""
+    sid = next(s.id for s in demo.surveys.list_surveys() if s.answered)
+    coverage = demo.survey_results.coverage(sid)
+    for r in (*coverage.by_building, *coverage.by_compound, coverage.total):
+        households, *parts = r.breakdown()
+        assert households == sum(parts) and min(parts) >= 0, r
+    assert coverage.total.nobody_home > 0  # the demo has some, so the test can fail
+    total = coverage.total.breakdown()
+    assert total == tuple(sum(r.breakdown()[k] for r in coverage.by_building) for k in range(5))
+    out = tmp_path / "r.pdf"
+    paper.print_report(demo, sid, out)
+    text = "".join(p.extract_text() for p in PdfReader(out).pages).replace(" ", "")
+    households, answered, refused, nobody, not_visited = total
+    assert f"无人在家{nobody}户，未走访{not_visited}户" in text
+    book = tmp_path / "r.xlsx"
+    paper.export_results(demo, sid, book)
+    sheet = openpyxl.load_workbook(book)["走访情况"]
+    heads = [c.value for c in sheet[1]]
+    assert heads[2:7] == ["住户", "已答卷", "拒答", "无人在家", "未走访"]
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        if row[2] is not None:
+            assert row[2] == sum(row[3:7]), row

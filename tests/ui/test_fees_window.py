@@ -217,3 +217,55 @@ def test_fee_tabs_stand_alone_and_talk_by_signals(
     owed = fees.ledger.arrears(cid)
     assert arrears.model.rowCount() == len(owed) > 0
     assert f"欠费 {len(owed)} 户" in arrears.total_label.text()
+
+
+@pytest.mark.parametrize(("paper", "width_mm"), [("A4", (210, 297)), ("A3", (297, 420))])
+def test_accounts_posting_on_a4_or_a3(
+    qtbot: QtBot,
+    page: FeesPage,
+    monkeypatch: pytest.MonkeyPatch,
+    paper: str,
+    width_mm: tuple[int, int],
+) -> None:
+    """The clerk picks the paper of the 收支公示; it is signed (落款) by the scheme's manager."""
+    from pypdf import PdfReader
+
+    page.show()
+    qtbot.waitExposed(page)
+    tab = page.expenses_tab
+    page.tabs.setCurrentWidget(tab)
+    tab.paper_combo.setCurrentIndex(tab.paper_combo.findData(paper))
+    with qtbot.waitSignal(tab.pdf_ready) as pdf:
+        qtbot.mouseClick(tab.accounts_button, Qt.MouseButton.LeftButton)
+    path, title = pdf.args
+    box = PdfReader(path).pages[0].mediabox
+    sides = sorted(round(float(v) / 72 * 25.4) for v in (box.width, box.height))
+    assert tuple(sides) == width_mm and title == "收支公示"
+    text = PdfReader(path).pages[-1].extract_text()
+    assert page.fees.documents.issuer_for(page.compound_id or 0) in text and "年" in text
+
+
+@pytest.mark.parametrize("unpaid_only", [False, True])
+def test_notices_paid_households_marked_or_left_out(
+    qtbot: QtBot, page: FeesPage, monkeypatch: pytest.MonkeyPatch, unpaid_only: bool
+) -> None:
+    """Paid households are printed 已缴清 by default; 只看未缴清 leaves them out."""
+    from pypdf import PdfReader
+
+    page.show()
+    qtbot.waitExposed(page)
+    shown: list[object] = []
+    monkeypatch.setattr(page, "show_pdf", lambda path, title: shown.append(path))
+    page.period_edit.setText("2026-10")
+    page.period_edit.editingFinished.emit()
+    page.unpaid_check.setChecked(unpaid_only)
+    page.per_page_combo.setCurrentIndex(page.per_page_combo.findData(1))
+    qtbot.mouseClick(page.notices_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    page.runner.wait()
+    reader = PdfReader(shown[0])  # type: ignore[arg-type]
+    texts = [p.extract_text() for p in reader.pages]
+    assert len(texts) == page.charge_model.rowCount()  # one A4 per notice
+    settled = [t for t in texts if "已缴清，感谢您的支持" in t]
+    assert (not settled) == unpaid_only
+    assert all("计算：建筑面积" in t and "回执" in t for t in texts)

@@ -202,6 +202,14 @@ def test_page_designer_coverage_results(
     page.tabs.setCurrentWidget(page.coverage)
     cov = demo_services.survey_results.coverage(1).total
     assert f"应调查 {cov.households} 户" in page.coverage.summary.text()
+    # the one breakdown: the window's columns add up, as in the report and the Excel sheet
+    model = page.coverage.coverage_model
+    heads = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert heads[2:7] == ["住户", "已答卷", "拒答", "无人在家", "未走访"]
+    for row in range(model.rowCount()):
+        cells = [model.index(row, c).data() for c in range(2, 7)]
+        assert int(cells[0]) == sum(int(x) for x in cells[1:]), cells
+    assert f"未走访 {cov.not_visited}" in page.coverage.summary.text()
     assert page.coverage.missing_model.rowCount() == len(
         demo_services.survey_results.not_reached(1)
     )

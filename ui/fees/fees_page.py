@@ -275,6 +275,9 @@ class FeesPage(QWidget):
         self.period_edit = QLineEdit(tab)
         self.period_edit.setPlaceholderText(self.tr("月份 YYYY-MM"))
         self.unpaid_check = QCheckBox(self.tr("只看未缴清"), tab)
+        self.unpaid_check.setToolTip(
+            self.tr("勾选后打印通知单时不含已缴清的住户；不勾选则已缴清的住户印“已缴清”")
+        )
         self.bill_button = QPushButton(self.tr("生成账单(&B)…"), tab)
         self.notices_button = QPushButton(self.tr("打印通知单…"), tab)
         self.per_page_combo = QComboBox(tab)

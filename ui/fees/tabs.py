@@ -191,7 +191,7 @@ class ArrearsTab(FeeTab):
         )
 
     def _on_reminder_button_clicked(self) -> None:
-        from app.documents.fees_notices import write_notices
+        from app.documents.fees_notices import write_reminders
 
         if self.compound_id is None:
             return
@@ -208,9 +208,8 @@ class ArrearsTab(FeeTab):
             return
         path = pdf_path("催缴通知单")
         task = self.runner.run(
-            lambda progress, cancelled: write_notices(
-                path, [items], len(items), per_page=2, title="物业费催缴通知单",
-                progress=progress, cancelled=cancelled,
+            lambda progress, cancelled: write_reminders(
+                path, items, progress=progress, cancelled=cancelled
             ),
             title=self.tr("催缴通知单"),
             label=self.tr("正在生成催缴通知单…"),
@@ -220,8 +219,6 @@ class ArrearsTab(FeeTab):
         task.failed.connect(lambda e: show_failure(self, e))
 
     def _on_export_button_clicked(self) -> None:
-        from app.fees.export import export_arrears
-
         target = dialogs.save_file(
             self, self.tr("导出欠费清单"), "欠费清单.xlsx", self.tr("Excel 文件 (*.xlsx)")
         )
@@ -229,7 +226,9 @@ class ArrearsTab(FeeTab):
             return
         rows = self.model.rows
         task = self.runner.run(
-            lambda progress, cancelled: export_arrears(target, rows, progress, cancelled),
+            lambda progress, cancelled: self.fees.ledger.export_arrears(
+                target, rows, progress=progress, cancelled=cancelled
+            ),
             title=self.tr("导出欠费清单"),
             label=self.tr("正在导出欠费清单…"),
             parent_widget=self,
@@ -254,6 +253,10 @@ class ExpensesTab(FeeTab):
         self.delete_button = QPushButton(self.tr("删除所选…"), self)
         self.delete_button.setToolTip(self.tr("删除登记错的支出（需填写原因，记入操作日志）"))
         self.accounts_button = QPushButton(self.tr("打印收支公示…"), self)
+        self.paper_combo = QComboBox(self)
+        self.paper_combo.addItem(self.tr("A4 纸"), "A4")
+        self.paper_combo.addItem(self.tr("A3 纸（公示栏）"), "A3")
+        self.paper_combo.setToolTip(self.tr("收支公示的纸张"))
         bar = QHBoxLayout()
         for w in (
             self.month_edit,
@@ -265,6 +268,7 @@ class ExpensesTab(FeeTab):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.delete_button)
+        bar.addWidget(self.paper_combo)
         bar.addWidget(self.accounts_button)
         self.model: ListModel[ExpenseRow] = expense_model(self)
         self.table = table(self)
@@ -345,5 +349,15 @@ class ExpensesTab(FeeTab):
         last = f"{dt.date.today():%Y-%m}"
         months = self.fees.expenses.accounts(cid, add_months(last, -11), last)
         path = pdf_path("收支公示")
-        write_accounts(path, self.compound_name, months)
+        try:
+            write_accounts(
+                path,
+                self.compound_name,
+                months,
+                issuer=self.fees.documents.issuer_for(cid),
+                paper=str(self.paper_combo.currentData()),
+            )
+        except AppError as exc:
+            self.error_label.setText(exc.message)
+            return
         self.pdf_ready.emit(path, self.tr("收支公示"))

@@ -44,6 +44,7 @@ CHARGE_COLUMNS: list[Column] = [
     _money(lambda r: r.amount_fen, "应收"),
     _money(lambda r: r.paid_fen, "已收"),
     _money(lambda r: r.due_fen, "欠费"),
+    _text("状态", lambda r: r.pay_state),
     _text("缴费期限", lambda r: r.due_date),
 ]
 PAYMENT_COLUMNS: list[Column] = [

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -22,23 +23,25 @@ from PySide6.QtWidgets import (
 from app.jobs import IsCancelled, Progress
 from app.services import Services
 from app.surveys import paper
-from app.surveys.dto import CoverageRow, NotReachedRow, percent
+from app.surveys.dto import COVERAGE_HEADS, CoverageRow, NotReachedRow, percent
 from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.files import run_file_job
 from ui.tasks import TaskRunner
 
 HALF = Decimal("0.5")
+
+
+def _part(k: int) -> Callable[[CoverageRow], object]:
+    return lambda r: r.breakdown()[k]
+
+
 COVERAGE_COLUMNS: list[Column[CoverageRow]] = [
     Column("楼院", lambda r: r.compound_name),
     Column(
         "楼栋", lambda r: f"{r.building}号楼" if r.building else ("小计" if r.compound_id else "")
     ),
-    Column("住户", lambda r: r.households, True),
-    Column("已答卷", lambda r: r.answered, True),
-    Column("拒答", lambda r: r.refused, True),
-    Column("无人在家", lambda r: r.nobody_home, True),
-    Column("未走到（含无人在家）", lambda r: r.not_reached, True),
-    Column("覆盖率", lambda r: percent(r.rate), True),
+    *(Column(head, _part(k), True) for k, head in enumerate(COVERAGE_HEADS[:-1])),
+    Column(COVERAGE_HEADS[-1], lambda r: percent(r.rate), True),
 ]
 MISSING_COLUMNS: list[Column[NotReachedRow]] = [
     Column("楼院", lambda r: r.compound_name),
@@ -110,10 +113,8 @@ class CoverageTab(QWidget):
         t = cov.total
         self.summary.setText(
             self.tr(
-                "应调查 {0} 户：已答卷 {1}，拒答 {2}，未走到 {4}（其中无人在家 {3}）；覆盖率 {5}"
-            ).format(
-                t.households, t.answered, t.refused, t.nobody_home, t.not_reached, percent(t.rate)
-            )
+                "应调查 {0} 户：已答卷 {1}，拒答 {2}，无人在家 {3}，未走访 {4}；覆盖率 {5}"
+            ).format(*t.breakdown(), percent(t.rate))
         )
         missing = self._services.survey_results.not_reached(self.survey_id)
         self.missing_model.set_rows(missing)
