@@ -14,6 +14,7 @@ from ui.widgets import select_data
 
 if TYPE_CHECKING:
     from ui.governance.dashboard_page import DashboardPage
+    from ui.governance.forces_page import ForcesPage
     from ui.governance.grids_page import GridsPage
     from ui.governance.meetings_page import MeetingsPage
     from ui.governance.organisations_page import OrganisationsPage
@@ -48,6 +49,10 @@ class GovernancePages:
         return cast("ProblemsPage", self._get["problems"]())
 
     @property
+    def forces(self) -> ForcesPage:
+        return cast("ForcesPage", self._get["forces"]())
+
+    @property
     def dashboard(self) -> DashboardPage:
         return cast("DashboardPage", self._get["dashboard"]())
 
@@ -77,6 +82,11 @@ def _factories(
 
         return ProblemsPage(services, window)
 
+    def forces() -> QWidget:
+        from ui.governance.forces_page import ForcesPage
+
+        return ForcesPage(services, window)
+
     def dashboard() -> QWidget:
         from ui.governance.dashboard_page import DashboardPage
 
@@ -85,6 +95,7 @@ def _factories(
     return [
         ("organisations", _tr("组织"), organisations),
         ("grids", _tr("网格"), grids),
+        ("forces", _tr("治理力量"), forces),
         ("meetings", _tr("议事"), meetings),
         ("problems", _tr("问题台账"), problems),
         ("dashboard", _tr("统计"), dashboard),
@@ -139,7 +150,12 @@ def add_governance_sections(window: MainWindow, services: Services) -> Governanc
         NoticeDialog(services, window).exec()
 
     links.brief, links.notice = brief, notice
-    refreshed = [getters["dashboard"], getters["grids"], getters["organisations"]]
+    refreshed = [
+        getters["dashboard"],
+        getters["grids"],
+        getters["organisations"],
+        getters["forces"],
+    ]
     window.stack.currentChanged.connect(lambda _i: _refresh(window, refreshed))
     return pages
 
