@@ -119,11 +119,11 @@ class ForcesPage(QWidget):
     def _roster_tab(self) -> QWidget:
         tab = QWidget(self)
         self.kind_combo = QComboBox(tab)
-        self.kind_combo.addItem(self.tr("全部身份"), ("", ""))
+        self.kind_combo.addItem(self.tr("全部身份"), "|")
         for k in FORCE_KINDS:
-            self.kind_combo.addItem(k, (k, ""))
+            self.kind_combo.addItem(k, f"{k}|")
             for sub in FORCE_SUBKINDS.get(k, ()):
-                self.kind_combo.addItem(f"　{k}·{sub}", (k, sub))
+                self.kind_combo.addItem(f"　{k}·{sub}", f"{k}|{sub}")
         self.grid_combo = QComboBox(tab)
         self.grid_combo.addItem(self.tr("全部网格"), None)
         for g in self._services.compounds.grids():
@@ -173,7 +173,7 @@ class ForcesPage(QWidget):
         return tab
 
     def person_filter(self) -> PersonFilter:
-        kind, sub = self.kind_combo.currentData() or ("", "")
+        kind, _, sub = (self.kind_combo.currentData() or "|").partition("|")
         return PersonFilter(
             kind,
             sub,

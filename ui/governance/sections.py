@@ -134,6 +134,7 @@ def add_governance_sections(window: MainWindow, services: Services) -> Governanc
         window.surveys_page.show_survey(survey_id, tab)
         show(window.surveys_page)
 
+    _link_people(window, pages, links)
     links.compound_arrears, links.survey = compound_arrears, survey
     links.registry_by_mode = registry_by_mode
     links.missing_organisations = missing_organisations
@@ -158,6 +159,25 @@ def add_governance_sections(window: MainWindow, services: Services) -> Governanc
     ]
     window.stack.currentChanged.connect(lambda _i: _refresh(window, refreshed))
     return pages
+
+
+def _link_people(window: MainWindow, pages: GovernancePages, links: DashboardLinks) -> None:
+    """The 治理力量 bars open the roster by kind; the residents-by-tag bars the registry."""
+
+    def show(page: QWidget) -> None:
+        window.nav.setCurrentRow(window.stack.indexOf(page))
+
+    def forces_by_kind(kind: str) -> None:
+        select_data(pages.forces.kind_combo, f"{kind}|")
+        show(pages.forces)
+        pages.forces.tabs.setCurrentIndex(0)
+
+    def registry_by_tag(tag: str, _residents: bool) -> None:
+        window.registry_page.show_people(tag=tag)
+        show(window.registry_page)
+
+    links.forces_by_kind = forces_by_kind
+    links.registry_by_tag = registry_by_tag
 
 
 def _refresh(window: MainWindow, getters: list[Callable[[], QWidget]]) -> None:
