@@ -7,7 +7,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from app.governance.meetings import is_passed
@@ -230,20 +230,22 @@ def forces_demo(s: Session, rng: random.Random, day: dt.date) -> None:
     into the company and the self-governance organisations, party branches on every grid but
     one, problems with handlers, recognitions, and meetings of the three kinds."""
     roster = _Roster(s, rng, day)
-    grids = s.execute(
-        select(Grid.id, Grid.community_id, Grid.level, Grid.name).order_by(Grid.id)
-    ).all()
-    compounds = s.execute(
-        select(
-            Compound.id,
-            Compound.name,
-            Compound.grid_id,
-            Compound.management_mode,
-            Compound.head_name,
-            Compound.head_phone,
-            Compound.community_id,
-        ).order_by(Compound.id)
-    ).all()
+    grids: list[Any] = list(
+        s.execute(select(Grid.id, Grid.community_id, Grid.level, Grid.name).order_by(Grid.id))
+    )
+    compounds: list[Any] = list(
+        s.execute(
+            select(
+                Compound.id,
+                Compound.name,
+                Compound.grid_id,
+                Compound.management_mode,
+                Compound.head_name,
+                Compound.head_phone,
+                Compound.community_id,
+            ).order_by(Compound.id)
+        )
+    )
     exclusive = _exclusive_grid(s, grids)
     public, market = _companies(s, compounds, day)
     cadres = _community_workers(roster, grids, public)
@@ -493,24 +495,22 @@ def _handlers(s: Session, rng: random.Random) -> None:
         .where(ForceRole.compound_id.is_not(None))
         .order_by(ForceRole.id)
     ):
-        local.setdefault(cid, []).append((pid, kind))
-    updates = []
+        if cid is not None:
+            local.setdefault(cid, []).append((pid, kind))
+    updates: list[dict[str, Any]] = []
     for pid_, cid, gid in s.execute(
         select(Problem.id, Problem.compound_id, Problem.grid_id).order_by(Problem.id)
     ):
         roll = rng.random()
         if roll < 0.55 and gid in workers:
-            updates.append({"pid": pid_, "hp": workers[gid], "hk": "网格员"})
+            updates.append(
+                {"id": pid_, "handler_person_id": workers[gid], "handler_kind": "网格员"}
+            )
         elif roll < 0.85 and local.get(cid):
             person, kind = rng.choice(local[cid])
-            updates.append({"pid": pid_, "hp": person, "hk": kind})
-    if updates:
-        s.execute(
-            Problem.__table__.update()
-            .where(Problem.id == bindparam("pid"))
-            .values(handler_person_id=bindparam("hp"), handler_kind=bindparam("hk")),
-            updates,
-        )
+            updates.append({"id": pid_, "handler_person_id": person, "handler_kind": kind})
+    if updates:  # ORM bulk UPDATE by primary key
+        s.execute(update(Problem), updates)
 
 
 def _recognitions(s: Session, rng: random.Random) -> None:
@@ -536,7 +536,7 @@ def _meeting_kinds(s: Session, compounds: list[Any], day: dt.date) -> None:
     """Fee and service meetings become 协商会; each public-company compound had a 见面会
     when the company moved in (the bulletins' way of mobilising)."""
     s.execute(
-        Meeting.__table__.update()
+        update(Meeting)
         .where(Meeting.topic.like("%收费%") | Meeting.topic.like("%充电桩%"))
         .values(kind="协商会")
     )

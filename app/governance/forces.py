@@ -872,7 +872,8 @@ def _grid_party(s: Session) -> list[GridPartyCoverage]:
         .where(Organisation.grid_id.is_not(None), Organisation.kind == PARTY)
         .order_by(Organisation.name, Organisation.id)
     ):
-        orgs.setdefault(gid, []).append(name)
+        if gid is not None:
+            orgs.setdefault(gid, []).append(name)
     rows = [
         GridPartyCoverage(g.id, paths[g.id], communities[g.community_id], tuple(orgs.get(g.id, ())))
         for g in grids

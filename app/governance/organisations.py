@@ -219,7 +219,8 @@ def coverage_rows(s: Session, community_id: int | None = None) -> list[CompoundC
     compounds = s.execute(query.order_by(Community.name, Compound.name, Compound.id)).all()
     kinds: dict[int, set[str]] = {}
     for cid, kind in s.execute(select(Organisation.compound_id, Organisation.kind).distinct()):
-        kinds.setdefault(cid, set()).add(kind)
+        if cid is not None:  # organisations on grids count for the grids, not here
+            kinds.setdefault(cid, set()).add(kind)
     return [
         CompoundCoverage(
             cid, name, community, tuple(k for k in KINDS if k in kinds.get(cid, set()))

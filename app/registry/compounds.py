@@ -81,6 +81,8 @@ def grid_workers(s: Session, as_of: dt.date | None = None) -> dict[int, tuple[st
     ).all()
     out: dict[int, tuple[str, str]] = {}
     for gid, name, phone in rows:
+        if gid is None:
+            continue
         if gid in out:
             names, first = out[gid]
             out[gid] = (f"{names}、{name}", first)
