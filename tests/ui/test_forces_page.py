@@ -164,3 +164,51 @@ def test_dashboard_bars_open_the_lists_behind_them(
     assert window.stack.currentWidget() is registry
     shown = registry.households.model.rowCount()
     assert shown == demo_services.governance.figures.households_by_tag()["党员"] > 0
+
+
+def test_members_of_an_organisation(qtbot, window: MainWindow, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    from ui.governance.members_dialog import MembersDialog
+
+    org = next(
+        o
+        for o in demo_services.governance.organisations.list_organisations()
+        if o.kind == "自治组织"
+    )
+    dialog = MembersDialog(demo_services, org.id, org.name, window)
+    qtbot.addWidget(dialog)
+    before = dialog.model.rowCount()
+    person = demo_services.governance.forces.list_people(PersonFilter(kind="五老"))[0]
+    dialog.person_combo.setCurrentIndex(dialog.person_combo.findData(person.id))
+    dialog.role_combo.setCurrentText("副主任")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.model.rowCount() == before + 1
+    names = [dialog.model.data(dialog.model.index(r, 0)) for r in range(dialog.model.rowCount())]
+    assert person.name in names
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)  # twice: refused, in red
+    assert "已是该组织成员" in dialog.error_label.text()
+    members = demo_services.governance.forces.list_members(org.id)
+    assert any(m.person_id == person.id and m.role == "副主任" for m in members)
+
+
+def test_grid_without_party_branch_gets_one(
+    qtbot, window: MainWindow, demo_services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    page = _open_forces(window)
+    page.tabs.setCurrentIndex(3)
+    rows = page.party_model.rows()
+    gap = next(n for n, r in enumerate(rows) if not r.covered)
+    assert "1 个未建立" in page.party_label.text()
+    page.party_table.selectRow(gap)
+
+    def accept() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(10, accept)
+            return
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, accept)
+    qtbot.mouseClick(page.add_branch_button, Qt.MouseButton.LeftButton)
+    assert all(r.covered for r in page.party_model.rows())
+    assert "0 个未建立" in page.party_label.text()
+    assert demo_services.stats.summary()["grids"]["without_party_organisation"] == 0

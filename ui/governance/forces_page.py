@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
+from app.governance.dto import OrganisationInput
 from app.governance.forces_dto import (
     FORCE_KINDS,
     FORCE_SUBKINDS,
@@ -36,6 +37,7 @@ from app.governance.forces_dto import (
 from app.services import Services
 from ui import dialogs
 from ui.governance.forms import ServiceDialog, date_edit, date_of
+from ui.governance.members_dialog import MembersDialog
 from ui.governance.person_dialog import PersonDialog
 from ui.governance.rows_model import Column, RowsModel
 from ui.table_views import make_table
@@ -322,10 +324,50 @@ class ForcesPage(QWidget):
         self.party_table = make_table(tab)
         self.party_table.setModel(self.party_model)
         self.party_table.setColumnWidth(1, 420)
+        self.add_branch_button = QPushButton(self.tr("为所选网格建立党组织…"), tab)
+        self.branch_members_button = QPushButton(self.tr("党组织成员…"), tab)
+        self.add_branch_button.clicked.connect(self._on_add_branch_clicked)
+        self.branch_members_button.clicked.connect(self._on_branch_members_clicked)
         layout = QVBoxLayout(tab)
         layout.addWidget(self.party_label)
+        layout.addLayout(_buttons(self.add_branch_button, self.branch_members_button))
         layout.addWidget(self.party_table, 1)
         return tab
+
+    def _selected_grid(self) -> GridPartyCoverage | None:
+        rows = self.party_table.selectionModel().selectedRows()
+        return self.party_model.row_at(rows[0].row()) if rows else None
+
+    def _on_add_branch_clicked(self) -> None:
+        grid = self._selected_grid()
+        if grid is None:
+            dialogs.error(self, self.tr("请先选择一个网格"))
+            return
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("建立网格党组织"),
+            self.tr("“{0}”的党组织名称").format(grid.path),
+            text=f"{grid.path.rsplit(' / ', 1)[-1]}党支部",
+        )
+        if not ok:
+            return
+        try:
+            self._services.governance.organisations.add_grid_organisation(
+                grid.grid_id, OrganisationInput("党组织", name)
+            )
+        except AppError as exc:
+            dialogs.error(self, exc.message)
+            return
+        self.reload()
+
+    def _on_branch_members_clicked(self) -> None:
+        grid = self._selected_grid()
+        if grid is None or not grid.covered:
+            dialogs.error(self, self.tr("请先选择一个已建立党组织的网格"))
+            return
+        org = self._services.governance.organisations.list_organisations(grid_id=grid.grid_id)[0]
+        MembersDialog(self._services, org.id, org.name, self).exec()
+        self.reload()
 
     def _recognition_tab(self) -> QWidget:
         tab = QWidget(self)
@@ -402,6 +444,7 @@ class ForcesPage(QWidget):
         )
         self.recognition_model.set_rows(self._forces.list_recognitions())
         can_edit = self._services.actor.can_edit
+        self.add_branch_button.setEnabled(can_edit)
         self.add_recognition_button.setEnabled(can_edit)
         self.delete_recognition_button.setEnabled(can_edit)
 
