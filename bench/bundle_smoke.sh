@@ -30,7 +30,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 report() { printf '%-34s %s\n' "$1" "$2"; }
 
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/pip" install -q -e '.[bundle]' </dev/null
+"$VENV/bin/pip" install -q -c requirements/lock.txt -e '.[bundle]' </dev/null
 command -v objdump >/dev/null || {
   [ "$(id -u)" -ne 0 ] || apt-get install -y -qq --no-install-recommends binutils >/dev/null
 }
