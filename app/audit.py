@@ -21,10 +21,6 @@ class Actor:
     role: str = "admin"
     user_id: int | None = None
 
-    @property
-    def can_edit(self) -> bool:
-        return self.role in ("admin", "clerk")
-
 
 SYSTEM = Actor("system", "admin")
 

@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "unlock": "解锁账户",
     "change_password": "修改密码",
     "reset_password": "重置密码",
+    "recover": "账户恢复（未经登录）",
     "backup": "备份",
     "restore": "恢复",
     "export": "导出",

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import re
 import shutil
 import sqlite3
+import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,7 @@ from pathlib import Path
 from app import audit
 from app.audit import Actor
 from app.auth import Permission, require
-from app.config import DatabaseTarget
+from app.config import DatabaseTarget, to_url
 from app.database import Database
 from app.errors import AppError
 from app.program_settings import ProgramSettings, load_settings
@@ -94,20 +97,38 @@ def _connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connect
 
 def _copy(src: Path, out: Path) -> None:
     """A consistent copy of a live database (other connections may keep writing)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     part = out.with_name(out.name + ".part")
-    part.unlink(missing_ok=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        part.unlink(missing_ok=True)
         with _connect(src) as source, _connect(part) as dest:
             source.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         os.replace(part, out)
     except sqlite3.Error as exc:
-        part.unlink(missing_ok=True)
         raise BackupError(_sqlite_message(exc, src)) from exc
     except OSError as exc:
-        part.unlink(missing_ok=True)
         raise BackupError(f"无法写入备份文件 {out}：{exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
+
+
+STALE_PART_SECONDS = 3600
+
+
+def clean_parts(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete `.part` files a killed backup left in the folder (older than an hour, so a
+    backup running in another window right now keeps its own)."""
+    gone = []
+    limit = (now if now is not None else time.time()) - STALE_PART_SECONDS
+    with contextlib.suppress(OSError):
+        for path in folder.glob("*.sqlite3.part"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    gone.append(path)
+    return gone
 
 
 def _sqlite_message(exc: sqlite3.Error, path: Path) -> str:
@@ -158,8 +179,87 @@ def inspect_backup(path: Path) -> BackupInfo:
             if unknown
             else f"{path.name} 不是楼院通的数据库备份文件。"
         )
+    check_schema(path, revisions)
     modified = dt.datetime.fromtimestamp(stat.st_mtime)
     return BackupInfo(path, stat.st_size, modified, revisions, *counts)
+
+
+Schema = dict[str, tuple[tuple[str, str, int, int], ...]]
+
+
+def _schema(conn: sqlite3.Connection) -> Schema:
+    """Every table's columns as (name, declared type, not null, primary key position)."""
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        t: tuple(
+            (str(c[1]), str(c[2]).upper().replace(" ", ""), int(c[3]), int(c[5]))
+            for c in conn.execute(f'PRAGMA table_info("{t}")')
+        )
+        for t in tables
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def expected_schema(revisions: tuple[str, ...]) -> Schema:
+    """The schema this program creates at `revisions` (an empty database migrated there)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "expected.sqlite3"
+        engine = make_engine(to_url(path))
+        try:
+            for revision in revisions:
+                migrate.upgrade(engine, revision)
+        finally:
+            engine.dispose()
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            return _schema(conn)
+
+
+def check_schema(path: Path, revisions: tuple[str, ...]) -> None:
+    """Refuse a file whose tables or columns differ from what this program creates at its
+    revisions: a crafted file (right revision, stub tables) must not replace the database.
+
+    Raises:
+        BackupError: naming the first difference.
+    """
+    expected = expected_schema(revisions)
+    try:
+        with _connect(path, read_only=True) as conn:
+            found = _schema(conn)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"备份文件 {path.name} 已损坏或无法打开：{exc}") from exc
+    problem = ""
+    missing = sorted(expected.keys() - found.keys())
+    extra = sorted(found.keys() - expected.keys())
+    if missing:
+        problem = f"缺少表 {missing[0]}"
+    elif extra:
+        problem = f"多出表 {extra[0]}"
+    else:
+        for table in sorted(expected):
+            want, have = expected[table], found[table]
+            if want != have:
+                names_want = [c[0] for c in want]
+                names_have = [c[0] for c in have]
+                gone = [n for n in names_want if n not in names_have]
+                added = [n for n in names_have if n not in names_want]
+                if gone:
+                    problem = f"表 {table} 缺少列 {gone[0]}"
+                elif added:
+                    problem = f"表 {table} 多出列 {added[0]}"
+                else:
+                    diff = next(w for w, h in zip(want, have, strict=False) if w != h)
+                    problem = f"表 {table} 的列 {diff[0]} 定义不同"
+                break
+    if problem:
+        raise BackupError(
+            f"备份文件 {path.name} 的结构与本程序创建的数据库不符（{problem}），不能用于恢复；"
+            "数据库未作任何改动。"
+        )
 
 
 def _kind_of(name: str, stem: str) -> str | None:
@@ -195,17 +295,21 @@ class BackupService:
             out = out / self.default_name()
         if out.resolve() == src.resolve():
             raise BackupError("备份文件不能是正在使用的数据库本身。")
+        _copy(src, out)
+        info = inspect_backup(out)
+        # The audit entry is written once the copy has landed: a killed or failed backup
+        # leaves neither a file nor an entry that claims one.
         with self._db.sessions.begin() as s:
             audit.record(s, self._actor, "backup", "database", None, note=str(out))
-        _copy(src, out)
         logger.info("backup written to %s", out)
-        return inspect_backup(out)
+        return info
 
     def automatic(self, kind: str, now: dt.datetime | None = None) -> Path | None:
         """A rotated backup into the backup folder ("daily", "exit"); None for PostgreSQL."""
         if not self.supported:
             return None
         out = self.folder / self.default_name(kind, now)
+        clean_parts(self.folder)
         _copy(database_file(self._db), out)
         self.rotate()
         logger.info("%s backup written to %s", kind, out)

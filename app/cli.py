@@ -9,19 +9,19 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from app import __version__, admin_cli
-from app.audit import SYSTEM
-from app.config import data_dir, resolve_target
+from app.config import data_dir, private_files, resolve_target
 from app.database import Database, friendly_error, is_empty, open_database
 from app.errors import AppError
 from app.fees import cli as fees_cli
 from app.governance import cli as governance_cli
 from app.logging_setup import setup_logging
 from app.roster import cli as roster_cli
-from app.services import Services
 from app.surveys import cli as surveys_cli
 
 logger = logging.getLogger(__name__)
@@ -49,11 +49,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="数据库文件路径或 SQLAlchemy URL（默认取 LOUYUAN_DB 或数据目录）",
     )
     parser.add_argument("--demo", action="store_true", help="使用演示数据库")
+    parser.add_argument(
+        "--user", metavar="NAME", help="以该用户登录（或设置 LOUYUAN_USER）；演示数据库自动登录"
+    )
+    parser.add_argument(
+        "--password-stdin",
+        dest="signin_password_stdin",
+        action="store_true",
+        help="登录密码取标准输入的第一行（或设置 LOUYUAN_PASSWORD；否则提示输入）",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = sub.add_parser("gui", help="打开窗口（默认）")
-    gui.add_argument("--demo", action="store_true", help="使用演示数据库")
+    gui.add_argument(
+        "--demo", action="store_true", default=argparse.SUPPRESS, help="使用演示数据库"
+    )
     init = sub.add_parser("init", help="创建或升级数据库")
-    init.add_argument("--demo", action="store_true", help="同时填入演示数据")
+    init.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="初始化演示数据库（填入演示数据）",
+    )
     stats = sub.add_parser("stats", help="统计楼院、楼栋、住户、居民数")
     stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     admin_cli.add_parsers(sub)
@@ -84,10 +100,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def db_stats(db: Database) -> dict[str, Any]:
+    from app.stats import StatsService
+
+    return StatsService(db.sessions).summary()
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     db = open_target(args, create=False)
     try:
-        figures = Services.build(db, SYSTEM).stats.summary()
+        figures = db_stats(db)
     finally:
         db.close()
     if args.json:
@@ -121,13 +143,21 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; never shows a traceback for an expected failure."""
     args = build_parser().parse_args(argv)
+    private_files()
     setup_logging(data_dir())
     handler = COMMANDS.get(args.command or "")
     if handler is None:
         print("请指定子命令；打开窗口请运行 louyuan 或 louyuan gui", file=sys.stderr)
         return 2
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # `louyuan stats --json | head`: the reader went away; nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except AppError as exc:
         print(exc.message, file=sys.stderr)
         return 1

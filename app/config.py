@@ -13,6 +13,36 @@ DB_ENV = "LOUYUAN_DB"
 DATA_ENV = "LOUYUAN_DATA_DIR"
 
 
+PRIVATE_UMASK = 0o077
+
+
+def private_files() -> None:
+    """Files and folders this process creates are readable by their owner only (0600/0700
+    where the platform has modes): the database, its backups, the log, settings, exports."""
+    if os.name == "posix":
+        os.umask(PRIVATE_UMASK)
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create a folder of the program's own (data, backups, log) owner-only, and tighten one
+    that an older version created open (only when this account owns it)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tighten(path, 0o700)
+    return path
+
+
+def tighten(path: Path, mode: int) -> None:
+    """chmod `path` to `mode` when it is ours and looser; silently nothing elsewhere."""
+    if os.name != "posix":
+        return
+    try:
+        st = path.stat()
+        if st.st_uid == os.getuid() and st.st_mode & 0o077:
+            path.chmod(mode)
+    except OSError:
+        pass
+
+
 def data_dir() -> Path:
     """The user data folder (overridable with LOUYUAN_DATA_DIR, e.g. for a USB stick)."""
     override = os.environ.get(DATA_ENV)
@@ -54,6 +84,11 @@ class DatabaseTarget:
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, None for a server database."""
+        return Path(self.url.removeprefix("sqlite:///")) if self.is_sqlite else None
 
     @property
     def display(self) -> str:

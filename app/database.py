@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import DatabaseTarget
+from app import lengths
+from app.config import DatabaseTarget, data_dir, make_private_dir, tighten
 from app.errors import AppError, DatabaseDamaged, DatabaseError
 from db import migrate
 from db.engine import make_engine, make_sessionmaker
@@ -32,9 +32,21 @@ class Database:
 
 
 def _connect(target: DatabaseTarget) -> Engine:
-    if target.is_sqlite:
-        Path(target.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(target.url)
+    path = target.path
+    if path is not None:
+        if path.parent == data_dir():
+            make_private_dir(path.parent)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = make_engine(target.url)
+    except ImportError as exc:  # the PostgreSQL driver is an optional extra
+        raise DatabaseError(
+            f"连接 {target.display} 需要 PostgreSQL 驱动 psycopg，尚未安装。"
+            "请运行：pip install 'louyuan[postgres]'"
+        ) from exc
+    except ArgumentError as exc:
+        raise DatabaseError(f"数据库地址无法识别：{target.display}") from exc
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -47,6 +59,9 @@ def _connect(target: DatabaseTarget) -> Engine:
             f"无法打开数据库：{target.display}。请检查文件是否损坏、是否被其他程序占用，"
             "或网络数据库是否可以连接。"
         ) from exc
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            tighten(path.with_name(path.name + suffix), 0o600)
     return engine
 
 
@@ -84,6 +99,10 @@ def _check_revision(engine: Engine, target: DatabaseTarget) -> frozenset[str]:
 
 
 BUSY = "数据库正被另一个窗口或另一台电脑占用（正在保存数据），请稍等片刻再试；本次操作没有保存。"
+READ_ONLY = (
+    "数据库是只读的（文件或文件夹没有写入权限，或在只读的U盘、光盘上），本次操作没有保存。"
+    "请检查文件权限后再试。"
+)
 LOST = "与数据库的连接中断，本次操作没有保存。请检查网络或数据库服务器后再试。"
 
 
@@ -101,6 +120,12 @@ def friendly_error(exc: BaseException) -> AppError | None:
         "locked" in text or "busy" in text
     ):
         return DatabaseError(BUSY)
+    if isinstance(exc, DBAPIError | sqlite3.Error) and (
+        "readonly database" in text or "read-only transaction" in text
+    ):
+        return DatabaseError(READ_ONLY)
+    if isinstance(exc, DBAPIError) and "value too long" in text:
+        return DatabaseError("内容过长，超出了数据库字段的长度，本次操作没有保存。")
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return DatabaseError(LOST)
     return None
@@ -138,7 +163,9 @@ def open_database(target: DatabaseTarget, *, create: bool = True, check: bool = 
     except BaseException:
         engine.dispose()
         raise
-    return Database(target, engine, make_sessionmaker(engine))
+    sessions = make_sessionmaker(engine)
+    lengths.install(sessions)
+    return Database(target, engine, sessions)
 
 
 def is_empty(db: Database) -> bool:

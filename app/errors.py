@@ -40,3 +40,14 @@ class Cancelled(AppError):
 
 class PermissionDenied(AppError):
     """The signed-in user's role does not allow this."""
+
+
+class StaleWrite(AppError):
+    """The record changed since the form showed it; saving would undo someone's change."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"{what}已被他人修改（另一个窗口或另一位同事在您打开后保存过），本次修改没有保存。"
+            "请重新载入，看过最新内容后再改。"
+        )
+        self.what = what

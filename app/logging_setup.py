@@ -6,7 +6,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from app.config import log_dir
+from app.config import log_dir, make_private_dir
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -17,8 +17,7 @@ def setup_logging(_data: Path | None = None, level: int = logging.INFO) -> None:
     if any(getattr(h, "_louyuan", False) for h in root.handlers):
         return
     try:
-        folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = make_private_dir(log_dir())
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
             folder / "louyuan.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
         )

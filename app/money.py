@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from app.errors import AppError
 from app.text import fold
 
 FEN = Decimal("0.01")
+# The largest single amount (a payment, an expense, an exemption): a million yuan. Anything
+# larger is a typing slip, and it keeps every sum far inside integer and Decimal ranges.
+MAX_YUAN = Decimal("1000000")
+# Plain decimal notation only: "1E+5" and "1e308" are refused, never read as numbers.
+PLAIN_NUMBER = re.compile(r"\d{1,12}(\.\d{1,12})?")
 
 
 class MoneyError(AppError):
@@ -36,17 +42,32 @@ def parse_yuan(raw: str) -> Decimal:
         MoneyError: not a number, negative, or more than two decimals.
     """
     text = fold(raw).replace(",", "").removesuffix("元").removeprefix("¥").strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise MoneyError("金额应为数字，如 53.90") from exc
-    if not value.is_finite():
-        raise MoneyError("金额应为数字，如 53.90")
-    if value < 0:
+    if text.startswith("-") and PLAIN_NUMBER.fullmatch(text[1:]):
         raise MoneyError("金额不能为负数")
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise MoneyError("金额应为数字，如 53.90（不接受 1E+5 这类写法）")
+    value = Decimal(text)
     if value != value.quantize(FEN):
         raise MoneyError("金额最多保留两位小数（到分）")
-    return value.quantize(FEN)
+    return check_yuan(value.quantize(FEN), allow_zero=True)
+
+
+def check_yuan(value: Decimal, *, allow_zero: bool = False) -> Decimal:
+    """An amount handed to a service: finite, not negative (zero only when allowed), at most
+    MAX_YUAN, whole fen.
+
+    Raises:
+        MoneyError: otherwise.
+    """
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise MoneyError("金额应为数字，如 53.90")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise MoneyError("金额应大于 0" if value == 0 else "金额不能为负数")
+    if value > MAX_YUAN:
+        raise MoneyError(f"金额过大：单笔最多 {MAX_YUAN:,.2f} 元，请检查")
+    if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
+        raise MoneyError("金额最多保留两位小数（到分）")
+    return value
 
 
 def format_yuan(value: Decimal | int) -> str:

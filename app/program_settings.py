@@ -20,6 +20,9 @@ from app.users.dto import LoginPolicy
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "settings.json"
+MAX_BYTES = 1024 * 1024  # a settings file is a few hundred bytes; anything else is not one
+# Sane ranges for the numbers (a value outside is brought to the nearest end).
+BOUNDS = {"backup_keep": (1, 1000), "max_failed_logins": (1, 100), "lockout_minutes": (1, 1440)}
 
 
 @dataclass(frozen=True)
@@ -54,17 +57,24 @@ def _coerce(raw: dict[str, Any]) -> ProgramSettings:
             logger.warning("settings.json: %s=%r ignored", f.name, value)
             value = default
         values[f.name] = value
-    values["backup_keep"] = max(1, values["backup_keep"])
+    for name, (low, high) in BOUNDS.items():
+        values[name] = min(max(low, values[name]), high)
+    folder = values["backup_folder"]
+    if "\x00" in folder or len(folder) > 1000:
+        logger.warning("settings.json: backup_folder ignored")
+        values["backup_folder"] = ""
     return ProgramSettings(**values)
 
 
 def load_settings(path: Path | None = None) -> ProgramSettings:
     path = path or settings_path()
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError("too large")
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return ProgramSettings()
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         logger.warning("cannot read %s (%s); using defaults", path, exc)
         return ProgramSettings()
     if not isinstance(raw, dict):

@@ -10,12 +10,21 @@ _LATIN = re.compile(r"^[a-z0-9 ]+$")
 _NUMBER = re.compile(r"(\d+)")
 
 
-_CONTROLS = {c: None for c in range(32) if chr(c) not in "\n\t"} | {127: None}
+# Bidirectional controls (U+202A-202E, U+2066-2069, LRM/RLM/ALM) and zero-width characters:
+# invisible, they make two names that look the same differ ("幸福里" and "幸福里" + RLO).
+_INVISIBLE = [0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF]
+_INVISIBLE += [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_CONTROLS = (
+    {c: None for c in range(32) if chr(c) not in "\n\t"}
+    | {127: None}
+    | {c: None for c in _INVISIBLE}
+)
 
 
 def plain(text: str) -> str:
     """Text without control characters (NUL and the like, which PostgreSQL refuses and no
-    clerk means to type); newlines and tabs stay."""
+    clerk means to type) and without invisible bidi and zero-width characters; newlines and
+    tabs stay."""
     return text.translate(_CONTROLS)
 
 

@@ -25,13 +25,15 @@ from app import __version__
 from app.audit import SYSTEM, Actor
 from app.backup import restore_unopened
 from app.cli import build_parser
-from app.config import DatabaseTarget, log_dir, resolve_target
+from app.config import DatabaseTarget, log_dir, private_files, resolve_target
 from app.database import Database, check_integrity, is_empty, open_database
 from app.errors import AppError, Cancelled, DatabaseDamaged
+from app.instance_lock import WindowLock
 from app.jobs import IsCancelled, Progress
 from app.logging_setup import setup_logging
 from app.program_settings import load_settings
 from app.services import Services
+from app.signin import local_actor
 from app.users.demo import DEMO_ADMIN, DEMO_PASSWORD
 from app.users.service import UserService
 from ui import dialogs, settings
@@ -115,6 +117,7 @@ class Startup:
         self.exit_code = 0
         self._integrity_checked = False
         self._backup_timer: QTimer | None = None
+        self.window_lock: WindowLock | None = None
 
     def start(self) -> bool:
         """Open the database; False (after telling the user) when it cannot be used."""
@@ -133,6 +136,7 @@ class Startup:
             dialogs.error(None, exc.message)
             self.exit_code = 1
             return False
+        self.warn_second_window()
         if needs_demo:
             task = self.runner.run(
                 partial(fill_demo, self.db),
@@ -144,6 +148,19 @@ class Startup:
             task.failed.connect(self._on_demo_failed)
             return True
         return self.show_window()
+
+    def warn_second_window(self) -> None:
+        """Another window on the same SQLite file: say so (both may go on)."""
+        path = self.target.path
+        if path is None or self.window_lock is not None:
+            return
+        self.window_lock = WindowLock(path)
+        message = self.window_lock.warning()
+        if message:
+            logger.warning("another window holds %s: %s", path, self.window_lock.holder)
+            dialogs.error(
+                None, message, QCoreApplication.translate("app", "数据库已在另一窗口打开")
+            )
 
     def offer_restore(self, message: str) -> bool:
         """A damaged database: offer to restore a backup file; True when restored."""
@@ -160,7 +177,7 @@ class Startup:
         if not path:
             return False
         try:
-            result = restore_unopened(self.target, Path(path), SYSTEM)
+            result = restore_unopened(self.target, Path(path), local_actor())
         except AppError as exc:
             dialogs.error(None, exc.message)
             return False
@@ -293,6 +310,7 @@ class Startup:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window; returns the process exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    private_files()
     setup_logging()
     app = make_application([])
     install_excepthook(log_dir() / "louyuan.log")
@@ -308,4 +326,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     startup.automatic_backup("exit")
     if startup.db is not None:
         startup.db.close()
+    if startup.window_lock is not None:
+        startup.window_lock.release()
     return startup.exit_code or code

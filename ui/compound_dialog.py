@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
+from app.errors import AppError, StaleWrite
 from app.registry.dto import MANAGEMENT_MODES, CompoundInput
 from app.registry.errors import ValidationError
 from app.services import Services
@@ -50,6 +50,7 @@ class CompoundDialog(QDialog):
         self._services = services
         self.compound_id = compound_id
         self._communities = services.compounds.communities()
+        self._version: int | None = None
         if compound_id is None:
             first = self._communities[0].id if self._communities else 0
             self._original = CompoundInput(name="", community_id=first)
@@ -58,6 +59,7 @@ class CompoundDialog(QDialog):
         else:
             detail = services.compounds.get_compound(compound_id)
             self._original = detail.data
+            self._version = detail.version
             self._touched = {ALL_TOUCHED}
             self.setWindowTitle(self.tr("楼院信息 — {0}").format(detail.data.name))
         self._rows: dict[str, FieldRow] = {}
@@ -293,7 +295,13 @@ class CompoundDialog(QDialog):
             if self.compound_id is None:
                 self.compound_id = self._services.compounds.create_compound(data)
             else:
-                self._services.compounds.update_compound(self.compound_id, data)
+                self._services.compounds.update_compound(
+                    self.compound_id, data, expected_version=self._version
+                )
+        except StaleWrite as exc:
+            if dialogs.offer_reload(self, exc.message):
+                self.reload()
+            return
         except ValidationError as exc:
             self._show_errors(exc.errors)
             self.save_button.setEnabled(False)
@@ -304,6 +312,14 @@ class CompoundDialog(QDialog):
         logger.info("compound %s saved", self.compound_id)
         self.saved.emit(self.compound_id)
         self.accept()
+
+    def reload(self) -> None:
+        """Show the compound as it is saved now (after someone else's save)."""
+        assert self.compound_id is not None
+        detail = self._services.compounds.get_compound(self.compound_id)
+        self._original, self._version = detail.data, detail.version
+        self._load(detail.data)
+        self._validate()
 
     def reject(self) -> None:
         if self.is_changed() and not dialogs.confirm(

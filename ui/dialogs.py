@@ -21,6 +21,19 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     return box.clickedButton() is yes
 
 
+def offer_reload(parent: QWidget | None, message: str) -> bool:
+    """Someone saved the record since the form showed it: offer to load what is saved now.
+    True when the clerk chose 重新载入 (the form then shows the saved record)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, _tr("已被他人修改"), message, parent=parent)
+    box.setInformativeText(_tr("重新载入会显示现在保存的内容，您在本窗口的修改将被放弃。"))
+    reload = box.addButton(_tr("重新载入"), QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(_tr("暂不载入"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(reload)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is reload
+
+
 def error(parent: QWidget | None, message: str, title: str = "") -> None:
     """Show an expected failure (an AppError's Chinese message)."""
     QMessageBox.warning(parent, title or _tr("楼院通"), message)

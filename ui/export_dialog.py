@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth import Permission, allowed
 from app.errors import AppError
 from app.roster.export import ExportResult
 from app.services import Services
@@ -63,9 +64,9 @@ class ExportDialog(QDialog):
         self.list = QListView(self)
         self.list.setModel(self.model)
         self.unmasked = QCheckBox(self.tr("不脱敏：导出完整身份证号和电话（将记入审计日志）"), self)
-        if not services.actor.can_edit:
+        if not allowed(services.actor, Permission.UNMASKED_OUTPUT):
             self.unmasked.setEnabled(False)
-            self.unmasked.setToolTip(self.tr("只读用户只能导出脱敏的花名册"))
+            self.unmasked.setToolTip(self.tr("只有管理员可以导出完整的身份证号和电话"))
         note = QLabel(self.tr("默认脱敏：身份证号显示为 410102********123X，电话为 138****5678。"))
         note.setWordWrap(True)
         self.buttons = QDialogButtonBox(

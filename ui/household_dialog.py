@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
+from app.errors import AppError, StaleWrite
 from app.registry.dto import HOUSEHOLD_STATUSES, CompoundDetail, HouseholdInput, ResidentInput
 from app.registry.errors import ValidationError
 from app.services import Services
@@ -81,6 +81,7 @@ class HouseholdDialog(QDialog):
         self.compound_id = compound_id
         self.household_id = household_id
         compound = services.compounds.get_compound(compound_id)
+        self._version: int | None = None
         if household_id is None:
             self._original = HouseholdInput(compound_id=compound_id, building="", room="", area="")
             residents: list[ResidentInput] = []
@@ -88,6 +89,7 @@ class HouseholdDialog(QDialog):
         else:
             detail = services.households.get_household(household_id)
             self._original = detail.data
+            self._version = detail.version
             residents = [r.as_input() for r in detail.residents]
             self._touched = {ALL_TOUCHED}
         self._original_residents = residents
@@ -434,8 +436,15 @@ class HouseholdDialog(QDialog):
             return
         try:
             self.household_id = self._services.households.save_household(
-                self.household_id, self.value(), self.model.residents()
+                self.household_id,
+                self.value(),
+                self.model.residents(),
+                expected_version=self._version,
             )
+        except StaleWrite as exc:
+            if dialogs.offer_reload(self, exc.message):
+                self.reload()
+            return
         except ValidationError as exc:
             self._show_errors(exc.errors)
             self.save_button.setEnabled(False)
@@ -446,6 +455,16 @@ class HouseholdDialog(QDialog):
         logger.info("household %s saved", self.household_id)
         self.saved.emit(self.household_id)
         self.accept()
+
+    def reload(self) -> None:
+        """Show the household as it is saved now (after someone else's save)."""
+        assert self.household_id is not None
+        detail = self._services.households.get_household(self.household_id)
+        self._original, self._version = detail.data, detail.version
+        self._original_residents = [r.as_input() for r in detail.residents]
+        self.model.set_residents(self._original_residents)
+        self._load(detail.data)
+        self._validate()
 
     def reject(self) -> None:
         if self.is_changed() and not dialogs.confirm(

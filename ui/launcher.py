@@ -15,7 +15,7 @@ def _subcommand(argv: Sequence[str]) -> str | None:
         if skip:
             skip = False
             continue
-        if arg == "--db":
+        if arg in ("--db", "--user"):
             skip = True
             continue
         if arg.startswith("-"):

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from app.auth import Permission, allowed
 from app.errors import AppError
 from app.roster.reader import SUFFIXES
 from app.services import Services
@@ -38,7 +39,7 @@ class RosterActions(QObject):
         self.import_action = QAction(self.tr("导入花名册…"), self)
         self.export_action = QAction(self.tr("导出花名册…"), self)
         self.template_action = QAction(self.tr("下载导入模板…"), self)
-        self.import_action.setEnabled(services.actor.can_edit)
+        self.import_action.setEnabled(allowed(services.actor, Permission.IMPORT_ROSTER))
         self.import_action.triggered.connect(lambda: self.open_wizard())
         self.export_action.triggered.connect(self._on_export_triggered)
         self.template_action.triggered.connect(self._on_template_triggered)

@@ -44,6 +44,8 @@ def parse_price(raw: str) -> int:
         FeeError: not a positive number with at most three decimals.
     """
     text = fold(raw).replace("元", "").replace("/㎡·月", "").strip()
+    if not re.fullmatch(r"-?\d{1,6}(\.\d{1,6})?", text):
+        raise FeeError("单价应为数字，如 0.45（元/㎡·月；不接受 1E+5 这类写法）")
     try:
         value = Decimal(text)
     except InvalidOperation as exc:

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
+from app.auth import Permission, require
 from app.bulk import fetch_rows, insert_rows
-from app.errors import NotFound, PermissionDenied
+from app.errors import NotFound
 from app.fees import allocation
 from app.fees.arithmetic import CYCLE_MONTHS, add_months, charge_fen, month_index, parse_period
 from app.fees.dto import (
@@ -246,8 +247,7 @@ class BillingService:
             BillingError: no active scheme, or the months fall in the free transition.
             Cancelled: the user pressed Cancel (nothing was written).
         """
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.BILL)
         with gc_paused(), self._sessions.begin() as s:
             run = self._run(s, compound_id, period, months)
             plan = self._plan(s, run, household_ids)

@@ -8,16 +8,18 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from app.audit import SYSTEM
 from app.database import Database
+from app.errors import AppError
 from app.fees.arithmetic import add_months, parse_period
 from app.fees.dto import BILLING_CYCLES, PAYMENT_METHODS, STATE_LABELS, PaymentInput, SchemeInput
 from app.fees.errors import FeeError
 from app.fees.schemes import exemption_from_text
 from app.money import format_yuan, parse_yuan
+from app.outputs import check_output
 from app.services import Services
+from app.signin import acting
 
-SUBCOMMANDS = ("fee-scheme", "bill", "notices", "pay", "posting")
+SUBCOMMANDS = ("fee-scheme", "bill", "notices", "pay", "receipt", "posting")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,6 +74,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     pay.add_argument("--method", choices=PAYMENT_METHODS, default="现金")
     pay.add_argument("--receipt", metavar="OUT.pdf", help="同时生成收据 PDF")
     pay.add_argument("--json", action="store_true")
+    receipt = sub.add_parser("receipt", help="补打一张收据（PDF）")
+    receipt.add_argument("out", metavar="OUT.pdf")
+    receipt.add_argument("--number", required=True, metavar="N", help="收据编号")
     posting = sub.add_parser("posting", help="打印收费公示或收支公示（PDF）")
     posting.add_argument("kind", choices=("fee-scheme", "accounts", "arrears"))
     posting.add_argument("out", metavar="OUT.pdf")
@@ -83,14 +88,12 @@ def _open(args: argparse.Namespace) -> tuple[Database, Services]:
     from app.cli import open_target
 
     db = open_target(args, create=False)
-    return db, Services.build(db, SYSTEM)
+    return db, Services.build(db, acting(args, db))
 
 
 def _pdf(out: str) -> Path:
-    path = Path(out)
-    if path.suffix.lower() != ".pdf":
-        raise FeeError("输出文件应为 .pdf")
-    return path
+    """The PDF's path, checked before anything is written or changed."""
+    return check_output(out, (".pdf",))
 
 
 def cmd_fee_scheme(args: argparse.Namespace) -> int:
@@ -188,10 +191,10 @@ def cmd_pay(args: argparse.Namespace) -> int:
         receipt = services.fees.payments.pay(
             PaymentInput(account.household_id, parse_yuan(args.amount), args.method)
         )
+        # The payment is saved from here on: a failure below must say so, never look like
+        # a failed payment that a clerk would take again.
         if out:
-            from app.documents.fees_receipt import write_receipt
-
-            write_receipt(out, services.fees.payments.receipt(receipt.payment_id))
+            _write_receipt_after_payment(services, receipt.payment_id, receipt.receipt_no, out)
         left = services.fees.payments.account(account.household_id)
     finally:
         db.close()
@@ -209,6 +212,43 @@ def cmd_pay(args: argparse.Namespace) -> int:
         )
     else:
         print(receipt.receipt_no)
+    return 0
+
+
+def _write_receipt_after_payment(
+    services: Services, payment_id: int, number: str, out: Path
+) -> None:
+    from app.documents.fees_receipt import write_receipt
+
+    try:
+        write_receipt(out, services.fees.payments.receipt(payment_id))
+    except Exception as exc:  # the payment stands whatever went wrong with the file
+        reason = exc.message if isinstance(exc, AppError) else str(exc) or type(exc).__name__
+        raise FeeError(
+            f"已收款，收据编号 {number}（款项已保存，请勿重复收款）；但收据文件未能写出：{reason}。"
+            f"补打：louyuan receipt 收据.pdf --number {number}"
+        ) from exc
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    from app.documents.fees_receipt import write_receipt
+    from app.fees.dto import PaymentFilter
+
+    out = _pdf(args.out)
+    db, services = _open(args)
+    try:
+        payments = services.fees.payments
+        ids = [
+            pid
+            for pid in payments.payment_ids(PaymentFilter(text=args.number))
+            if payments.receipt(pid, printing=False).receipt_no == args.number
+        ]
+        if not ids:
+            raise FeeError(f"没有编号为 {args.number} 的收据")
+        write_receipt(out, payments.receipt(ids[0]))
+    finally:
+        db.close()
+    print(f"已补打收据 {args.number}：{out}")
     return 0
 
 
@@ -245,5 +285,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "bill": cmd_bill,
     "notices": cmd_notices,
     "pay": cmd_pay,
+    "receipt": cmd_receipt,
     "posting": cmd_posting,
 }

@@ -145,6 +145,7 @@ class SchemeRow:
     satisfaction_threshold: int | None = None  # percent; None = 2/3
     min_coverage: int | None = None  # percent; None = 50%
     resolution: SchemeResolution | None = None  # None when unset or the record is gone
+    version: int = 0  # the row version a form saves over (stale writes)
 
     @property
     def basis_text(self) -> str:

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import NotFound, PermissionDenied
+from app.auth import Permission, require
+from app.errors import NotFound
 from app.fees.arithmetic import add_months, month_index, parse_period
 from app.fees.dto import AccountsMonth, ExpenseInput, ExpenseRow
 from app.fees.errors import FeeError
-from app.money import format_yuan, to_fen
+from app.money import check_yuan, format_yuan, to_fen
 from db.models import Compound
 from db.models.fees import EXPENSE_CATEGORIES, FeeExpense, FeePayment
 
@@ -31,12 +32,11 @@ class ExpenseService:
         Raises:
             FeeError: unknown category, bad month or no amount.
         """
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.EDIT_FEES)
         month = parse_period(data.month)
         if data.category not in EXPENSE_CATEGORIES:
             raise FeeError("请选择支出类别：" + "、".join(EXPENSE_CATEGORIES))
-        fen = to_fen(data.amount)
+        fen = to_fen(check_yuan(data.amount, allow_zero=True))
         if fen <= 0:
             raise FeeError("支出金额应大于 0")
         with self._sessions.begin() as s:
@@ -74,8 +74,7 @@ class ExpenseService:
             )
 
     def delete(self, expense_id: int, reason: str) -> None:
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.EDIT_FEES)
         if not reason.strip():
             raise FeeError("删除支出记录必须填写原因")
         with self._sessions.begin() as s:

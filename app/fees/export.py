@@ -11,6 +11,7 @@ from app.fees.dto import ArrearsRow, ChargeRow
 from app.fees.errors import FeeError
 from app.jobs import IsCancelled, Progress, check_cancelled, never_cancelled, no_progress
 from app.money import from_fen
+from app.text import mask_phone
 
 MONEY = "#,##0.00"
 
@@ -124,14 +125,17 @@ def export_arrears(
     rows: Sequence[ArrearsRow],
     progress: Progress = no_progress,
     cancelled: IsCancelled = never_cancelled,
+    *,
+    unmasked: bool = False,
 ) -> int:
+    """The arrears list; phones masked unless `unmasked` (the caller has checked and audits)."""
     heads = ["楼院", "房号", "户主", "联系电话", "欠费笔数", "最早欠费月份", "欠费金额(元)"]
     data = [
         [
             r.compound_name,
             r.location,
             r.householder_name,
-            r.phone,
+            r.phone if unmasked else mask_phone(r.phone),
             r.charges,
             r.oldest_period,
             from_fen(r.due_fen),

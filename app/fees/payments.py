@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import NotFound, PermissionDenied
+from app.auth import Permission, require
+from app.errors import NotFound
 from app.fees import allocation
 from app.fees.arithmetic import charge_fen, period_label
 from app.fees.dto import (
@@ -26,7 +27,7 @@ from app.fees.dto import (
 from app.fees.errors import PaymentError
 from app.fees.ledger import charge_rows
 from app.fees.receipts import next_receipt
-from app.money import format_yuan, to_fen
+from app.money import check_yuan, format_yuan, to_fen
 from app.registry.queries import fetch_ids, like_escape
 from app.text import fold
 from db.models import Building, Compound, Household
@@ -134,9 +135,8 @@ class PaymentService:
         Raises:
             PaymentError: no amount, or an unknown method.
         """
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
-        fen = to_fen(data.amount)
+        require(self._actor, Permission.TAKE_PAYMENT)
+        fen = to_fen(check_yuan(data.amount, allow_zero=True))
         if fen <= 0:
             raise PaymentError("缴费金额应大于 0")
         if fen > 10_000_000:
@@ -186,8 +186,7 @@ class PaymentService:
         Raises:
             PaymentError: no reason, or voided already.
         """
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.VOID_PAYMENT)
         if not reason.strip():
             raise PaymentError("作废收据必须填写原因")
         with self._sessions.begin() as s:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import AppError, NotFound, PermissionDenied
+from app.auth import Permission, require
+from app.errors import AppError, NotFound
 from app.fees.arithmetic import format_price, parse_period, parse_price
 from app.fees.dto import (
     DEFAULT_CAP_MILLI,
@@ -25,6 +26,7 @@ from app.fees.errors import FeeError, OverCapError, SchemeStateError
 from app.money import MoneyError, parse_yuan, to_fen
 from app.surveys.dto import GateStatus
 from app.text import fold, is_digits
+from app.versions import claim
 from db.models import HOUSEHOLD_STATUSES, RESIDENT_TAGS, Compound, Meeting, Resolution
 from db.models.fees import BILLING_CYCLES, FeeExemption, FeeScheme
 from db.models.surveys import Survey, SurveyScope
@@ -161,6 +163,7 @@ def scheme_row(
         satisfaction_threshold=scheme.satisfaction_threshold,
         min_coverage=scheme.min_coverage,
         resolution=resolution,
+        version=scheme.version,
     )
 
 
@@ -229,8 +232,7 @@ class FeeSchemeService:
         self._gate = activation_gate
 
     def _need_edit(self) -> None:
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.EDIT_FEES)
 
     def _clean(self, data: SchemeInput) -> dict[str, Any]:
         price = parse_price(data.price)
@@ -277,12 +279,19 @@ class FeeSchemeService:
             "min_coverage": coverage,
         }
 
-    def save_scheme(self, data: SchemeInput, scheme_id: int | None = None) -> SchemeRow:
+    def save_scheme(
+        self,
+        data: SchemeInput,
+        scheme_id: int | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> SchemeRow:
         """Create a draft scheme, or change one that is still a draft.
 
         Raises:
             OverCapError: the price is above the cap and no reason was given.
             SchemeStateError: the scheme was already posted.
+            StaleWrite: someone saved the scheme since the form showed `expected_version`.
         """
         self._need_edit()
         values = self._clean(data)
@@ -297,6 +306,10 @@ class FeeSchemeService:
                 s.flush()
                 before: dict[str, Any] = {}
             else:
+                claim(
+                    s, FeeScheme, scheme_id, expected_version,
+                    what="该收费方案", missing="该收费方案不存在",
+                )  # fmt: skip
                 found = s.get(FeeScheme, scheme_id)
                 if found is None:
                     raise NotFound("该收费方案不存在")
@@ -370,7 +383,14 @@ class FeeSchemeService:
             )
             return None if sid is None else load_scheme(s, sid)
 
-    def change_state(self, scheme_id: int, state: str, reason: str = "") -> SchemeRow:
+    def change_state(
+        self,
+        scheme_id: int,
+        state: str,
+        reason: str = "",
+        *,
+        expected_version: int | None = None,
+    ) -> SchemeRow:
         """Move a scheme on: post (公示), start the transition, activate, end.
 
         Activation needs a reason and, when the scheme names a survey, its gate met
@@ -381,6 +401,10 @@ class FeeSchemeService:
         """
         self._need_edit()
         with self._sessions.begin() as s:
+            claim(
+                s, FeeScheme, scheme_id, expected_version,
+                what="该收费方案", missing="该收费方案不存在",
+            )  # fmt: skip
             scheme = s.get(FeeScheme, scheme_id, with_for_update=True)
             if scheme is None:
                 raise NotFound("该收费方案不存在")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 
-from app.audit import SYSTEM
 from app.database import Database
 from app.governance.dto import STATUSES, ProblemFilter
 from app.governance.errors import GovernanceError
+from app.outputs import check_output
 from app.services import Services
+from app.signin import acting
 
 SUBCOMMANDS = ("problems-export",)
 
@@ -30,12 +30,10 @@ def _open(args: argparse.Namespace) -> Database:
 
 
 def cmd_problems_export(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise GovernanceError("输出文件应为 .xlsx")
+    out = check_output(args.out, (".xlsx",))
     db = _open(args)
     try:
-        gov = Services.build(db, SYSTEM).governance
+        gov = Services.build(db, acting(args, db)).governance
         category_id = None
         if args.category:
             names = {c.name: c.id for c in gov.problems.categories()}

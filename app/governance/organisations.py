@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import NotFound, PermissionDenied
+from app.auth import Permission, require
+from app.errors import NotFound
 from app.governance.dto import (
     KINDS,
     CommunityCoverage,
@@ -38,8 +39,7 @@ class GovernanceBase:
         self._actor = actor
 
     def _require_edit(self) -> None:
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.EDIT_GOVERNANCE)
 
 
 def pairs(rows: Iterable[Any]) -> dict[Any, Any]:

@@ -34,6 +34,7 @@ from app.registry.validation import (
     sort_key_of,
 )
 from app.text import fold, is_pinyin_query, pinyin_of, plain
+from app.versions import claim
 from db.models import (
     MANAGEMENT_MODES,
     Building,
@@ -262,6 +263,7 @@ class CompoundService:
                 community_name=community.name,
                 grid_path=grids.get(c.grid_id, "") if c.grid_id else "",
                 total_area=centi_to_area(int(area)),
+                version=c.version,
                 **counts,
             )
 
@@ -286,7 +288,7 @@ class CompoundService:
         return errors
 
     def _require_edit(self) -> None:
-        require(self._actor, Permission.EDIT)
+        require(self._actor, Permission.EDIT_REGISTRY)
 
     def _apply(self, s: Session, c: Compound, data: CompoundInput) -> None:
         errors = self.validate_compound(data)
@@ -324,9 +326,20 @@ class CompoundService:
             audit.record(s, self._actor, "create", "compound", c.id, after=asdict(data))
             return c.id
 
-    def update_compound(self, compound_id: int, data: CompoundInput) -> None:
+    def update_compound(
+        self, compound_id: int, data: CompoundInput, *, expected_version: int | None = None
+    ) -> None:
+        """Save the compound over `expected_version` (the one the form showed).
+
+        Raises:
+            StaleWrite: someone saved the compound since (nothing is saved).
+        """
         self._require_edit()
         with self._sessions.begin() as s:
+            claim(
+                s, Compound, compound_id, expected_version,
+                what="该楼院", missing="该楼院不存在或已被删除",
+            )  # fmt: skip
             c = s.get(Compound, compound_id)
             if c is None:
                 raise NotFound("该楼院不存在或已被删除")
@@ -411,6 +424,10 @@ class CompoundService:
             )
             s.add(b)
             s.flush()
+            audit.record(
+                s, self._actor, "create", "building", b.id,
+                after={"compound_id": compound_id, "name": name, "floors": floors},
+            )  # fmt: skip
             return b.id
 
     def delete_building(self, building_id: int) -> None:
@@ -422,6 +439,10 @@ class CompoundService:
             n = s.scalar(select(func.count()).where(Household.building_id == b.id)) or 0
             if n:
                 raise BuildingNotEmpty(b.name, n)
+            audit.record(
+                s, self._actor, "delete", "building", b.id,
+                before={"compound_id": b.compound_id, "name": b.name},
+            )  # fmt: skip
             s.delete(b)
 
 

@@ -80,6 +80,7 @@ class CompoundDetail:
     households: int
     residents: int
     total_area: Decimal
+    version: int = 0  # the row version the form saves over (stale writes)
 
 
 @dataclass(frozen=True)
@@ -189,3 +190,4 @@ class HouseholdDetail:
     data: HouseholdInput
     compound_name: str
     residents: tuple[ResidentRow, ...] = field(default_factory=tuple)
+    version: int = 0  # the row version the form saves over (stale writes)

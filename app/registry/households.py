@@ -43,6 +43,7 @@ from app.registry.validation import (
     sort_key_of,
 )
 from app.text import fold, is_digits, is_pinyin_query, mask_id_number, pinyin_of, plain
+from app.versions import claim
 from db.models import (
     HOUSEHOLD_STATUSES,
     RESIDENT_TAGS,
@@ -295,6 +296,7 @@ class HouseholdService:
                     )
                     for r in residents
                 ),
+                version=h.version,
             )
 
     def validate_household(
@@ -337,6 +339,8 @@ class HouseholdService:
         household_id: int | None,
         data: HouseholdInput,
         residents: Sequence[ResidentInput] | None = None,
+        *,
+        expected_version: int | None = None,
     ) -> int:
         """Create (id None) or update a household and, if given, replace its residents.
 
@@ -345,7 +349,7 @@ class HouseholdService:
         Raises:
             ValidationError: any field (of the household or a resident) breaks a rule.
         """
-        require(self._actor, Permission.EDIT)
+        require(self._actor, Permission.EDIT_REGISTRY)
         errors = household_errors(data)
         for n, r in enumerate(residents or (), start=1):
             errors.update(
@@ -354,6 +358,12 @@ class HouseholdService:
         if errors:
             raise ValidationError(errors)
         with self._sessions.begin() as s:
+            if household_id is not None:
+                # The household (and its residents, saved with it) as the form showed it.
+                claim(
+                    s, Household, household_id, expected_version,
+                    what="该住户", missing="该住户不存在或已被删除",
+                )  # fmt: skip
             clash = self._room_taken(s, data, household_id)
             if clash:
                 raise ValidationError({"room": clash})
@@ -420,6 +430,8 @@ class HouseholdService:
             found = existing.get(data.id) if data.id is not None else None
             before = _resident_audit(found) if found else {}
             r = found if found is not None else Resident(household_id=household_id)
+            if found is not None:
+                r.version += 1
             s.add(r)
             _fill_resident(r, data)
             s.flush()
@@ -438,7 +450,7 @@ class HouseholdService:
                 )
 
     def delete_household(self, household_id: int) -> None:
-        require(self._actor, Permission.EDIT)
+        require(self._actor, Permission.EDIT_REGISTRY)
         try:
             self._delete_household(household_id)
         except IntegrityError as exc:

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.audit import SYSTEM
+from app.outputs import check_output
 from app.roster.dto import Fate, ImportOptions, ImportPreview
 from app.roster.service import RosterService, build_roster_service
+from app.signin import acting
 
 FATE_KEYS = {
     Fate.NEW: "new",
@@ -60,6 +61,8 @@ def summary_json(preview: ImportPreview, *, written: bool) -> dict[str, Any]:
 
 def import_roster(args: argparse.Namespace, service: RosterService) -> int:
     options = ImportOptions(community=args.community, default_compound=args.compound)
+    if args.errors is not None:
+        check_output(args.errors, (".xlsx",))
     plan = service.plan(args.files, options)
     preview = plan.preview
     written = False
@@ -85,6 +88,7 @@ def import_roster(args: argparse.Namespace, service: RosterService) -> int:
 
 
 def export_roster(args: argparse.Namespace, service: RosterService) -> int:
+    check_output(args.out, (".xlsx",))
     ids = service.compound_ids(args.compound) if args.compound else None
     result = service.export(args.out, ids, unmasked=args.unmasked)
     note = "未脱敏，已记入审计日志" if args.unmasked else "身份证号和电话已脱敏"
@@ -99,8 +103,7 @@ def _run(
 
     db = open_target(args, create=False)
     try:
-        # The command line acts as the system user (full rights), as the other subcommands do.
-        return command(args, build_roster_service(db.sessions, SYSTEM))
+        return command(args, build_roster_service(db.sessions, acting(args, db)))
     finally:
         db.close()
 

@@ -123,6 +123,9 @@ def layout_of(sheet: SheetData, remembered: dict[str, Field | None] | None = Non
     )
 
 
+MAX_MAPPING_BYTES = 4 * 1024 * 1024  # thousands of remembered header rows; more is not ours
+
+
 class MappingStore:
     """Header mappings the clerk made by hand, remembered per header signature (a JSON file)."""
 
@@ -133,8 +136,10 @@ class MappingStore:
         if self._path is None or not self._path.is_file():
             return {}
         try:
+            if self._path.stat().st_size > MAX_MAPPING_BYTES:
+                raise ValueError("too large")
             data = json.loads(self._path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             logger.warning("ignoring unreadable %s: %s", self._path, exc)
             return {}
         return data if isinstance(data, dict) else {}
@@ -144,7 +149,11 @@ class MappingStore:
         if not isinstance(entry, dict):
             return None
         by_name = {f.name: f for f in Field}
-        return {k: by_name.get(v) for k, v in entry.items()}
+        return {
+            k: by_name.get(v) if isinstance(v, str) else None
+            for k, v in entry.items()
+            if isinstance(k, str)
+        }
 
     def put(self, signature: str, mapping: dict[str, Field | None]) -> None:
         if self._path is None:

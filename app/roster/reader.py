@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import cast
 
 from app.roster.errors import RosterFileError
+from app.roster.limits import MAX_CELLS, check_cells, check_file_size, check_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,11 @@ def read_file(path: Path) -> list[SheetData]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise RosterFileError(f"不支持的文件类型“{path.suffix}”，请选择 .xlsx、.xls 或 .csv 文件")
+    check_file_size(path)
     if suffix == ".csv":
-        return [SheetData(path.stem, read_csv_rows(path.read_bytes()))]
+        return [SheetData(path.stem, read_csv_rows(path.read_bytes(), path.name))]
+    if suffix in (".xlsx", ".xlsm"):
+        check_xlsx(path)
     return list(_read_excel(path))
 
 
@@ -55,16 +59,23 @@ def decode_text(data: bytes) -> str:
         raise RosterFileError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码") from exc
 
 
-def read_csv_rows(data: bytes) -> list[list[object]]:
+def read_csv_rows(data: bytes, name: str = "CSV") -> list[list[object]]:
     text = decode_text(data)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], ",\t;")
     except csv.Error:
         dialect = csv.excel
+    rows: list[list[object]] = []
+    cells = 0
     try:  # newline="": rows end at \n, \r\n or a lone \r (old Mac files), as csv expects
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            cells += len(row)
+            if cells > MAX_CELLS:
+                check_cells(name, name, cells, 1)
+            rows.append(list(row))
     except csv.Error as exc:
         raise RosterFileError(f"CSV 文件格式有误，无法读取：{exc}") from exc
+    return rows
 
 
 def _read_excel(path: Path) -> Iterator[SheetData]:
@@ -80,6 +91,7 @@ def _read_excel(path: Path) -> Iterator[SheetData]:
             if meta.visible != SheetVisibleEnum.Visible:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
+            check_cells(path.name, meta.name, sheet.total_height, sheet.total_width)
             rows = cast(list[list[object]], sheet.to_python(skip_empty_area=False))
             merged: list[Merged] | None = sheet.merged_cell_ranges
             if merged is None and path.suffix.lower() != ".xls":

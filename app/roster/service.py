@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
+from app.auth import Permission, disclose, require
 from app.bulk import checks_done_by_caller, indexes_deferred, insert_rows
-from app.errors import NotFound, PermissionDenied
+from app.errors import NotFound
 from app.jobs import (
     IsCancelled,
     Progress,
@@ -37,7 +38,7 @@ from app.roster.dto import (
     ImportResult,
     RowPreview,
 )
-from app.roster.errors import NoCommunity
+from app.roster.errors import NoCommunity, NoRosterFound
 from app.roster.matching import (
     Matched,
     community_id,
@@ -142,7 +143,13 @@ class RosterService:
                 matched = match(s, parsed.records, preferred)
                 if matched.new_compounds and preferred is None and not options.community:
                     raise NoCommunity()
-            return ImportPlan(tuple(paths), options, parsed, _preview(parsed, matched), matched)
+            preview = _preview(parsed, matched)
+            if not any(preview.counts.values()):
+                names = "、".join(Path(p).name for p in paths)
+                raise NoRosterFound(
+                    f"文件中没有住户数据：{names}（空文件，或没有可识别的表头和数据行），未导入任何内容。"
+                )
+            return ImportPlan(tuple(paths), options, parsed, preview, matched)
 
     def commit(
         self,
@@ -155,10 +162,9 @@ class RosterService:
         The rows are matched again inside the transaction, so changes made since the preview
         are respected (a room added meanwhile becomes an update, not a duplicate).
         """
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能导入花名册")
+        require(self._actor, Permission.IMPORT_ROSTER)
         with gc_paused(), self._sessions.begin() as s:
-            preferred = _community_for(s, plan.options.community)
+            preferred = _community_for(s, plan.options.community, self._actor)
             matched = _rematch(s, plan, preferred)
             if matched.new_compounds and preferred is None:
                 raise NoCommunity()
@@ -220,7 +226,9 @@ class RosterService:
                 row["householder_pinyin"], row["householder_initials"] = names(record.name)
                 batch.append(row)
                 self._audit_update(s, matched, household_id, values)
-            s.execute(update(table).where(table.c.id == bindparam("hid")), batch)
+            stmt = update(table).where(table.c.id == bindparam("hid"))
+            # an import is a save too: an open household form no longer saves over it
+            s.execute(stmt.values(version=table.c.version + 1), batch)
             done += len(batch)
             check_cancelled(cancelled)
             progress(done, total)
@@ -279,8 +287,8 @@ class RosterService:
 
         An unmasked export is recorded in the audit log.
         """
-        if unmasked and not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能导出未脱敏的身份证号和电话")
+        if unmasked:
+            require(self._actor, Permission.UNMASKED_OUTPUT)
         with self._sessions() as s:
             total = count_households(s, compound_ids)
             progress(0, total)
@@ -290,12 +298,11 @@ class RosterService:
                 cancelled=cancelled,
             )  # fmt: skip
         if unmasked:
-            with self._sessions.begin() as s:
-                audit.record(
-                    s, self._actor, "export_unmasked", "household", None,
-                    after={"households": households, "compounds": compounds},
-                    note=f"导出未脱敏花名册：{out.name}",
-                )  # fmt: skip
+            disclose(
+                self._sessions, self._actor, entity="household",
+                after={"households": households, "compounds": compounds},
+                note=f"导出未脱敏花名册：{out.name}",
+            )  # fmt: skip
         progress(total, total)
         return ExportResult(out, compounds, households, not unmasked)
 
@@ -391,7 +398,7 @@ def _rematch(s: Session, plan: ImportPlan, preferred: int | None) -> Matched:
     return match(s, records, preferred, previews=False, state=state)
 
 
-def _community_for(s: Session, name: str) -> int | None:
+def _community_for(s: Session, name: str, actor: Actor) -> int | None:
     """The named community, created (under the first street) when the database lacks it."""
     found = community_id(s, name)
     if found is not None or not name:
@@ -405,7 +412,7 @@ def _community_for(s: Session, name: str) -> int | None:
     community = Community(street_id=street, name=name)
     s.add(community)
     s.flush()
-    audit.record(s, audit.SYSTEM, "create", "community", community.id, after={"name": name})
+    audit.record(s, actor, "create", "community", community.id, after={"name": name})
     return community.id
 
 

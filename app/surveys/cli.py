@@ -7,9 +7,9 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from app.audit import SYSTEM
-from app.errors import AppError
+from app.outputs import check_output
 from app.services import Services
+from app.signin import acting
 
 SUBCOMMANDS = ("survey-report", "survey-export", "survey-print", "survey-not-reached")
 
@@ -36,12 +36,10 @@ def _run(
 ) -> int:
     from app.cli import open_target
 
-    out = Path(args.out)
-    if out.suffix.lower() not in suffixes:
-        raise AppError(f"输出文件应为 {' 或 '.join(suffixes)}")
+    out = check_output(args.out, suffixes)
     db = open_target(args, create=False)
     try:
-        message = work(Services.build(db, SYSTEM), out)
+        message = work(Services.build(db, acting(args, db)), out)
     finally:
         db.close()
     print(message)

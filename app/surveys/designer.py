@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import NotFound, PermissionDenied
+from app.auth import Permission, require
+from app.errors import NotFound
 from app.surveys.dto import (
     CHOICE_KINDS,
     KIND_LABELS,
@@ -170,8 +171,7 @@ class SurveyService:
     # -- writing ---------------------------------------------------------------------------
 
     def _require_edit(self) -> None:
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能修改数据")
+        require(self._actor, Permission.EDIT_SURVEYS)
 
     def create_survey(self, data: SurveyInput) -> int:
         self._require_edit()

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
-from app.errors import NotFound, PermissionDenied
+from app.auth import Permission, require
+from app.errors import NotFound
 from app.surveys import payload
 from app.surveys.dto import (
     AnswerValue,
@@ -176,8 +177,7 @@ class EntryService:
         Raises:
             SurveyNotOpen, HouseholdNotInScope, ResponseInvalid.
         """
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能录入答卷")
+        require(self._actor, Permission.ENTER_RESPONSES)
         try:
             with self._sessions.begin() as s:
                 return self._save(s, data)
@@ -240,8 +240,7 @@ class EntryService:
 
     def delete(self, survey_id: int, household_id: int) -> None:
         """Remove a household's sheet (entered for the wrong household)."""
-        if not self._actor.can_edit:
-            raise PermissionDenied("只读用户不能删除答卷")
+        require(self._actor, Permission.ENTER_RESPONSES)
         with self._sessions.begin() as s:
             r = s.scalar(
                 select(SurveyResponse).where(

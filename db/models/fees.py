@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -73,6 +74,8 @@ class FeeScheme(Base):
     posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     activated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Bumped by every save; a form saves only over the version it showed (stale writes).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class FeeExemption(Base):

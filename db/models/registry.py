@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -48,6 +48,8 @@ class Compound(Base):
     head_name: Mapped[str] = mapped_column(String(32), default="")
     head_phone: Mapped[str] = mapped_column(String(20), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Bumped by every save; a form saves only over the version it showed (stale writes).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Building(Base):
@@ -101,6 +103,8 @@ class Household(Base):
     id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Bumped by every save; a form saves only over the version it showed (stale writes).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Resident(Base):
@@ -120,6 +124,8 @@ class Resident(Base):
     birth_date: Mapped[dt.date | None]
     phone: Mapped[str | None] = mapped_column(String(20))
     relation: Mapped[str] = mapped_column(String(16), default="")
+    # Bumped by every save; a form saves only over the version it showed (stale writes).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class ResidentTag(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def test_viewer_cannot_back_up_or_restore(sqlite_demo: Database, tmp_path: Path)
         viewer.backup_to(tmp_path / "x.sqlite3")
     clerk = _service(sqlite_demo, tmp_path, actor=Actor("c", "clerk"))
     clerk.backup_to(tmp_path / "x.sqlite3")
-    with pytest.raises(PermissionDenied, match="只有管理员"):
+    with pytest.raises(PermissionDenied, match="仅限管理员"):
         clerk.restore(tmp_path / "x.sqlite3")
     sqlite_demo.close()
 
@@ -200,3 +201,105 @@ def test_settings_file_round_trip_and_bad_values(tmp_path: Path) -> None:
     assert loaded.backup_keep == 10 and loaded.login_policy().lockout_minutes == 30
     path.write_text("{broken", encoding="utf-8")
     assert load_settings(path) == ProgramSettings()
+
+
+def _backup_entries(db: Database) -> int:
+    with db.sessions() as s:
+        q = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "backup")
+        return s.scalar(q) or 0
+
+
+def test_a_failed_backup_leaves_no_audit_entry_and_no_part_file(
+    sqlite_demo: Database, tmp_path: Path
+) -> None:
+    backups = _service(sqlite_demo, tmp_path)
+    before = _backup_entries(sqlite_demo)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be", encoding="utf-8")
+    with pytest.raises(BackupError):
+        backups.backup_to(blocked / "copy.sqlite3")
+    assert _backup_entries(sqlite_demo) == before
+    out = tmp_path / "ok.sqlite3"
+    backups.backup_to(out)
+    assert _backup_entries(sqlite_demo) == before + 1
+    assert not list(tmp_path.glob("*.part"))
+    sqlite_demo.close()
+
+
+def test_a_killed_backups_part_file_is_cleaned(sqlite_demo: Database, tmp_path: Path) -> None:
+    import os
+
+    from app.backup import clean_parts
+
+    backups = _service(sqlite_demo, tmp_path)
+    backups.folder.mkdir(parents=True)
+    old = backups.folder / "office-20260101-0800-daily.sqlite3.part"
+    fresh = backups.folder / "office-20260101-0900-daily.sqlite3.part"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(old, (1, 1))
+    assert clean_parts(backups.folder) == [old]
+    assert backups.automatic("daily") is not None
+    assert not old.exists() and fresh.exists()  # another window's backup in progress stays
+    sqlite_demo.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_database_backups_and_log_are_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+
+    from app.cli import main
+    from app.config import data_dir, log_dir
+
+    root = logging.getLogger()  # a log file of this test's own (restored afterwards)
+    monkeypatch.setattr(
+        root, "handlers", [h for h in root.handlers if not getattr(h, "_louyuan", False)]
+    )
+
+    assert main(["init"]) == 0
+    db = data_dir() / "louyuan.sqlite3"
+    assert main(["backup", str(data_dir() / "backups" / "copy.sqlite3")]) == 0
+    for path in (db, *(data_dir() / "backups").iterdir(), log_dir() / "louyuan.log"):
+        assert path.stat().st_mode & 0o077 == 0, path
+    for folder in (data_dir(), data_dir() / "backups", log_dir()):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    for handler in root.handlers:
+        if getattr(handler, "_louyuan", False):
+            handler.close()
+
+
+def test_a_crafted_file_with_stub_tables_is_refused_before_anything_is_replaced(
+    sqlite_demo: Database, tmp_path: Path
+) -> None:
+    from app.backup import check_schema
+
+    backups = _service(sqlite_demo, tmp_path)
+    good = backups.backup_to(tmp_path / "good.sqlite3")
+    check_schema(good.path, good.revisions)  # a real backup passes
+    # the right revisions, every table name, but a stub table: the crafted file
+    crafted = tmp_path / "crafted.sqlite3"
+    crafted.write_bytes(good.path.read_bytes())
+    with sqlite3.connect(crafted) as conn:
+        conn.execute("DROP TABLE resident_tag")
+        conn.execute("CREATE TABLE resident_tag (resident_id INTEGER, tag TEXT)")
+    with sqlite3.connect(crafted) as conn:
+        conn.execute("ALTER TABLE compound ADD COLUMN evil TEXT")
+    households = _households(sqlite_demo)
+    with pytest.raises(BackupError, match="结构与本程序创建的数据库不符") as refused:
+        backups.restore(crafted)
+    assert "数据库未作任何改动" in refused.value.message
+    assert _households(sqlite_demo) == households
+    assert not list((tmp_path / "usb").glob("*before-restore*"))
+    sqlite_demo.close()
+
+
+def test_an_extra_table_is_refused(sqlite_demo: Database, tmp_path: Path) -> None:
+    backups = _service(sqlite_demo, tmp_path)
+    copy = backups.backup_to(tmp_path / "copy.sqlite3").path
+    with sqlite3.connect(copy) as conn:
+        conn.execute("CREATE TABLE payload (x BLOB)")
+    with pytest.raises(BackupError, match="多出表 payload"):
+        inspect_backup(copy)
+    sqlite_demo.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -59,15 +60,22 @@ def test_formula_like_text_stays_text() -> None:
     assert safe_text("3号楼") == "3号楼"
 
 
-def test_cli_problems_export_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_problems_export_and_stats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = str(tmp_path / "cli.sqlite3")
     assert main(["--db", db, "init", "--demo"]) == 0
     out = tmp_path / "p.xlsx"
-    assert main(["--db", db, "problems-export", str(out), "--category", "飞线充电"]) == 0
+    signed = ["--db", db, "--user", "clerk", "--password-stdin"]
+    assert main(["--db", db, "problems-export", str(out)]) == 1  # nobody signed in
+    assert "--user" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("demo1234\n"))
+    assert main([*signed, "problems-export", str(out), "--category", "飞线充电"]) == 0
     assert "条问题" in capsys.readouterr().out
     ws = openpyxl.load_workbook(out)["问题台账"]
     assert {ws.cell(row=r, column=2).value for r in range(2, ws.max_row)} == {"飞线充电"}
-    assert main(["--db", db, "problems-export", str(out), "--category", "无此类"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("demo1234\n"))
+    assert main([*signed, "problems-export", str(out), "--category", "无此类"]) == 1
     assert "无此类" in capsys.readouterr().err
     assert main(["--db", db, "stats", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)

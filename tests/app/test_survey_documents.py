@@ -92,8 +92,10 @@ def test_report_workbook_and_lists(demo: Services, tmp_path: Path) -> None:
     assert "****" in str(not_reached[1][6]) or not_reached[1][6] is None
 
 
-def test_cli_report_export_and_stats(demo_db, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_report_export_and_stats(demo_db, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     url = demo_db.target.url
+    monkeypatch.setenv("LOUYUAN_USER", "clerk")
+    monkeypatch.setenv("LOUYUAN_PASSWORD", "demo1234")
     assert main(["--db", url, "survey-report", str(tmp_path / "r.pdf"), "--survey", "1"]) == 0
     assert main(["--db", url, "survey-export", str(tmp_path / "r.xlsx"), "--survey", "1"]) == 0
     assert (tmp_path / "r.pdf").stat().st_size > 0

@@ -156,7 +156,7 @@ def test_only_admins_manage_users(db: Database) -> None:
     admin = _service(db).create_first_admin("admin", PASSWORD)
     _service(db, admin).add_user("clerk1", PASSWORD, "clerk")
     clerk = _service(db).login("clerk1", PASSWORD)
-    with pytest.raises(PermissionDenied, match="只有管理员"):
+    with pytest.raises(PermissionDenied, match="仅限管理员"):
         _service(db, clerk).list_users()
     with pytest.raises(PermissionDenied):
         _service(db, clerk).add_user("x3", PASSWORD, "admin")
@@ -165,17 +165,17 @@ def test_only_admins_manage_users(db: Database) -> None:
 def test_role_permissions() -> None:
     clerk, viewer, admin = Actor("c", "clerk"), Actor("v", "viewer"), Actor("a", "admin")
     assert all(allowed(admin, p) for p in Permission)
-    assert allowed(clerk, Permission.EDIT) and not allowed(clerk, Permission.RESTORE)
-    assert not allowed(clerk, Permission.UNMASKED_EXPORT)
+    assert allowed(clerk, Permission.EDIT_REGISTRY) and not allowed(clerk, Permission.RESTORE)
+    assert not allowed(clerk, Permission.UNMASKED_OUTPUT)
     assert not any(allowed(viewer, p) for p in Permission)
     with pytest.raises(PermissionDenied, match="只读用户"):
-        require(viewer, Permission.EDIT)
+        require(viewer, Permission.EDIT_REGISTRY)
 
 
 def test_viewer_cannot_change_the_registry(demo: Services) -> None:
     viewer = Services.build(demo.db, Actor("v", "viewer"))
     community = viewer.compounds.communities()[0].id
-    with pytest.raises(PermissionDenied, match="只读用户不能修改数据"):
+    with pytest.raises(PermissionDenied, match="只读用户无权修改楼院台账"):
         viewer.compounds.create_compound(CompoundInput(name="新楼院", community_id=community))
     household = demo.households.household_ids()[0]
     with pytest.raises(PermissionDenied):

@@ -133,3 +133,24 @@ def test_escape_discards_after_asking(qtbot, demo_services: Services, confirmati
     assert confirmations == ["所做的修改尚未保存，确定放弃吗？"]
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert demo_services.compounds.get_compound(row.id) == before
+
+
+def test_a_stale_compound_form_offers_reload(
+    qtbot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+):
+    from dataclasses import replace
+
+    cid = demo_services.compounds.list_compounds()[0].id
+    dialog = _open(qtbot, demo_services, cid)
+    other = demo_services.compounds.get_compound(cid)
+    demo_services.compounds.update_compound(
+        cid, replace(other.data, head_name="李楼长"), expected_version=other.version
+    )
+    offered: list[str] = []
+    monkeypatch.setattr(dialogs, "offer_reload", lambda _p, m: offered.append(m) or True)
+    type_text(qtbot, dialog.address_edit, "旧表单")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert offered and offered[0].startswith("该楼院已被他人修改")
+    assert demo_services.compounds.get_compound(cid).data.head_name == "李楼长"
+    assert dialog.head_name_edit.text() == "李楼长"  # reloaded
+    assert dialog.result() != QDialog.DialogCode.Accepted

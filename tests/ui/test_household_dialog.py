@@ -318,3 +318,47 @@ def test_keyboard_on_residents_table(qtbot, demo_services: Services):
     qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)
     assert dialog.model.rowCount() == len(residents) - 1
     assert dialog.isVisible()
+
+
+def test_a_stale_form_offers_reload_and_keeps_the_newer_phone(
+    qtbot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+):
+    from dataclasses import replace
+
+    hid = demo_services.households.household_ids()[0]
+    dialog = _open(qtbot, demo_services, hid)  # the clerk opens the form ...
+    admin = demo_services.households.get_household(hid)  # ... the admin saves a new phone
+    demo_services.households.save_household(
+        hid, replace(admin.data, phone="13911112222"), expected_version=admin.version
+    )
+    offered: list[str] = []
+    monkeypatch.setattr(dialogs, "offer_reload", lambda _p, m: offered.append(m) or True)
+    _retype(qtbot, dialog.notes_edit, "旧表单的备注")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert offered and "已被他人修改" in offered[0]
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    saved = demo_services.households.get_household(hid)
+    assert saved.data.phone == "13911112222" and saved.data.notes != "旧表单的备注"
+    # reloaded: the form shows the admin's phone, and saving now goes through
+    assert dialog.phone_edit.text() == "13911112222"
+    _retype(qtbot, dialog.notes_edit, "重新载入后的备注")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert demo_services.households.get_household(hid).data.phone == "13911112222"
+
+
+def test_a_viewer_is_told_in_chinese_and_nothing_is_saved(
+    qtbot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+):
+    from app.audit import Actor
+
+    viewer = Services.build(demo_services.db, Actor("viewer", "viewer"))
+    hid = demo_services.households.household_ids()[0]
+    before = demo_services.households.get_household(hid).data
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, m, _t="": shown.append(m))
+    dialog = _open(qtbot, viewer, hid)
+    _retype(qtbot, dialog.notes_edit, "只读用户的备注")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert shown == ["只读用户无权修改楼院台账（楼院、楼栋、住户、居民）（仅限管理员、工作人员）"]
+    assert demo_services.households.get_household(hid).data == before

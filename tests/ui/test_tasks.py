@@ -192,3 +192,31 @@ def test_daily_backup_is_made_in_the_background_after_the_window_opens(
     startup.runner.wait()
     assert startup.db is not None
     startup.db.close()
+
+
+def test_a_second_window_on_the_same_file_is_told_so(
+    qtbot, tmp_path: Path, prefs: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.audit import Actor
+    from app.database import open_database
+
+    target = DatabaseTarget(to_url(tmp_path / "office.sqlite3"))
+    open_database(target).close()
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, message, title="": shown.append(message))
+    startups = []
+    for _ in range(2):
+        startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
+        monkeypatch.setattr(startup, "sign_in", lambda: Actor("clerk", "clerk"))
+        assert startup.start()
+        assert startup.window is not None
+        qtbot.addWidget(startup.window)
+        startups.append(startup)
+    assert len(shown) == 1 and "另一个楼院通窗口已经打开了同一个数据库" in shown[0]
+    for startup in startups:
+        assert startup.window is not None
+        startup.window.close()
+        startup.runner.wait()
+        assert startup.db is not None and startup.window_lock is not None
+        startup.db.close()
+        startup.window_lock.release()

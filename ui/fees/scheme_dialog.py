@@ -187,8 +187,9 @@ class SchemeDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         sid = self._scheme.id if self._scheme else None
+        version = self._scheme.version if self._scheme else None
         try:
-            self.saved = self._schemes.save_scheme(self.input(), sid)
+            self.saved = self._schemes.save_scheme(self.input(), sid, expected_version=version)
         except OverCapError as exc:
             reason, ok = QInputDialog.getText(
                 self,
@@ -199,7 +200,9 @@ class SchemeDialog(QDialog):
                 self.error_label.setText(exc.message)
                 return
             try:
-                self.saved = self._schemes.save_scheme(self.input(reason), sid)
+                self.saved = self._schemes.save_scheme(
+                    self.input(reason), sid, expected_version=version
+                )
             except AppError as again:
                 self.error_label.setText(again.message)
                 return

@@ -64,6 +64,11 @@ class ResidentModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[ResidentInput] = list(residents or [])
 
+    def set_residents(self, residents: list[ResidentInput]) -> None:
+        self.beginResetModel()
+        self._rows = list(residents)
+        self.endResetModel()
+
     def residents(self) -> list[ResidentInput]:
         return list(self._rows)
 
