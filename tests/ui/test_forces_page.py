@@ -212,3 +212,25 @@ def test_grid_without_party_branch_gets_one(
     assert all(r.covered for r in page.party_model.rows())
     assert "0 个未建立" in page.party_label.text()
     assert demo_services.stats.summary()["grids"]["without_party_organisation"] == 0
+
+
+def test_a_meet_and_greet_needs_no_resolution(
+    qtbot, window: MainWindow, demo_services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.governance.meeting_dialog import MeetingDialog
+
+    compound = demo_services.compounds.list_compounds()[0]
+    dialog = MeetingDialog(demo_services, compound.id, None, window)
+    qtbot.addWidget(dialog)
+    type_text(qtbot, dialog.topic_edit, "公办物业入驻见面会")
+    dialog.attendance_spin.setValue(30)
+    _ok(qtbot, dialog)  # an 议事会 without a resolution is refused
+    assert "决议" in dialog.error_label.text() and dialog.result() == 0
+    select_data(dialog.kind_combo, "见面会")
+    _ok(qtbot, dialog)
+    saved = [
+        m
+        for m in demo_services.governance.meetings.list_meetings(compound.id)
+        if m.topic == "公办物业入驻见面会"
+    ]
+    assert [(m.kind, m.resolutions) for m in saved] == [("见面会", ())]

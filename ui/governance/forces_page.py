@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth import Permission, allowed
 from app.errors import AppError
 from app.governance.dto import OrganisationInput
 from app.governance.forces_dto import (
@@ -189,7 +190,7 @@ class ForcesPage(QWidget):
         rows = self._forces.list_people(self.person_filter())
         self.person_model.set_rows(rows)
         self.count_label.setText(self.tr("共 {0} 人").format(len(rows)))
-        can_edit = self._services.actor.can_edit
+        can_edit = allowed(self._services.actor, Permission.EDIT_GOVERNANCE)
         self.add_person_button.setEnabled(can_edit)
         self.edit_person_button.setEnabled(can_edit and bool(rows))
         self.delete_person_button.setEnabled(can_edit and bool(rows))
@@ -206,7 +207,7 @@ class ForcesPage(QWidget):
 
     def _on_edit_person_clicked(self) -> None:
         row = self.selected_person()
-        if row is None or not self._services.actor.can_edit:
+        if row is None or not allowed(self._services.actor, Permission.EDIT_GOVERNANCE):
             return
         if PersonDialog(self._services, self._forces.get_person(row.id), self).exec():
             self.reload()
@@ -262,7 +263,7 @@ class ForcesPage(QWidget):
     def _on_company_changed(self) -> None:
         company = self._selected_company()
         self.served_model.set_rows(company.compounds if company else [])
-        can_edit = self._services.actor.can_edit
+        can_edit = allowed(self._services.actor, Permission.EDIT_GOVERNANCE)
         self.serve_button.setEnabled(can_edit and company is not None)
         self.end_service_button.setEnabled(can_edit and company is not None)
 
@@ -412,7 +413,9 @@ class ForcesPage(QWidget):
         if companies:
             self.company_table.selectRow(0)
         self._on_company_changed()
-        self.add_company_button.setEnabled(self._services.actor.can_edit)
+        self.add_company_button.setEnabled(
+            allowed(self._services.actor, Permission.EDIT_GOVERNANCE)
+        )
         public = [c for c in companies if c.kind == "公办"]
         served = sum(len(c.current) for c in public)
         ownerless = sum(1 for c in public for s in c.current if s.was_ownerless)
@@ -443,7 +446,7 @@ class ForcesPage(QWidget):
             ).format(len(party), covered, len(party) - covered, members, in_covered)
         )
         self.recognition_model.set_rows(self._forces.list_recognitions())
-        can_edit = self._services.actor.can_edit
+        can_edit = allowed(self._services.actor, Permission.EDIT_GOVERNANCE)
         self.add_branch_button.setEnabled(can_edit)
         self.add_recognition_button.setEnabled(can_edit)
         self.delete_recognition_button.setEnabled(can_edit)

@@ -38,6 +38,10 @@ class MeetingDialog(ServiceDialog):
             self.compound_combo.addItem(c.name, c.id)
         select_data(self.compound_combo, row.compound_id if row else compound_id)
         self.date_edit = date_edit(services.governance.problems.today(), self)
+        self.kind_combo = QComboBox(self)
+        for kind in ("议事会", "协商会", "见面会"):
+            self.kind_combo.addItem(kind, kind)
+        self.kind_combo.setToolTip(self.tr("见面会用于宣传动员，可以没有决议"))
         self.topic_edit = line_edit(
             placeholder=self.tr("如 物业服务标准和收费方案"), max_length=128
         )
@@ -61,6 +65,7 @@ class MeetingDialog(ServiceDialog):
         form = make_form()
         form.addRow(self.tr("楼院"), self.compound_combo)
         form.addRow(self.tr("日期"), self.date_edit)
+        form.addRow(self.tr("会议类别"), self.kind_combo)
         form.addRow(self.tr("议题"), self.topic_edit)
         form.addRow(self.tr("参会人数"), self.attendance_spin)
         form.addRow(self.tr("备注"), self.notes_edit)
@@ -70,6 +75,7 @@ class MeetingDialog(ServiceDialog):
         if row is not None:
             self.date_edit.setDate(qdate(row.held_on))
             self.topic_edit.setText(row.topic)
+            select_data(self.kind_combo, row.kind)
             self.attendance_spin.setValue(row.attendance)
             self.notes_edit.setPlainText(row.notes)
             for r in row.resolutions:
@@ -107,6 +113,8 @@ class MeetingDialog(ServiceDialog):
             )
             for n in range(self.resolutions.rowCount())
         )
+        if self.kind_combo.currentData() == "见面会":  # an empty line is no resolution here
+            resolutions = tuple(r for r in resolutions if r.text.strip())
         return MeetingInput(
             self.compound_combo.currentData(),
             date_of(self.date_edit),
@@ -114,6 +122,7 @@ class MeetingDialog(ServiceDialog):
             self.attendance_spin.value(),
             self.notes_edit.toPlainText(),
             resolutions,
+            self.kind_combo.currentData(),
         )
 
     def _save(self) -> None:

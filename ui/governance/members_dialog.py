@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth import Permission, allowed
 from app.errors import AppError
 from app.governance.forces_dto import MEMBER_ROLES, MemberRow
 from app.services import Services
@@ -52,7 +53,7 @@ class MembersDialog(QDialog):
         self.remove_button = QPushButton(self.tr("移出所选"), self)
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
-        can_edit = services.actor.can_edit
+        can_edit = allowed(services.actor, Permission.EDIT_GOVERNANCE)
         for w in (self.add_button, self.remove_button):
             w.setEnabled(can_edit)
         self.error_label = ErrorLabel(self)
