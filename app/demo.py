@@ -28,6 +28,8 @@ from db.models import (
     Building,
     Community,
     Compound,
+    ForcePerson,
+    ForceRole,
     Grid,
     Household,
     Resident,
@@ -217,8 +219,33 @@ def _grids(
                     gid = ids.take("grid")
                     rows.append(_grid(people, (gid, cid, third), 4, f"微网格{gid:03d}"))
                     micro.append((gid, cid))
+    workers = [(r.pop("worker_name"), r.pop("worker_phone"), r["id"], r["level"]) for r in rows]
     s.execute(insert(Grid), rows)
+    _grid_workers(s, workers)
     return micro
+
+
+def _grid_workers(s: Session, workers: list[tuple[str, str, int, int]]) -> None:
+    """Each grid's worker: a person of the 治理力量 roster with a 网格员 role on the grid
+    (专职 on the micro-grids)."""
+    ids = s.scalars(
+        insert(ForcePerson).returning(ForcePerson.id, sort_by_parameter_order=True),
+        [{"name": name, "phone": phone, "notes": ""} for name, phone, _g, _l in workers],
+    ).all()
+    s.execute(
+        insert(ForceRole),
+        [
+            {
+                "person_id": pid,
+                "kind": "网格员",
+                "subkind": "专职" if level == 4 else "兼职",
+                "post": "",
+                "grid_id": gid,
+                "start_on": REFERENCE_DAY - dt.timedelta(days=400 + 37 * (gid % 9)),
+            }
+            for pid, (_n, _p, gid, level) in zip(ids, workers, strict=True)
+        ],
+    )
 
 
 def _grid(
@@ -427,7 +454,10 @@ def _area_steps() -> list[DemoStep]:
 
     steps.append(fees_links_demo)  # after surveys: a scheme gated on survey 1
     from app.audit_demo import audit_demo
+    from app.governance.demo import forces_demo
 
+    # after fees: the public company's compounds show the schemes in force there
+    steps.append(lambda s, rng: forces_demo(s, rng, REFERENCE_DAY))
     steps.append(lambda s, rng: audit_demo(s, rng, REFERENCE_DAY))  # last: logs the others
     return steps
 

@@ -63,7 +63,9 @@ def main() -> None:
     raw = sqlite3.connect(str(path))
     sql = (
         "SELECT p.id, k.name, c.name, p.location, p.description, p.status, p.reported_on, "
-        "p.deadline, p.closed_on, g.worker_name FROM problem p "
+        "p.deadline, p.closed_on, (SELECT fp.name FROM force_role r JOIN force_person fp "
+        "ON fp.id = r.person_id WHERE r.grid_id = g.id AND r.kind = '网格员' LIMIT 1) "
+        "FROM problem p "
         "JOIN compound c ON c.id = p.compound_id JOIN problem_category k ON k.id = p.category_id "
         "LEFT JOIN grid g ON g.id = p.grid_id ORDER BY p.deadline, p.id"
     )

@@ -188,6 +188,11 @@ class MainWindow(QMainWindow):
         self.surveys_page.show_survey(survey_id, tab)
         self.show_page(self.surveys_page)
 
+    def show_registry_people(self, tag: str = "", role: str = "") -> None:
+        """The registry listing the households with a resident of that tag or role."""
+        self.registry_page.show_people(tag=tag, role=role)
+        self.show_page(self.registry_page)
+
     def _on_nav_current_row_changed(self, row: int) -> None:
         widget = self.stack.widget(row)
         build = self._builders.get(widget) if widget is not None else None

@@ -27,6 +27,8 @@ class RegistryFilterBar(QWidget):
         self.grid_combo = QComboBox(self)
         self.grid_combo.setMinimumContentsLength(14)
         self.mode_combo = QComboBox(self)
+        self.people_combo = QComboBox(self)
+        self.people_combo.setToolTip(self.tr("只列出有此标签或此治理身份的居民的住户"))
         self.scope_combo = QComboBox(self)
         self.scope_combo.addItems([self.tr("查楼院"), self.tr("查住户")])
         self.scope_combo.setToolTip(
@@ -46,6 +48,7 @@ class RegistryFilterBar(QWidget):
             (self.tr("社区"), self.community_combo),
             (self.tr("网格"), self.grid_combo),
             (self.tr("管理模式"), self.mode_combo),
+            (self.tr("居民"), self.people_combo),
         ):
             layout.addWidget(QLabel(label, self))
             layout.addWidget(widget)
@@ -56,6 +59,7 @@ class RegistryFilterBar(QWidget):
         self.community_combo.currentIndexChanged.connect(self.community_changed)
         self.grid_combo.currentIndexChanged.connect(self._on_combo_changed)
         self.mode_combo.currentIndexChanged.connect(self._on_combo_changed)
+        self.people_combo.currentIndexChanged.connect(self._on_combo_changed)
         self.scope_combo.currentIndexChanged.connect(self._on_scope_combo_changed)
         self.search_edit.textChanged.connect(self._timer.start)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
@@ -74,6 +78,23 @@ class RegistryFilterBar(QWidget):
             self.mode_combo.addItem(mode, mode)
         for combo in (self.community_combo, self.mode_combo):
             combo.blockSignals(False)
+
+    def fill_people(self, tags: tuple[str, ...], roles: tuple[str, ...]) -> None:
+        """Residents by tag (党员, 低保, …) or by 治理力量 role (楼栋长, 志愿者, …)."""
+        self.people_combo.blockSignals(True)
+        self.people_combo.clear()
+        self.people_combo.addItem(self.tr("全部"), "")
+        for tag in tags:
+            self.people_combo.addItem(tag, f"tag:{tag}")
+        for role in roles:
+            self.people_combo.addItem(self.tr("身份：{0}").format(role), f"role:{role}")
+        self.people_combo.blockSignals(False)
+
+    def people(self) -> tuple[str, str]:
+        """(tag, role) chosen in the 居民 combo; "" for none."""
+        value = self.people_combo.currentData() or ""
+        kind, _, name = str(value).partition(":")
+        return (name if kind == "tag" else "", name if kind == "role" else "")
 
     def fill_grids(self, grids: list[GridRef]) -> None:
         """The grid tree of the chosen community, indented by level."""

@@ -19,7 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.registry.dto import MANAGEMENT_MODES, CompoundDetail, CompoundFilter, HouseholdFilter
+from app.governance.forces_dto import FORCE_KINDS
+from app.registry.dto import (
+    MANAGEMENT_MODES,
+    RESIDENT_TAGS,
+    CompoundDetail,
+    CompoundFilter,
+    HouseholdFilter,
+)
 from app.registry.errors import CompoundNotEmpty
 from app.services import Services
 from ui import dialogs, settings
@@ -29,6 +36,7 @@ from ui.registry_filters import SCOPE_COMPOUNDS, SCOPE_HOUSEHOLDS, RegistryFilte
 from ui.registry_households import HouseholdPanel
 from ui.settings import Settings
 from ui.table_views import EnterFilter, make_table
+from ui.widgets import select_data
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -149,6 +157,7 @@ class RegistryPage(QWidget):
 
     def _fill_filters(self) -> None:
         self.filter_bar.fill(self._services.compounds.communities(), MANAGEMENT_MODES)
+        self.filter_bar.fill_people(RESIDENT_TAGS, FORCE_KINDS)
         self._fill_grids()
 
     def _fill_grids(self) -> None:
@@ -220,14 +229,27 @@ class RegistryPage(QWidget):
         """The households to list; None when there is nothing to show."""
         compound_id = self.selected_compound_id()
         text = self.filter_bar.text() if self.scope == SCOPE_HOUSEHOLDS else ""
-        if compound_id is None and not text:
+        tag, role = self.filter_bar.people()
+        if compound_id is None and not text and not (tag or role):
             return None
         return HouseholdFilter(
             compound_id=compound_id,
             building_id=self.households.building_id(),
             community_id=None if compound_id else self.filter_bar.community_id(),
             text=text,
+            tag=tag,
+            role=role,
         )
+
+    def show_people(self, tag: str = "", role: str = "") -> None:
+        """List the households, in every compound, with a resident carrying `tag` or
+        holding `role` (the 统计 page's residents-by-tag bars open this)."""
+        bar = self.filter_bar
+        bar.search_edit.clear()
+        bar.scope_combo.setCurrentIndex(SCOPE_HOUSEHOLDS)
+        select_data(bar.people_combo, f"tag:{tag}" if tag else f"role:{role}")
+        self._clear_compound_selection()
+        self._show_compound(None)
 
     def reload_compounds(self, select_id: int | None = None) -> None:
         """Run the compound query again, keeping (or moving to) a selection."""

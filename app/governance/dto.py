@@ -43,8 +43,11 @@ class OrganisationInput:
 
 @dataclass(frozen=True)
 class OrganisationRow:
+    """An organisation on a compound, or on a grid (compound_id None, compound_name is the
+    grid's name with 网格 marked)."""
+
     id: int
-    compound_id: int
+    compound_id: int | None
     compound_name: str
     kind: str
     name: str
@@ -52,6 +55,7 @@ class OrganisationRow:
     contact: str
     members: int
     founded: dt.date | None
+    grid_id: int | None = None
 
     def as_input(self) -> OrganisationInput:
         return OrganisationInput(
@@ -119,6 +123,7 @@ class MeetingInput:
     attendance: int
     notes: str = ""
     resolutions: tuple[ResolutionInput, ...] = ()
+    kind: str = "议事会"  # 见面会, 议事会 or 协商会
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class MeetingRow:
     attendance: int
     notes: str
     resolutions: tuple[ResolutionRow, ...]
+    kind: str = "议事会"
 
     @property
     def passed_count(self) -> int:
@@ -181,6 +187,8 @@ class ProblemInput:
     reporter: str = ""
     grid_id: int | None = None
     deadline: dt.date | None = None
+    handler_person_id: int | None = None  # who handled it (治理力量), in the capacity of
+    handler_kind: str = ""  # one of their roles
 
 
 @dataclass(frozen=True)
@@ -212,6 +220,8 @@ class ProblemRow:
     handler: str
     handler_phone: str
     grid_name: str
+    handler_person_id: int | None
+    handler_kind: str
     deadline: dt.date | None
     status: str
     resolution: str
@@ -259,6 +269,7 @@ class GridRollup:
     path: str
     worker_name: str
     worker_phone: str
+    exclusive: bool
     compounds: int
     households: int
     residents: int

@@ -4,6 +4,7 @@ the summary `louyuan stats --json` prints."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +20,10 @@ from app.governance.dto import (
     CompoundCoverage,
     GridRollup,
 )
+from app.governance.forces import ForceService
 from app.governance.organisations import GovernanceBase, coverage_rows, pairs, summarise_coverage
 from app.governance.problems import is_overdue
-from app.registry.compounds import grid_paths
+from app.registry.compounds import grid_paths, grid_workers
 from db.models import (
     RESIDENT_TAGS,
     Community,
@@ -36,6 +38,8 @@ from db.models import (
     ResidentTag,
     Resolution,
 )
+
+LEVELS = {1: "一级网格", 2: "二级网格", 3: "三级网格", 4: "微网格"}
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,7 @@ class GovernanceFigures(GovernanceBase):
                 )
             )
             people = _people(s)
+            workers = grid_workers(s, self.today())
             coverage = {c.compound_id: c for c in coverage_rows(s)}
             facts = self._facts(s, None)
         if community_id is not None:
@@ -161,6 +166,7 @@ class GovernanceFigures(GovernanceBase):
                 people,
                 coverage,
                 by_compound,
+                workers.get(g.id, ("", "")),
             )
             for g in grids
         ]
@@ -178,7 +184,8 @@ class GovernanceFigures(GovernanceBase):
         return {tag: int(counts.get(tag, 0)) for tag in RESIDENT_TAGS}
 
     def summary(self) -> dict[str, Any]:
-        """The figures of `louyuan stats --json`: keys organisations, grids, problems."""
+        """The figures of `louyuan stats --json`: keys organisations, grids, problems, forces,
+        party_members, property_companies, cross_appointments."""
         with self._sessions() as s:
             rows = coverage_rows(s)
             meetings = s.scalar(select(func.count()).select_from(Meeting)) or 0
@@ -187,10 +194,26 @@ class GovernanceFigures(GovernanceBase):
                 s.scalar(select(func.count()).select_from(Resolution).where(Resolution.passed)) or 0
             )
             org_counts = _organisation_counts(s)
+        forces = ForceService(self._sessions, self._actor, self.today).summary()
+        rollups = self.grid_rollups()
+        levels = Counter(r.level for r in rollups if not r.exclusive)
         return {
             "organisations": _organisations_json(rows, org_counts, meetings, resolutions, passed),
-            "grids": [_grid_json(r) for r in self.grid_rollups()],
-            "problems": self._problems_json(),
+            "grids": {
+                "total": len(rollups),
+                "by_level": {LEVELS[k]: levels.get(k, 0) for k in sorted(LEVELS)},
+                "exclusive": sum(1 for r in rollups if r.exclusive),
+                **forces["grid_party"],
+                "list": [_grid_json(r) for r in rollups],
+            },
+            "problems": {
+                **self._problems_json(),
+                "solved_by_force_kind": forces["solved_by_force_kind"],
+            },
+            "forces": forces["forces"],
+            "party_members": forces["party_members"],
+            "property_companies": forces["property_companies"],
+            "cross_appointments": forces["cross_appointments"],
         }
 
     def _problems_json(self) -> dict[str, Any]:
@@ -225,6 +248,7 @@ def _rollup(  # noqa: PLR0917 -- one private call site, all positional context
     people: dict[int, tuple[int, int]],
     coverage: dict[int, CompoundCoverage],
     by_compound: dict[int, list[_Fact]],
+    worker: tuple[str, str],
 ) -> GridRollup:
     return GridRollup(
         grid_id=g.id,
@@ -233,8 +257,9 @@ def _rollup(  # noqa: PLR0917 -- one private call site, all positional context
         level=g.level,
         name=g.name,
         path=path,
-        worker_name=g.worker_name,
-        worker_phone=g.worker_phone,
+        worker_name=worker[0],
+        worker_phone=worker[1],
+        exclusive=g.exclusive,
         compounds=len(compounds),
         households=sum(people.get(c, (0, 0))[0] for c in compounds),
         residents=sum(people.get(c, (0, 0))[1] for c in compounds),
@@ -300,6 +325,7 @@ def _grid_json(r: GridRollup) -> dict[str, Any]:
         "grid": r.path,
         "community": r.community_name,
         "level": r.level,
+        "exclusive": r.exclusive,
         "worker": r.worker_name,
         "compounds": r.compounds,
         "households": r.households,

@@ -13,7 +13,7 @@ from app.governance.dto import MeetingInput, MeetingRow, ResolutionInput, Resolu
 from app.governance.errors import need
 from app.governance.organisations import GovernanceBase, compound_names
 from app.text import fold
-from db.models import Compound, Meeting, Resolution
+from db.models import MEETING_KINDS, Compound, Meeting, Resolution
 
 
 def is_passed(votes_for: int, attendance: int) -> bool:
@@ -26,8 +26,10 @@ def clean_meeting(data: MeetingInput) -> MeetingInput:
     topic = fold(data.topic)
     need(bool(topic), "请填写议题")
     need(len(topic) <= 128, "议题过长（最多128个字）")
+    need(data.kind in MEETING_KINDS, "请选择会议类别（见面会、议事会或协商会）")
     need(data.attendance > 0, "参会人数应大于0")
-    need(bool(data.resolutions), "请至少填写一项决议")
+    # a 见面会 mobilises and informs; it need not decide anything
+    need(bool(data.resolutions) or data.kind == "见面会", "请至少填写一项决议")
     resolutions = []
     for n, r in enumerate(data.resolutions, start=1):
         text = r.text.strip()
@@ -46,6 +48,7 @@ def clean_meeting(data: MeetingInput) -> MeetingInput:
         data.attendance,
         data.notes.strip(),
         tuple(resolutions),
+        data.kind,
     )
 
 
@@ -93,6 +96,7 @@ class MeetingService(GovernanceBase):
                 topic=clean.topic,
                 attendance=clean.attendance,
                 notes=clean.notes,
+                kind=clean.kind,
             )
             s.add(m)
             s.flush()
@@ -109,7 +113,7 @@ class MeetingService(GovernanceBase):
             m = s.get(Meeting, meeting_id)
             if m is None:
                 raise NotFound("该议事会记录不存在或已被删除")
-            m.held_on, m.topic = clean.held_on, clean.topic
+            m.held_on, m.topic, m.kind = clean.held_on, clean.topic, clean.kind
             m.attendance, m.notes = clean.attendance, clean.notes
             _put_resolutions(s, m, clean)
             audit.record(s, self._actor, "update", "meeting", m.id, after=asdict(clean))
@@ -176,7 +180,15 @@ def _meeting_rows(s: Session, meetings: list[Meeting]) -> list[MeetingRow]:
         )
         out.append(
             MeetingRow(
-                m.id, m.compound_id, name, m.held_on, m.topic, m.attendance, m.notes, resolutions
+                m.id,
+                m.compound_id,
+                name,
+                m.held_on,
+                m.topic,
+                m.attendance,
+                m.notes,
+                resolutions,
+                m.kind,
             )
         )
     return out

@@ -23,9 +23,10 @@ from app.governance.dto import (
     OrganisationRow,
 )
 from app.governance.errors import GovernanceError, need
+from app.registry.compounds import grid_paths
 from app.registry.validation import FieldError, clean_phone
 from app.text import fold
-from db.models import Community, Compound, CompoundConvention, Organisation
+from db.models import Community, Compound, CompoundConvention, Grid, Organisation
 
 TOTAL = "合计"
 
@@ -78,26 +79,35 @@ def clean_organisation(data: OrganisationInput) -> OrganisationInput:
 class OrganisationService(GovernanceBase):
     """The organisations of each compound, its convention, and 三类组织 coverage."""
 
-    def list_organisations(self, compound_id: int | None = None) -> list[OrganisationRow]:
-        """Organisations of one compound (or all), by compound, kind and name."""
+    def list_organisations(
+        self, compound_id: int | None = None, *, grid_id: int | None = None
+    ) -> list[OrganisationRow]:
+        """Organisations of one compound, of one grid, or all (grid ones too), by place,
+        kind and name; a grid's organisation names its grid as `compound_name` (网格: …)."""
         order = {k: n for n, k in enumerate(KINDS)}
         with self._sessions() as s:
             names = compound_names(s)
+            grids = grid_paths(list(s.scalars(select(Grid))))
             query = select(Organisation)
             if compound_id is not None:
                 query = query.where(Organisation.compound_id == compound_id)
+            if grid_id is not None:
+                query = query.where(Organisation.grid_id == grid_id)
             orgs = list(s.scalars(query.order_by(Organisation.id)))
             rows = [
                 OrganisationRow(
                     o.id,
                     o.compound_id,
-                    names[o.compound_id][0],
+                    names[o.compound_id][0]
+                    if o.compound_id is not None
+                    else f"网格：{grids.get(o.grid_id or 0, '')}",
                     o.kind,
                     o.name,
                     o.leader,
                     o.contact,
                     o.members,
                     o.founded,
+                    o.grid_id,
                 )
                 for o in orgs
             ]
@@ -114,6 +124,26 @@ class OrganisationService(GovernanceBase):
             s.add(org)
             s.flush()
             audit.record(s, self._actor, "create", "organisation", org.id, after=asdict(clean))
+            return org.id
+
+    def add_grid_organisation(self, grid_id: int, data: OrganisationInput) -> int:
+        """An organisation sitting on a grid, e.g. a 网格党支部 (支部建在网格上)."""
+        self._require_edit()
+        clean = clean_organisation(data)
+        with self._sessions.begin() as s:
+            if s.get(Grid, grid_id) is None:
+                raise NotFound("该网格不存在或已被删除")
+            org = Organisation(grid_id=grid_id, **asdict(clean))
+            s.add(org)
+            s.flush()
+            audit.record(
+                s,
+                self._actor,
+                "create",
+                "organisation",
+                org.id,
+                after={**asdict(clean), "grid_id": grid_id},
+            )
             return org.id
 
     def update_organisation(self, organisation_id: int, data: OrganisationInput) -> None:
@@ -189,7 +219,8 @@ def coverage_rows(s: Session, community_id: int | None = None) -> list[CompoundC
     compounds = s.execute(query.order_by(Community.name, Compound.name, Compound.id)).all()
     kinds: dict[int, set[str]] = {}
     for cid, kind in s.execute(select(Organisation.compound_id, Organisation.kind).distinct()):
-        kinds.setdefault(cid, set()).add(kind)
+        if cid is not None:  # organisations on grids count for the grids, not here
+            kinds.setdefault(cid, set()).add(kind)
     return [
         CompoundCoverage(
             cid, name, community, tuple(k for k in KINDS if k in kinds.get(cid, set()))

@@ -24,10 +24,10 @@ from app.governance.dto import (
 )
 from app.governance.errors import CategoryInUse, StatusFlowError, need
 from app.governance.organisations import GovernanceBase, pairs
-from app.registry.compounds import grid_paths, grid_subtree
+from app.registry.compounds import grid_paths, grid_subtree, grid_workers
 from app.registry.queries import like_escape
 from app.text import fold
-from db.models import Compound, Grid, Problem, ProblemCategory
+from db.models import FORCE_KINDS, Compound, ForcePerson, Grid, Problem, ProblemCategory
 
 Today = Callable[[], dt.date]
 
@@ -182,9 +182,21 @@ class ProblemService(GovernanceBase):
         grids = list(s.scalars(select(Grid)))
         paths = grid_paths(grids)
         by_id = {g.id: g for g in grids}
+        workers = grid_workers(s)
+        handlers = {
+            pid: (name, phone or "")
+            for pid, name, phone in s.execute(
+                select(ForcePerson.id, ForcePerson.name, ForcePerson.phone).where(
+                    ForcePerson.id.in_({p.handler_person_id for p in problems} - {None})
+                )
+            )
+        }
         out = []
         for p in problems:
             g = by_id.get(p.grid_id) if p.grid_id else None
+            handler = handlers.get(p.handler_person_id) if p.handler_person_id else None
+            if handler is None:
+                handler = workers.get(g.id, ("", "")) if g else ("", "")
             out.append(
                 ProblemRow(
                     id=p.id,
@@ -197,9 +209,11 @@ class ProblemService(GovernanceBase):
                     reporter=p.reporter,
                     reported_on=p.reported_on,
                     grid_id=p.grid_id,
-                    handler=g.worker_name if g else "",
-                    handler_phone=g.worker_phone if g else "",
+                    handler=handler[0],
+                    handler_phone=handler[1],
                     grid_name=paths[g.id] if g else "",
+                    handler_person_id=p.handler_person_id,
+                    handler_kind=p.handler_kind,
                     deadline=p.deadline,
                     status=p.status,
                     resolution=p.resolution,
@@ -213,6 +227,16 @@ class ProblemService(GovernanceBase):
         need(s.get(ProblemCategory, data.category_id) is not None, "请选择问题类别")
         need(s.get(Compound, data.compound_id) is not None, "请选择楼院")
         need(data.grid_id is None or s.get(Grid, data.grid_id) is not None, "请选择经办网格")
+        need(
+            data.handler_person_id is None
+            or s.get(ForcePerson, data.handler_person_id) is not None,
+            "所选经办人不存在或已被删除",
+        )
+        need(
+            (data.handler_person_id is None and not data.handler_kind)
+            or (data.handler_person_id is not None and data.handler_kind in FORCE_KINDS),
+            "请选择经办人以何种身份办理",
+        )
         need(data.reported_on <= self.today(), "上报日期不能晚于今天")
         need(
             data.deadline is None or data.deadline >= data.reported_on,

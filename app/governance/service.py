@@ -12,6 +12,7 @@ from app.audit import Actor
 from app.governance.brief import BriefService
 from app.governance.dto import ClosureRow, ProblemFilter, ResolutionRow
 from app.governance.figures import GovernanceFigures
+from app.governance.forces import ForceService
 from app.governance.meetings import MeetingService
 from app.governance.organisations import OrganisationService
 from app.governance.problems import ProblemService
@@ -34,6 +35,7 @@ class GovernanceService:
         self.meetings = MeetingService(sessions, actor)
         self.problems = ProblemService(sessions, actor, today)
         self.figures = GovernanceFigures(sessions, actor, today)
+        self.forces = ForceService(sessions, actor, today)
         self.brief = BriefService(sessions, actor)
 
     def resolutions_for_compound(self, compound_id: int) -> list[ResolutionRow]:

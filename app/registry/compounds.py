@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
@@ -40,6 +41,8 @@ from db.models import (
     Building,
     Community,
     Compound,
+    ForcePerson,
+    ForceRole,
     Grid,
     Household,
     Resident,
@@ -100,6 +103,33 @@ def grid_paths(grids: list[Grid]) -> dict[int, str]:
     return paths
 
 
+def grid_workers(s: Session, as_of: dt.date | None = None) -> dict[int, tuple[str, str]]:
+    """grid id → (names, phone of the first) of the people holding a 网格员 role on the grid
+    on `as_of` (default today); the grid worker is a role of the 治理力量 roster."""
+    day = as_of or dt.date.today()
+    rows = s.execute(
+        select(ForceRole.grid_id, ForcePerson.name, ForcePerson.phone)
+        .join(ForcePerson, ForcePerson.id == ForceRole.person_id)
+        .where(
+            ForceRole.kind == "网格员",
+            ForceRole.grid_id.is_not(None),
+            or_(ForceRole.start_on.is_(None), ForceRole.start_on <= day),
+            or_(ForceRole.end_on.is_(None), ForceRole.end_on >= day),
+        )
+        .order_by(ForceRole.grid_id, ForceRole.id)
+    ).all()
+    out: dict[int, tuple[str, str]] = {}
+    for gid, name, phone in rows:
+        if gid is None:
+            continue
+        if gid in out:
+            names, first = out[gid]
+            out[gid] = (f"{names}、{name}", first)
+        else:
+            out[gid] = (name, phone or "")
+    return out
+
+
 def grid_subtree(s: Session, grid_id: int) -> list[int]:
     """A grid and all grids below it."""
     rows = s.execute(select(Grid.id, Grid.parent_id)).all()
@@ -139,6 +169,7 @@ class CompoundService:
         """Grids in tree order (parents before children)."""
         with self._sessions() as s:
             grids = list(s.scalars(select(Grid).order_by(Grid.level, Grid.name, Grid.id)))
+            workers = grid_workers(s)
         paths = grid_paths(grids)
         chosen = [g for g in grids if community_id is None or g.community_id == community_id]
         chosen.sort(key=lambda g: (g.community_id, paths[g.id]))
@@ -149,8 +180,7 @@ class CompoundService:
                 g.parent_id,
                 g.level,
                 g.name,
-                g.worker_name,
-                g.worker_phone,
+                *workers.get(g.id, ("", "")),
                 paths[g.id],
             )
             for g in chosen

@@ -110,6 +110,8 @@ class HouseholdFilter:
     community_id: int | None = None
     status: str | None = None
     text: str = ""
+    tag: str = ""  # households with a resident carrying this tag (党员, 低保, ...)
+    role: str = ""  # households with a resident on the 治理力量 roster in this role
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -48,6 +49,8 @@ from db.models import (
     RESIDENT_TAGS,
     Building,
     Compound,
+    ForcePerson,
+    ForceRole,
     Household,
     Resident,
     ResidentTag,
@@ -116,6 +119,27 @@ def _filtered(query: Select[Any], flt: HouseholdFilter, sort: HouseholdSort) -> 
         query = query.where(Compound.community_id == flt.community_id)
     if flt.status:
         query = query.where(Household.status == flt.status)
+    if flt.tag:
+        query = query.where(
+            Household.id.in_(
+                select(Resident.household_id)
+                .join(ResidentTag, ResidentTag.resident_id == Resident.id)
+                .where(ResidentTag.tag == flt.tag)
+            )
+        )
+    if flt.role:
+        today = dt.date.today()
+        query = query.where(
+            Household.id.in_(
+                select(Resident.household_id)
+                .join(ForcePerson, ForcePerson.resident_id == Resident.id)
+                .join(ForceRole, ForceRole.person_id == ForcePerson.id)
+                .where(
+                    ForceRole.kind == flt.role,
+                    or_(ForceRole.end_on.is_(None), ForceRole.end_on >= today),
+                )
+            )
+        )
     text = fold(flt.text)
     if text:
         query = query.where(_household_text(text))

@@ -29,7 +29,10 @@ class Community(Base):
 
 
 class Grid(Base):
-    """网格: level 1-3 grids and level 4 micro-grids, as a tree inside one community."""
+    """网格: level 1-3 grids and level 4 micro-grids, as a tree inside one community.
+
+    `exclusive` marks a 专属网格 (a business district, a market, a campus: not a set of
+    compounds). Grid workers are roles (网格员) of the 治理力量 roster."""
 
     __tablename__ = "grid"
     __table_args__ = (
@@ -46,5 +49,4 @@ class Grid(Base):
     )
     level: Mapped[int]
     name: Mapped[str] = mapped_column(String(64))
-    worker_name: Mapped[str] = mapped_column(String(32), default="")
-    worker_phone: Mapped[str] = mapped_column(String(20), default="")
+    exclusive: Mapped[bool] = mapped_column(default=False)

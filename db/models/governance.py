@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from db.base import Base
 
 ORGANISATION_KINDS = ("党组织", "自治组织", "志愿服务组织")
+MEETING_KINDS = ("议事会", "见面会", "协商会")
 PROBLEM_STATUSES = ("待处理", "处理中", "已办结")
 DEFAULT_PROBLEM_CATEGORIES = (
     "飞线充电",
@@ -29,17 +30,25 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 class Organisation(Base):
-    """One of a compound's 三类组织 (党组织, 自治组织, 志愿服务组织)."""
+    """One of the 三类组织 (党组织, 自治组织, 志愿服务组织), sitting on a compound or on a grid
+    (网格党支部). `members` is the declared head count; named members are OrganisationMember."""
 
     __tablename__ = "organisation"
     __table_args__ = (
         CheckConstraint(_in("kind", ORGANISATION_KINDS), name="kind"),
         CheckConstraint("members >= 0", name="members"),
+        CheckConstraint(
+            "(compound_id IS NULL) <> (grid_id IS NULL)",
+            name="place",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    compound_id: Mapped[int] = mapped_column(
+    compound_id: Mapped[int | None] = mapped_column(
         ForeignKey("compound.id", ondelete="CASCADE"), index=True
+    )
+    grid_id: Mapped[int | None] = mapped_column(
+        ForeignKey("grid.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(8))
     name: Mapped[str] = mapped_column(String(64))
@@ -65,13 +74,17 @@ class Meeting(Base):
     """居民议事会: one deliberation meeting of a compound."""
 
     __tablename__ = "meeting"
-    __table_args__ = (CheckConstraint("attendance >= 0", name="attendance"),)
+    __table_args__ = (
+        CheckConstraint("attendance >= 0", name="attendance"),
+        CheckConstraint(_in("kind", MEETING_KINDS), name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     compound_id: Mapped[int] = mapped_column(
         ForeignKey("compound.id", ondelete="CASCADE"), index=True
     )
     held_on: Mapped[dt.date]
+    kind: Mapped[str] = mapped_column(String(4), default="议事会")
     topic: Mapped[str] = mapped_column(String(128))
     attendance: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -134,6 +147,11 @@ class Problem(Base):
     grid_id: Mapped[int | None] = mapped_column(
         ForeignKey("grid.id", ondelete="SET NULL"), index=True
     )
+    # Who handled it: a person of the 治理力量 roster, in the capacity of one of their roles.
+    handler_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("force_person.id", ondelete="SET NULL"), index=True
+    )
+    handler_kind: Mapped[str] = mapped_column(String(16), default="")
     deadline: Mapped[dt.date | None]
     status: Mapped[str] = mapped_column(String(4), default="待处理")
     resolution: Mapped[str] = mapped_column(Text, default="")
@@ -142,6 +160,7 @@ class Problem(Base):
 
 __all__ = [
     "DEFAULT_PROBLEM_CATEGORIES",
+    "MEETING_KINDS",
     "ORGANISATION_KINDS",
     "PROBLEM_STATUSES",
     "CompoundConvention",

@@ -21,7 +21,7 @@ from app.governance.errors import CategoryInUse, GovernanceError, StatusFlowErro
 from app.governance.service import GovernanceService
 from app.registry.dto import CompoundInput
 from app.services import Services
-from db.models import Community, Grid, Street
+from db.models import Community, ForcePerson, ForceRole, Grid, Street
 
 TODAY = dt.date(2026, 6, 30)
 D = dt.date
@@ -52,16 +52,21 @@ def _geo(services: Services) -> tuple[int, int, list[int]]:
         b = Community(street_id=street.id, name="B社区")
         s.add_all([a, b])
         s.flush()
-        g1 = Grid(community_id=a.id, parent_id=None, level=1, name="一级", worker_name="甲")
+        g1 = Grid(community_id=a.id, parent_id=None, level=1, name="一级")
         s.add(g1)
         s.flush()
-        g2 = Grid(community_id=a.id, parent_id=g1.id, level=2, name="二级", worker_name="乙")
+        g2 = Grid(community_id=a.id, parent_id=g1.id, level=2, name="二级")
         s.add(g2)
         s.flush()
-        g4a = Grid(community_id=a.id, parent_id=g2.id, level=4, name="微1", worker_name="丙")
-        g4b = Grid(community_id=a.id, parent_id=g2.id, level=4, name="微2", worker_name="丁")
+        g4a = Grid(community_id=a.id, parent_id=g2.id, level=4, name="微1")
+        g4b = Grid(community_id=a.id, parent_id=g2.id, level=4, name="微2")
         s.add_all([g4a, g4b])
         s.flush()
+        for grid, worker in ((g1, "甲"), (g2, "乙"), (g4a, "丙"), (g4b, "丁")):
+            person = ForcePerson(name=worker, notes="")
+            s.add(person)
+            s.flush()
+            s.add(ForceRole(person_id=person.id, kind="网格员", grid_id=grid.id))
         return a.id, b.id, [g1.id, g2.id, g4a.id, g4b.id]
 
 
@@ -354,4 +359,7 @@ def test_summary_for_stats_json(world: World) -> None:
     problems = summary["problems"]
     assert (problems["total"], problems["closed"], problems["closure_rate"]) == (5, 2, 40.0)
     assert problems["average_days"] == 7.0 and problems["overdue"] == 1
-    assert summary["grids"][0]["grid"] == "一级" and summary["grids"][0]["problems"] == 4
+    assert (
+        summary["grids"]["list"][0]["grid"] == "一级"
+        and summary["grids"]["list"][0]["problems"] == 4
+    )

@@ -77,7 +77,7 @@ def test_cli_problems_export_and_stats(
     assert figures["problems"]["total"] == sum(
         c["total"] for c in figures["problems"]["by_category"]
     )
-    assert figures["grids"][0]["level"] == 1
+    assert figures["grids"]["list"][0]["level"] == 1
 
 
 def test_cancelled_export_and_ledger_write_nothing(gov: GovernanceService, tmp_path: Path) -> None:

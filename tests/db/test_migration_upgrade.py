@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, func, insert, select, text
+from sqlalchemy import Engine, MetaData, func, insert, inspect, select, text
 
 from app.audit import Actor
 from app.config import DatabaseTarget, to_url
@@ -31,6 +31,18 @@ TABLES = (
 )
 
 
+# Revision 0016 moved each grid's worker to a person with a 网格员 role on the grid: read
+# the worker back from there.
+_WORKER = (
+    "(SELECT {} FROM force_role r JOIN force_person p ON p.id = r.person_id "
+    "WHERE r.grid_id = grid.id AND r.kind = '网格员')"
+)
+MOVED = {
+    "worker_name": "COALESCE(" + _WORKER.format("p.name") + ", '')",
+    "worker_phone": "COALESCE(" + _WORKER.format("p.phone") + ", '')",
+}
+
+
 def _snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the 0001 tables (0001's columns only), in a stable order."""
     old = MetaData()
@@ -39,8 +51,14 @@ def _snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     fixture.dispose()
     out = {}
     with engine.connect() as conn:
+        moved = "worker_name" not in {c["name"] for c in inspect(conn).get_columns("grid")}
         for name in TABLES:
-            columns = [text(f'"{c.name}"') for c in old.tables[name].columns]
+            columns = [
+                text(MOVED[c.name])
+                if moved and name == "grid" and c.name in MOVED
+                else text(f'"{c.name}"')
+                for c in old.tables[name].columns
+            ]
             rows = conn.execute(select(*columns).select_from(text(name))).all()
             out[name] = sorted(tuple(r) for r in rows)
     return out
@@ -58,6 +76,11 @@ def test_sqlite_file_at_0001_is_upgraded_on_open(tmp_path: Path) -> None:
         assert migrate.is_current(db.engine)
         assert _snapshot(db.engine) == before
         assert sum(len(v) for v in before.values()) > 500
+        workers = [r for r in before["grid"] if r[5]]
+        assert len(workers) > 10
+        with db.engine.connect() as conn:
+            roles = conn.execute(text("SELECT count(*) FROM force_role WHERE kind = '网格员'"))
+            assert roles.scalar_one() == len(workers)
         services = Services.build(db, Actor("admin", "admin", 1))
         assert services.users.login("admin", DEMO_PASSWORD).role == "admin"
         assert services.stats.summary()["households"] == len(before["household"])

@@ -18,3 +18,6 @@ class DashboardLinks:
     notice: Callable[[], None] = lambda: None
     compound_arrears: Callable[[int], None] = lambda _cid: None
     survey: Callable[[int, str], None] = lambda _sid, _tab: None  # tab: "coverage" | "results"
+    forces_by_kind: Callable[[str], None] = lambda _kind: None
+    # tag, residents (True) or households (False)
+    registry_by_tag: Callable[[str, bool], None] = lambda _tag, _residents: None

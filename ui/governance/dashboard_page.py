@@ -76,12 +76,15 @@ class DashboardPage(QWidget):
         self.survey_ids: list[int] = []
         self.modes_chart = BarChart(self._on_mode_clicked, self)
         self.orgs_chart = BarChart(lambda _i, _k: self.links.missing_organisations(), self)
-        self.tags_chart = BarChart(lambda _i, _k: None, self)
+        self.tags_chart = BarChart(self._on_tag_clicked, self)
         self.problems_chart = BarChart(self._on_problem_clicked, self)
         self.fees_chart = BarChart(self._on_fee_clicked, self)
         self.surveys_chart = BarChart(self._on_survey_clicked, self)
+        self.forces_chart = BarChart(self._on_force_clicked, self)
+        self.force_kinds: list[str] = []
         self.headline = QLabel(self)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.headline.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("刷新"), self)
         self.brief_button = QPushButton(self.tr("工作简报…"), self)
         self.notice_button = QPushButton(self.tr("张贴通知…"), self)
@@ -92,15 +95,27 @@ class DashboardPage(QWidget):
         top.addWidget(self.headline, 1)
         for b in (self.refresh_button, self.brief_button, self.notice_button):
             top.addWidget(b)
+        area = self._charts_area()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(area, 1)
+        layout.addWidget(QLabel(self.tr("提示：点击柱形可打开对应的明细列表。"), self))
+        self.reload()
+
+    def _charts_area(self) -> QScrollArea:
+        """The charts in a grid that scrolls when the window is small."""
         grid = QGridLayout()
-        # Three across, two down: each chart keeps the height its labels need on a
-        # 1366x768 laptop; a smaller window scrolls.
+        # Three across, three down (the charts with many categories get two columns): each
+        # chart keeps the height its labels need on a 1366x768 laptop; a smaller window scrolls.
         grid.addWidget(self.modes_chart, 0, 0)
         grid.addWidget(self.orgs_chart, 0, 1)
         grid.addWidget(self.fees_chart, 0, 2)
-        grid.addWidget(self.tags_chart, 1, 0)
-        grid.addWidget(self.problems_chart, 1, 1)
+        grid.addWidget(self.problems_chart, 1, 0, 1, 2)
         grid.addWidget(self.surveys_chart, 1, 2)
+        grid.addWidget(self.forces_chart, 2, 0, 1, 2)
+        grid.addWidget(self.tags_chart, 2, 2)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
         charts = QWidget(self)
         charts.setLayout(grid)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -108,11 +123,7 @@ class DashboardPage(QWidget):
         area.setWidget(charts)
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(area, 1)
-        layout.addWidget(QLabel(self.tr("提示：点击柱形可打开对应的明细列表。"), self))
-        self.reload()
+        return area
 
     def reload(self) -> None:
         """Count again in the background; the charts shown stay until the new figures
@@ -191,6 +202,7 @@ class DashboardPage(QWidget):
             )
         )
         fees_and_surveys = self._show_fees_and_surveys(data)
+        forces = self._show_forces(summary)
         p = summary["problems"]
         avg = p["average_days"]
         self.headline.setText(
@@ -210,6 +222,8 @@ class DashboardPage(QWidget):
             )
             + "\n"
             + fees_and_surveys
+            + "\n"
+            + forces
         )
 
     def _show_fees_and_surveys(self, data: _Figures) -> str:
@@ -276,6 +290,56 @@ class DashboardPage(QWidget):
                 )
         return text
 
+    def _show_forces(self, summary: dict[str, Any]) -> str:
+        """The 治理力量 chart (people by kind); return the headline's sentence in the
+        bulletins' terms."""
+        forces = summary["forces"]
+        self.force_kinds = [k for k, n in forces["by_kind"].items() if n]
+        self.forces_chart.show_bars(
+            Bars(
+                self.tr("治理力量（人，共 {0} 人）").format(forces["total"]),
+                [SHORT_KINDS.get(k, k) for k in self.force_kinds],
+                [
+                    (
+                        self.tr("人数"),
+                        [float(forces["by_kind"][k]) for k in self.force_kinds],
+                        "#d35400",
+                    )
+                ],
+            )
+        )
+        grids = summary["grids"]
+        party = summary["party_members"]
+        companies = summary["property_companies"]
+        text = self.tr(
+            "治理力量 {0} 人；{1} 个网格中 {2} 个建有党组织（{3} 个未建）；"
+            "党员 {4} 名，{5} 名在已建党组织的网格"
+        ).format(
+            forces["total"],
+            grids["with_party_organisation"] + grids["without_party_organisation"],
+            grids["with_party_organisation"],
+            grids["without_party_organisation"],
+            party["total"],
+            party["in_covered_grids"],
+        )
+        if companies["public_compounds_served"]:
+            text += self.tr(
+                "；公办物业入驻 {0} 个楼院（原无主管 {1} 个），收费不高于 {2} 元/㎡"
+            ).format(
+                companies["public_compounds_served"],
+                companies["ownerless_compounds_served"],
+                companies["max_price"] or "—",
+            )
+        text += self.tr("；交叉任职 {0} 人；治理力量办结问题 {1} 件").format(
+            summary["cross_appointments"]["total"],
+            sum(summary["problems"]["solved_by_force_kind"].values()),
+        )
+        return text
+
+    def _on_force_clicked(self, index: int, _set: int) -> None:
+        if 0 <= index < len(self.force_kinds):
+            self.links.forces_by_kind(self.force_kinds[index])
+
     def _on_fee_clicked(self, index: int, _set: int) -> None:
         if 0 <= index < len(self.fee_compound_ids):
             self.links.compound_arrears(self.fee_compound_ids[index])
@@ -283,6 +347,12 @@ class DashboardPage(QWidget):
     def _on_survey_clicked(self, index: int, set_index: int) -> None:
         if 0 <= index < len(self.survey_ids):
             self.links.survey(self.survey_ids[index], "coverage" if set_index == 0 else "results")
+
+    def _on_tag_clicked(self, index: int, set_index: int) -> None:
+        bars = self.tags_chart.bars
+        if bars is not None and 0 <= index < len(bars.categories):
+            # 居民 bar: the residents with the tag; 住户 bar: their households
+            self.links.registry_by_tag(bars.categories[index], set_index == 0)
 
     def _on_mode_clicked(self, index: int, _set: int) -> None:
         bars = self.modes_chart.bars
@@ -292,6 +362,16 @@ class DashboardPage(QWidget):
     def _on_problem_clicked(self, index: int, set_index: int) -> None:
         if 0 <= index < len(self._category_ids):
             self.links.problems_by_category(self._category_ids[index], set_index == 2)
+
+
+# 治理力量 kinds short enough for the category axis
+SHORT_KINDS = {
+    "社区工作者": "社工",
+    "网格年轻历练干部": "历练",
+    "党员中心户": "中心户",
+    "新就业群体": "新就业",
+    "物业人员": "物业",
+}
 
 
 def _short(title: str, width: int = 10) -> str:

@@ -9,14 +9,15 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTreeView, QVBoxLayout, QWidget
 from app.governance.dto import GridRollup
 from app.registry.dto import CompoundFilter, CompoundRow
 from app.services import Services
+from app.text import mask_phone
 from ui.governance.rows_model import Column, RowsModel, show
 from ui.table_views import make_table
 
 GRID_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TREE_COLUMNS = (
-    ("网格", lambda r: r.name),
+    ("网格", lambda r: f"{r.name}（专属网格）" if r.exclusive else r.name),
     ("网格员", lambda r: r.worker_name),
-    ("电话", lambda r: r.worker_phone),
+    ("电话", lambda r: mask_phone(r.worker_phone)),
     ("楼院", lambda r: r.compounds),
     ("住户", lambda r: r.households),
     ("居民", lambda r: r.residents),

@@ -40,6 +40,10 @@ class MeetingDialog(ServiceDialog):
             self.compound_combo.addItem(c.name, c.id)
         select_data(self.compound_combo, row.compound_id if row else compound_id)
         self.date_edit = date_edit(services.governance.problems.today(), self)
+        self.kind_combo = QComboBox(self)
+        for kind in ("议事会", "协商会", "见面会"):
+            self.kind_combo.addItem(kind, kind)
+        self.kind_combo.setToolTip(self.tr("见面会用于宣传动员，可以没有决议"))
         self.topic_edit = line_edit(
             placeholder=self.tr("如 物业服务标准和收费方案"), max_length=128
         )
@@ -49,14 +53,7 @@ class MeetingDialog(ServiceDialog):
         self.notes_edit.setFixedHeight(50)
         self.resolutions = QStandardItemModel(0, len(HEADERS), self)
         self.resolutions.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
-        self.table = QTableView(self)
-        self.table.setModel(self.resolutions)
-        # The text takes what the votes leave: the grid never scrolls sideways.
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, len(HEADERS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table = self._resolutions_table()
         self.add_row_button = QPushButton(self.tr("增加决议"), self)
         self.remove_row_button = QPushButton(self.tr("删除决议"), self)
         self.add_row_button.clicked.connect(lambda: self.add_resolution())
@@ -68,6 +65,7 @@ class MeetingDialog(ServiceDialog):
         form = make_form()
         form.addRow(self.tr("楼院"), self.compound_combo)
         form.addRow(self.tr("日期"), self.date_edit)
+        form.addRow(self.tr("会议类别"), self.kind_combo)
         form.addRow(self.tr("议题"), self.topic_edit)
         form.addRow(self.tr("参会人数"), self.attendance_spin)
         form.addRow(self.tr("备注"), self.notes_edit)
@@ -77,6 +75,7 @@ class MeetingDialog(ServiceDialog):
         if row is not None:
             self.date_edit.setDate(qdate(row.held_on))
             self.topic_edit.setText(row.topic)
+            select_data(self.kind_combo, row.kind)
             self.attendance_spin.setValue(row.attendance)
             self.notes_edit.setPlainText(row.notes)
             for r in row.resolutions:
@@ -87,6 +86,17 @@ class MeetingDialog(ServiceDialog):
             self.add_resolution()
         self.finish_layout(self._save)
         self.resize(620, 560)
+
+    def _resolutions_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.resolutions)
+        # The text takes what the votes leave: the grid never scrolls sideways.
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(HEADERS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return table
 
     def add_resolution(self, r: ResolutionInput | None = None) -> None:
         r = r or ResolutionInput("")
@@ -114,6 +124,8 @@ class MeetingDialog(ServiceDialog):
             )
             for n in range(self.resolutions.rowCount())
         )
+        if self.kind_combo.currentData() == "见面会":  # an empty line is no resolution here
+            resolutions = tuple(r for r in resolutions if r.text.strip())
         return MeetingInput(
             self.compound_combo.currentData(),
             date_of(self.date_edit),
@@ -121,6 +133,7 @@ class MeetingDialog(ServiceDialog):
             self.attendance_spin.value(),
             self.notes_edit.toPlainText(),
             resolutions,
+            self.kind_combo.currentData(),
         )
 
     def _save(self) -> None:

@@ -25,6 +25,7 @@ from ui.table_views import make_table
 MEETING_COLUMNS: list[Column[MeetingRow]] = [
     Column("日期", lambda r: r.held_on),
     Column("楼院", lambda r: r.compound_name),
+    Column("类别", lambda r: r.kind),
     Column("议题", lambda r: r.topic),
     Column("参会人数", lambda r: r.attendance, True),
     Column("决议", lambda r: len(r.resolutions), True),

@@ -23,6 +23,7 @@ from app.governance.dto import KINDS, CommunityCoverage, CompoundCoverage, Organ
 from app.services import Services
 from ui import dialogs
 from ui.governance.forms import date_edit, date_of, qdate
+from ui.governance.members_dialog import MembersDialog
 from ui.governance.organisation_dialog import OrganisationDialog
 from ui.governance.rows_model import Column, RowsModel
 from ui.table_views import make_table
@@ -49,7 +50,7 @@ ORG_COLUMNS: list[Column[OrganisationRow]] = [
     Column("名称", lambda r: r.name),
     Column("负责人", lambda r: r.leader),
     Column("联系电话", lambda r: r.contact),
-    Column("成员", lambda r: r.members, True),
+    Column("成员人数", lambda r: r.members, True),
     Column("成立日期", lambda r: r.founded),
 ]
 
@@ -81,6 +82,8 @@ class OrganisationsPage(QWidget):
         self.add_button = QPushButton(self.tr("新增组织"), self)
         self.edit_button = QPushButton(self.tr("修改"), self)
         self.delete_button = QPushButton(self.tr("删除"), self)
+        self.members_button = QPushButton(self.tr("成员…"), self)
+        self.members_button.clicked.connect(self._on_members_button_clicked)
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
@@ -104,7 +107,7 @@ class OrganisationsPage(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.title_label)
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.delete_button):
+        for b in (self.add_button, self.edit_button, self.delete_button, self.members_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         right_layout.addLayout(buttons)
@@ -154,7 +157,7 @@ class OrganisationsPage(QWidget):
 
     def _on_compound_changed(self) -> None:
         cid = self.selected_compound()
-        for w in (self.add_button, self.edit_button, self.delete_button):
+        for w in (self.add_button, self.edit_button, self.delete_button, self.members_button):
             w.setEnabled(cid is not None)
         self.save_convention_button.setEnabled(cid is not None)
         if cid is None:
@@ -191,6 +194,11 @@ class OrganisationsPage(QWidget):
             and OrganisationDialog(self._services, cid, org, self).exec()
         ):
             self.reload()
+
+    def _on_members_button_clicked(self) -> None:
+        org = self._selected_org()
+        if org is not None:
+            MembersDialog(self._services, org.id, org.name, self).exec()
 
     def _on_delete_button_clicked(self) -> None:
         org = self._selected_org()

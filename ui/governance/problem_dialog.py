@@ -36,6 +36,9 @@ class ProblemDialog(ServiceDialog):
         for g in services.compounds.grids():
             worker = f" — {g.worker_name}" if g.worker_name else ""
             self.grid_combo.addItem(f"{g.path}{worker}", g.id)
+        self.handler_combo = QComboBox(self)
+        self.handler_combo.setMinimumContentsLength(24)
+        self.compound_combo.currentIndexChanged.connect(self._fill_handlers)
         self.location_edit = line_edit(placeholder=self.tr("如 3号楼2单元楼道"))
         self.description_edit = QPlainTextEdit(self)
         self.description_edit.setFixedHeight(80)
@@ -56,8 +59,10 @@ class ProblemDialog(ServiceDialog):
         form.addRow(self.tr("上报人"), self.reporter_edit)
         form.addRow(self.tr("上报日期"), self.reported_edit)
         form.addRow(self.tr("经办网格员"), self.grid_combo)
+        form.addRow(self.tr("经办人"), self.handler_combo)
         form.addRow(deadline_row)
         self.body.addLayout(form)
+        self._fill_handlers()
         if row is not None:
             self._load(row)
         self.finish_layout(self._save)
@@ -67,6 +72,11 @@ class ProblemDialog(ServiceDialog):
         select_data(self.category_combo, row.category_id)
         select_data(self.compound_combo, row.compound_id)
         select_data(self.grid_combo, row.grid_id)
+        if row.handler_person_id is not None:
+            key = f"{row.handler_person_id}|{row.handler_kind}"
+            if self.handler_combo.findData(key) < 0:  # a role held no longer
+                self.handler_combo.addItem(f"{row.handler} · {row.handler_kind}", key)
+            select_data(self.handler_combo, key)
         self.location_edit.setText(row.location)
         self.description_edit.setPlainText(row.description)
         self.reporter_edit.setText(row.reporter)
@@ -76,6 +86,8 @@ class ProblemDialog(ServiceDialog):
             self.deadline_edit.setDate(qdate(row.deadline))
 
     def value(self) -> ProblemInput:
+        key = self.handler_combo.currentData()
+        handler = (int(key.split("|")[0]), key.split("|")[1]) if key else None
         return ProblemInput(
             category_id=self.category_combo.currentData(),
             compound_id=self.compound_combo.currentData(),
@@ -85,7 +97,21 @@ class ProblemDialog(ServiceDialog):
             reporter=self.reporter_edit.text(),
             grid_id=self.grid_combo.currentData(),
             deadline=date_of(self.deadline_edit) if self.deadline_check.isChecked() else None,
+            handler_person_id=handler[0] if handler else None,
+            handler_kind=handler[1] if handler else "",
         )
+
+    def _fill_handlers(self) -> None:
+        """People of the 治理力量 roster in each role they hold, those working in the chosen
+        compound's grid first."""
+        keep = self.handler_combo.currentData()
+        self.handler_combo.clear()
+        self.handler_combo.addItem(self.tr("（未指定，由网格员经办）"), None)
+        forces = self._services.governance.forces
+        for c in forces.handler_choices(self.compound_combo.currentData()):
+            self.handler_combo.addItem(c.label, f"{c.person_id}|{c.kind}")
+        if keep is not None:
+            select_data(self.handler_combo, keep)
 
     def _save(self) -> None:
         problems = self._services.governance.problems

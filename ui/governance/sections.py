@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 from app.services import Services
 from ui.governance.dashboard_links import DashboardLinks
 from ui.tasks import TaskRunner
+from ui.widgets import select_data
 
 if TYPE_CHECKING:
     from ui.governance.dashboard_page import DashboardPage
+    from ui.governance.forces_page import ForcesPage
     from ui.governance.grids_page import GridsPage
     from ui.governance.meetings_page import MeetingsPage
     from ui.governance.organisations_page import OrganisationsPage
@@ -49,6 +51,8 @@ class SectionHost(Protocol):
 
     def show_survey(self, survey_id: int, tab: str) -> None: ...
 
+    def show_registry_people(self, tag: str = "", role: str = "") -> None: ...
+
 
 class GovernancePages:
     """The governance pages, each built on first visit or first use."""
@@ -71,6 +75,10 @@ class GovernancePages:
     @property
     def problems(self) -> ProblemsPage:
         return cast("ProblemsPage", self._get["problems"]())
+
+    @property
+    def forces(self) -> ForcesPage:
+        return cast("ForcesPage", self._get["forces"]())
 
     @property
     def dashboard(self) -> DashboardPage:
@@ -103,6 +111,11 @@ def _factories(
 
         return ProblemsPage(services, host.runner, window)
 
+    def forces() -> QWidget:
+        from ui.governance.forces_page import ForcesPage
+
+        return ForcesPage(services, window)
+
     def dashboard() -> QWidget:
         from ui.governance.dashboard_page import DashboardPage
 
@@ -111,6 +124,7 @@ def _factories(
     return [
         ("organisations", _tr("组织"), organisations),
         ("grids", _tr("网格"), grids),
+        ("forces", _tr("治理力量"), forces),
         ("meetings", _tr("议事"), meetings),
         ("problems", _tr("问题台账"), problems),
         ("dashboard", _tr("统计"), dashboard),
@@ -135,6 +149,7 @@ def add_governance_sections(host: SectionHost, services: Services) -> Governance
         pages.problems.show_filtered(category_id=category_id, overdue=overdue)
         show(pages.problems)
 
+    _link_people(host, pages, links)
     links.compound_arrears, links.survey = host.show_compound_arrears, host.show_survey
     links.registry_by_mode = host.show_registry_by_mode
     links.missing_organisations = missing_organisations
@@ -151,9 +166,29 @@ def add_governance_sections(host: SectionHost, services: Services) -> Governance
         NoticeDialog(services, host.window()).exec()
 
     links.brief, links.notice = brief, notice
-    refreshed = [getters["dashboard"], getters["grids"], getters["organisations"]]
+    refreshed = [
+        getters["dashboard"],
+        getters["grids"],
+        getters["organisations"],
+        getters["forces"],
+    ]
     host.stack.currentChanged.connect(lambda _i: _refresh(host, refreshed))
     return pages
+
+
+def _link_people(host: SectionHost, pages: GovernancePages, links: DashboardLinks) -> None:
+    """The 治理力量 bars open the roster by kind; the residents-by-tag bars the registry."""
+
+    def forces_by_kind(kind: str) -> None:
+        select_data(pages.forces.kind_combo, f"{kind}|")
+        host.show_page(pages.forces)
+        pages.forces.tabs.setCurrentIndex(0)
+
+    def registry_by_tag(tag: str, _residents: bool) -> None:
+        host.show_registry_people(tag=tag)
+
+    links.forces_by_kind = forces_by_kind
+    links.registry_by_tag = registry_by_tag
 
 
 def _refresh(host: SectionHost, getters: list[Callable[[], QWidget]]) -> None:
