@@ -363,6 +363,8 @@ def test_problem_ledger_500_rows(tmp_path: Path) -> None:
             "欧阳娜娜",
             PHONE,
             "一网格",
+            None,
+            "",
             dt.date(2026, 11, 30),
             "待处理",
             "",

@@ -78,7 +78,8 @@ def test_arrears_masked_by_default_unmasked_audited(services: Services, tmp_path
 def test_problems_export(tmp_path: Path) -> None:
     day = dt.date(2026, 11, 1)
     row = ProblemRow(1, 1, "飞线充电", 1, "一号院", "+3号楼", FORMULA, "居民", day, None, "王五",
-                     "13800001111", "一网格", None, "待处理", "-", None, False)  # fmt: skip
+                     "13800001111", "一网格", None, "", None, "待处理", "-", None,
+                     False)  # fmt: skip
     out = tmp_path / "p.xlsx"
     write_problems(out, [row], [ClosureRow(1, "飞线充电", 1, 0, 0, 0)], dt.date(2026, 12, 7))
     wb = openpyxl.load_workbook(out)

@@ -159,8 +159,14 @@ def test_stack_saved_once_through_answer_entry(demo: Services, tmp_path: Path) -
 
 
 def test_cli_json_dry_run_and_save(
-    demo: Services, demo_db: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: Services,
+    demo_db: object,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("LOUYUAN_USER", "clerk")  # the command line acts as a signed-in person
+    monkeypatch.setenv("LOUYUAN_PASSWORD", "demo1234")
     sid = _survey(demo)
     homes = [h.id for h in demo.survey_entry.households(sid)][:3]
     pdf, truths = _stack(demo, sid, tmp_path, homes, how=Degrade(blank_every=0, max_angle=3))

@@ -15,6 +15,7 @@ from ui.fees.fees_page import FeesPage
 from ui.governance.meeting_dialog import MeetingDialog
 from ui.main_window import MainWindow
 from ui.settings import Settings
+from ui.tasks import TaskRunner
 
 
 @pytest.fixture
@@ -38,8 +39,10 @@ def nav_to(window: MainWindow, title: str) -> None:
     window.nav.setCurrentRow(row)
 
 
-def test_fees_open_on_a_compound_that_charges(qtbot: QtBot, demo_services: Services) -> None:
-    page = FeesPage(demo_services)
+def test_fees_open_on_a_compound_that_charges(
+    qtbot: QtBot, demo_services: Services, runner: TaskRunner
+) -> None:
+    page = FeesPage(demo_services, runner)
     qtbot.addWidget(page)
     states = {s.state for s in demo_services.fees.schemes.list_schemes(page.compound_id)}
     assert "active" in states
@@ -74,9 +77,9 @@ def test_resolutions_grid_does_not_scroll_sideways(qtbot: QtBot, demo_services: 
 
 
 def test_notices_default_to_this_month_and_say_when_there_is_nothing(
-    qtbot: QtBot, demo_services: Services, infos: list[str]
+    qtbot: QtBot, demo_services: Services, infos: list[str], runner: TaskRunner
 ) -> None:
-    page = FeesPage(demo_services)
+    page = FeesPage(demo_services, runner)
     qtbot.addWidget(page)
     page.period_edit.clear()
     qtbot.mouseClick(page.notices_button, Qt.MouseButton.LeftButton)
@@ -88,9 +91,9 @@ def test_notices_default_to_this_month_and_say_when_there_is_nothing(
 
 
 def test_an_empty_arrears_run_gives_a_message_not_a_pdf(
-    qtbot: QtBot, demo_services: Services, infos: list[str]
+    qtbot: QtBot, demo_services: Services, infos: list[str], runner: TaskRunner
 ) -> None:
-    page = FeesPage(demo_services)
+    page = FeesPage(demo_services, runner)
     qtbot.addWidget(page)
     owing = {r.compound_id for r in demo_services.fees.ledger.compound_fees() if r.due_fen}
     free = next(

@@ -150,7 +150,8 @@ def test_dashboard_bars_open_the_lists_behind_them(
 ) -> None:  # type: ignore[no-untyped-def]
     dash = window.governance.dashboard
     window.nav.setCurrentRow(window.stack.indexOf(dash))
-    assert "个网格中" in dash.headline.text() and "公办物业入驻" in dash.headline.text()
+    qtbot.waitUntil(lambda: "个网格中" in dash.headline.text(), timeout=60000)  # counted off-thread
+    assert "公办物业入驻" in dash.headline.text()
     k = dash.force_kinds.index("楼栋长")
     dash._on_force_clicked(k, 0)
     page = window.governance.forces

@@ -21,6 +21,7 @@ from app.surveys.scan_sample import Degrade, make_scans  # noqa: E402
 from ui import dialogs  # noqa: E402
 from ui.surveys.page import SurveysPage  # noqa: E402
 from ui.surveys.scan_review import ScanReviewDialog  # noqa: E402
+from ui.tasks import TaskRunner  # noqa: E402
 
 SHOTS = Path(os.environ.get("LOUYUAN_SHOTS", "")) if os.environ.get("LOUYUAN_SHOTS") else None
 
@@ -66,10 +67,10 @@ def _stack(services: Services, tmp: Path) -> tuple[int, list[Path]]:
 
 
 def test_import_review_by_keys_and_save(
-    qtbot, demo_services: Services, tmp_path: Path, quiet_dialogs: list[str]
+    qtbot, demo_services: Services, tmp_path: Path, quiet_dialogs: list[str], runner: TaskRunner
 ) -> None:  # type: ignore[no-untyped-def]
     sid, files = _stack(demo_services, tmp_path)
-    page = SurveysPage(demo_services)
+    page = SurveysPage(demo_services, runner)
     qtbot.addWidget(page)
     page.resize(1300, 800)
     page.show()
@@ -107,13 +108,13 @@ def test_import_review_by_keys_and_save(
 
 
 def test_import_needs_an_open_survey(
-    qtbot, demo_services: Services, quiet_dialogs: list[str]
+    qtbot, demo_services: Services, quiet_dialogs: list[str], runner: TaskRunner
 ) -> None:  # type: ignore[no-untyped-def]
     compound = demo_services.compounds.list_compounds()[0].id
     draft = demo_services.surveys.create_survey(
         demo_services.surveys.template("物业服务满意度调查", (ScopeItem(compound),))
     )
-    page = SurveysPage(demo_services)
+    page = SurveysPage(demo_services, runner)
     qtbot.addWidget(page)
     page.select_survey(draft)  # not yet opened
     page.import_scans(["x.pdf"])

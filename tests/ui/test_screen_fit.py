@@ -88,7 +88,7 @@ def _dialogs(s: Services, tmp_path: Path) -> dict[str, Callable[[], QDialog]]:
         "password": lambda: PasswordDialog("改密码", lambda _o, _n: None, ask_old=True),
         "users": lambda: UsersDialog(s.users),
         "user_edit": lambda: UserEditDialog(s.users, None),
-        "backup": lambda: BackupDialog(s),
+        "backup": lambda: BackupDialog(s, runner),
         "export": lambda: ExportDialog(s, runner),
         "import": lambda: ImportWizard(s, runner),
         "pdf_preview": lambda: PdfPreviewDialog(_a_pdf(tmp_path), "预览"),
