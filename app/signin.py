@@ -34,7 +34,7 @@ PERSONAL = frozenset(
     {
         "fee-scheme", "bill", "notices", "pay", "receipt", "import-roster", "export-roster",
         "survey-export", "survey-print", "survey-not-reached", "survey-scan",
-        "problems-export", "backup", "restore", "users",
+        "problems-export", "backup", "restore", "users", "forces",
     }
 )  # fmt: skip
 
@@ -47,7 +47,7 @@ NEED_USER = (
 def needs_person(args: argparse.Namespace) -> bool:
     """True for a subcommand that changes data or writes personal data."""
     command = args.command or ""
-    if command == "import-roster" and getattr(args, "dry_run", False):
+    if command in ("import-roster", "forces") and getattr(args, "dry_run", False):
         return False
     if command == "posting":
         return bool(getattr(args, "kind", "") == "arrears")

@@ -1,4 +1,4 @@
-"""Governance subcommands (wired into app.cli): problems-export."""
+"""Governance subcommands (wired into app.cli): problems-export, brief, forces."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from collections.abc import Callable
 
 from app.cli_target import open_target
 from app.database import Database
+from app.governance import forces_cli
 from app.governance.dto import STATUSES, ProblemFilter
 from app.governance.errors import GovernanceError
 from app.outputs import check_output
 from app.services import Services
 from app.signin import acting
 
-SUBCOMMANDS = ("problems-export", "brief")
+SUBCOMMANDS = ("problems-export", "brief", *forces_cli.SUBCOMMANDS)
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,6 +28,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     brief.add_argument("out", metavar="OUT.pdf")
     brief.add_argument("--period", metavar="YYYY-MM", help="统计月份（默认本月）")
     brief.add_argument("--office", default="", metavar="NAME", help="落款单位")
+    forces_cli.add_parsers(sub)
 
 
 def _open(args: argparse.Namespace) -> Database:
@@ -82,4 +84,5 @@ def cmd_brief(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "problems-export": cmd_problems_export,
     "brief": cmd_brief,
+    "forces": forces_cli.cmd_forces,
 }

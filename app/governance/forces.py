@@ -9,13 +9,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
 from app.audit import Actor
+from app.auth import Permission, disclose, require
 from app.errors import NotFound
 from app.fees.arithmetic import format_price
 from app.governance.errors import GovernanceError, need
@@ -39,6 +41,7 @@ from app.governance.forces_dto import (
     kind_label,
 )
 from app.governance.organisations import GovernanceBase, pairs
+from app.jobs import IsCancelled, Progress, never_cancelled, no_progress
 from app.registry.compounds import grid_paths
 from app.registry.validation import FieldError, clean_phone
 from app.text import fold
@@ -64,6 +67,9 @@ from db.models import (
     ResidentTag,
 )
 from db.models.fees import FeeScheme
+
+if TYPE_CHECKING:
+    from app.governance.forces_io import PeopleImportResult, PeoplePlan
 
 CLOSED = "已办结"
 PARTY = "党组织"
@@ -343,6 +349,88 @@ class ForceService(GovernanceBase):
             r.start_on,
             r.end_on,
         )
+
+    # -- roster files ----------------------------------------------------------------------
+
+    def export_people(
+        self,
+        out: Path | str,
+        flt: PersonFilter | None = None,
+        *,
+        unmasked: bool = False,
+        progress: Progress = no_progress,
+        cancelled: IsCancelled = never_cancelled,
+    ) -> int:
+        """The people the filter lists (everyone, ended roles too, by default), one row per
+        role, in the columns the import reads; phones masked unless asked and allowed (an
+        unmasked export is recorded in the audit log). Returns the number of rows."""
+        from app.governance.forces_export import write_people  # xlsxwriter: on first use
+
+        if unmasked:
+            require(self._actor, Permission.UNMASKED_OUTPUT)
+        out = Path(out)
+        people = self.list_people(flt or PersonFilter(include_ended=True))
+        progress(0, len(people) or 1)
+        with self._sessions() as s:
+            count = write_people(
+                s, out, people, masked=not unmasked, progress=progress, cancelled=cancelled
+            )
+        if unmasked:
+            disclose(
+                self._sessions, self._actor, entity="force_person", after={"rows": count},
+                note=f"导出未脱敏治理力量名册：{out.name}",
+            )  # fmt: skip
+        progress(1, 1)
+        return count
+
+    def plan_import(
+        self,
+        path: Path | str,
+        progress: Progress = no_progress,
+        cancelled: IsCancelled = never_cancelled,
+    ) -> PeoplePlan:
+        """Read a roster file of people and decide every row's fate; writes nothing."""
+        from app.governance import forces_io
+        from app.roster.errors import NoRosterFound
+
+        path = Path(path)
+        progress(0, 2)
+        rows, sources, skipped = forces_io.parse_file(path)
+        progress(1, 2)
+        with self._sessions() as s:
+            shown, _decisions = forces_io.match(s, rows, cancelled)
+        if not shown:
+            raise NoRosterFound(f"文件“{path.name}”中没有人员数据，未导入任何内容。")
+        progress(2, 2)
+        return forces_io.PeoplePlan(
+            path, tuple(rows), forces_io.preview_of(shown, sources, skipped)
+        )
+
+    def commit_import(
+        self,
+        plan: PeoplePlan,
+        progress: Progress = no_progress,
+        cancelled: IsCancelled = never_cancelled,
+    ) -> PeopleImportResult:
+        """Write the plan in one transaction (the rows are matched again inside it); rejected
+        rows are left out; any failure or Cancel leaves the roster as it was."""
+        from app.governance import forces_io
+
+        self._require_edit()
+        with self._sessions.begin() as s:
+            return forces_io.write(s, self._actor, plan, progress, cancelled)
+
+    def write_rejects(self, plan: PeoplePlan, out: Path | str) -> int:
+        """The rejected rows (original cells, 行号, 原因, 列) as an .xlsx; returns how many."""
+        from app.roster.rejects import write_rejects
+
+        return write_rejects(plan.preview.as_roster_preview(), Path(out))
+
+    @staticmethod
+    def rejects_name(path: Path | str) -> Path:
+        """Where the rejected rows go unless said otherwise: beside the file."""
+        path = Path(path)
+        return path.with_name(path.stem + "_未导入的行.xlsx")
 
     def resident_choices(self, text: str, limit: int = 30) -> list[tuple[int, str]]:
         """Residents whose name contains `text`: (id, "张三 · 幸福里 3-1-101")."""
