@@ -82,7 +82,10 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "home": p.home,
                 "roles": [
                     {
-                        "kind": r.kind, "subkind": r.subkind, "post": r.post, "place": r.place,
+                        "kind": r.kind,
+                        "subkind": r.subkind,
+                        "post": r.post,
+                        "place": r.place,
                         "start_on": r.start_on.isoformat() if r.start_on else None,
                         "end_on": r.end_on.isoformat() if r.end_on else None,
                     }  # fmt: skip
@@ -170,6 +173,4 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_forces(args: argparse.Namespace) -> int:
-    return {"list": cmd_list, "export": cmd_export, "import": cmd_import}[args.forces_action](
-        args
-    )
+    return {"list": cmd_list, "export": cmd_export, "import": cmd_import}[args.forces_action](args)

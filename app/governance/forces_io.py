@@ -140,7 +140,13 @@ class PeoplePreview:
         """The rejected rows in the household roster's terms, for its error file."""
         rows = tuple(
             RowPreview(
-                r.file, r.sheet, r.row, r.fate, name=r.name, column=r.column, reason=r.reason,
+                r.file,
+                r.sheet,
+                r.row,
+                r.fate,
+                name=r.name,
+                column=r.column,
+                reason=r.reason,
                 raw=r.raw,
             )  # fmt: skip
             for r in self.rows
