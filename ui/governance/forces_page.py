@@ -35,13 +35,16 @@ from app.governance.forces_dto import (
     RecognitionRow,
     ServedCompound,
 )
+from app.governance.forces_io import PeoplePlan
 from app.services import Services
 from ui import dialogs
+from ui.errors import show_failure
 from ui.governance.forms import ServiceDialog, date_edit, date_of
 from ui.governance.members_dialog import MembersDialog
 from ui.governance.person_dialog import PersonDialog
 from ui.governance.rows_model import Column, RowsModel
 from ui.table_views import make_table
+from ui.tasks import TaskRunner
 from ui.widgets import line_edit, make_form
 
 
@@ -103,10 +106,14 @@ def _buttons(*buttons: QPushButton) -> QHBoxLayout:
 class ForcesPage(QWidget):
     """The 治理力量 page; each tab reads its list when the page is (re)shown."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._forces = services.governance.forces
+        self.runner = runner
+        self.import_dialog: QWidget | None = None  # the preview of the last import
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._roster_tab(), self.tr("治理力量名册"))
         self.tabs.addTab(self._companies_tab(), self.tr("物业公司"))
@@ -155,6 +162,19 @@ class ForcesPage(QWidget):
         self.add_person_button.clicked.connect(self._on_add_person_clicked)
         self.edit_person_button.clicked.connect(self._on_edit_person_clicked)
         self.delete_person_button.clicked.connect(self._on_delete_person_clicked)
+        self.import_button = QPushButton(self.tr("导入…"), tab)
+        self.import_button.setToolTip(
+            self.tr("从 Excel 或 CSV 导入人员和身份（每个身份一行；同名同电话的人员合并）")
+        )
+        self.export_button = QPushButton(self.tr("导出…"), tab)
+        self.export_button.setToolTip(
+            self.tr("把当前列出的人员导出为 Excel（每个身份一行，可改后再导入）")
+        )
+        self.unmasked_check = QCheckBox(self.tr("导出完整电话"), tab)
+        self.unmasked_check.setToolTip(self.tr("不脱敏导出，将记入审计日志（仅管理员）"))
+        self.unmasked_check.setVisible(allowed(self._services.actor, Permission.UNMASKED_OUTPUT))
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
         filters = QHBoxLayout()
         for w in (
             self.kind_combo,
@@ -171,6 +191,9 @@ class ForcesPage(QWidget):
             self.add_person_button, self.edit_person_button, self.delete_person_button
         )
         buttons.addWidget(self.count_label)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.unmasked_check)
         layout.addLayout(buttons)
         layout.addWidget(self.person_table, 1)
         return tab
@@ -192,6 +215,8 @@ class ForcesPage(QWidget):
         self.count_label.setText(self.tr("共 {0} 人").format(len(rows)))
         can_edit = allowed(self._services.actor, Permission.EDIT_GOVERNANCE)
         self.add_person_button.setEnabled(can_edit)
+        self.import_button.setEnabled(can_edit)
+        self.export_button.setEnabled(bool(rows))
         self.edit_person_button.setEnabled(can_edit and bool(rows))
         self.delete_person_button.setEnabled(can_edit and bool(rows))
         if rows:
@@ -223,6 +248,59 @@ class ForcesPage(QWidget):
         except AppError as exc:
             dialogs.error(self, exc.message)
         self.reload()
+
+    def _on_export_clicked(self) -> None:
+        path = dialogs.save_file(
+            self, self.tr("导出治理力量名册"), self.tr("治理力量名册.xlsx"), "Excel (*.xlsx)"
+        )
+        if not path:
+            return
+        out = path if path.lower().endswith(".xlsx") else path + ".xlsx"
+        forces, flt = self._forces, self.person_filter()
+        unmasked = self.unmasked_check.isChecked() and allowed(
+            self._services.actor, Permission.UNMASKED_OUTPUT
+        )
+        task = self.runner.run(
+            lambda progress, cancelled: forces.export_people(
+                out, flt, unmasked=unmasked, progress=progress, cancelled=cancelled
+            ),
+            title=self.tr("导出治理力量名册"),
+            label=self.tr("正在导出治理力量名册…"),
+            parent_widget=self,
+        )
+        task.finished.connect(
+            lambda count: dialogs.info(
+                self, self.tr("已导出 {0} 行（每个身份一行）到 {1}").format(count, out)
+            )
+        )
+        task.failed.connect(lambda exc: show_failure(self, exc))
+
+    def _on_import_clicked(self) -> None:
+        path = dialogs.open_file(
+            self,
+            self.tr("导入治理力量名册"),
+            "",
+            self.tr("名册文件 (*.xlsx *.xls *.csv);;所有文件 (*)"),
+        )
+        if not path:
+            return
+        forces = self._forces
+        task = self.runner.run(
+            lambda progress, cancelled: forces.plan_import(path, progress, cancelled),
+            title=self.tr("导入治理力量名册"),
+            label=self.tr("正在读取名册…"),
+            parent_widget=self,
+        )
+        task.finished.connect(self._show_preview)
+        task.failed.connect(lambda exc: show_failure(self, exc))
+
+    def _show_preview(self, plan: PeoplePlan) -> None:
+        from ui.governance.forces_import_dialog import ForcesImportDialog
+
+        dialog = ForcesImportDialog(self._forces, self.runner, plan, self)
+        dialog.imported.connect(lambda _result: self.reload())
+        self.import_dialog = dialog
+        dialog.open()
 
     # -- companies -------------------------------------------------------------------------
 

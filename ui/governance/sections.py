@@ -114,7 +114,7 @@ def _factories(
     def forces() -> QWidget:
         from ui.governance.forces_page import ForcesPage
 
-        return ForcesPage(services, window)
+        return ForcesPage(services, host.runner, window)
 
     def dashboard() -> QWidget:
         from ui.governance.dashboard_page import DashboardPage
