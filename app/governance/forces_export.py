@@ -34,7 +34,7 @@ class _Names:
     """Names of the places roles are held at, read once."""
 
     def __init__(self, s: Session) -> None:
-        communities = dict(s.execute(select(Community.id, Community.name)).tuples().all())
+        communities = dict(s.execute(select(Community.id, Community.name)).all())
         grids = list(s.scalars(select(Grid)))
         paths = grid_paths(grids)
         self.grid = {g.id: (communities.get(g.community_id, ""), paths[g.id]) for g in grids}
@@ -44,9 +44,9 @@ class _Names:
                 select(Compound.id, Compound.community_id, Compound.name)
             )
         }
-        self.building = dict(s.execute(select(Building.id, Building.name)).tuples().all())
+        self.building = dict(s.execute(select(Building.id, Building.name)).all())
         company = select(PropertyCompany.id, PropertyCompany.name)
-        self.company = dict(s.execute(company).tuples().all())
+        self.company = dict(s.execute(company).all())
 
     def cells(self, r: RoleRow) -> tuple[str, str, str, str, str]:
         """(社区, 网格, 楼院, 楼栋, 物业公司) of a role."""
