@@ -183,9 +183,7 @@ def test_preview_then_commit_merges_people_and_roles(world: World, tmp_path: Pat
     assert again.counts[Fate.UNCHANGED] == 5 and again.counts[Fate.REJECTED] == 7
 
 
-def test_error_file_has_the_rejected_rows_with_row_and_reason(
-    world: World, tmp_path: Path
-) -> None:
+def test_error_file_has_the_rejected_rows_with_row_and_reason(world: World, tmp_path: Path) -> None:
     forces = world.gov.forces
     path = _sheet(tmp_path / "名册.xlsx", MIXED)
     plan = forces.plan_import(path)
@@ -258,9 +256,7 @@ def test_unmasked_export_for_admin_only_and_audited(world: World, tmp_path: Path
     ws = openpyxl.load_workbook(out).active
     assert ws["B3"].value == "13800000001"
     with world.services.db.sessions() as s:
-        entry = s.scalars(
-            select(AuditEntry).where(AuditEntry.action == "export_unmasked")
-        ).one()
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "export_unmasked")).one()
         assert entry.entity == "force_person" and "full.xlsx" in entry.note
     clerk = GovernanceService(world.services.db.sessions, Actor("c", "clerk", None))
     with pytest.raises(PermissionDenied):
