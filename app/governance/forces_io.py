@@ -616,8 +616,8 @@ def match(
         except Rejected as exc:
             column = exc.column.value if exc.column is not None else ""
             out.append(
-                PeopleRow(row.file, row.sheet, row.row, Fate.REJECTED, name, shown, "", "",
-                          column, exc.reason, row.raw)
+                PeopleRow(row.file, row.sheet, row.row, Fate.REJECTED, name, shown,
+                          _text(row, Col.KIND), "", column, exc.reason, row.raw)
             )  # fmt: skip
             decisions.append(_Decision(Fate.REJECTED))
             continue

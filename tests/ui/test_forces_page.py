@@ -235,3 +235,80 @@ def test_a_meet_and_greet_needs_no_resolution(
         if m.topic == "公办物业入驻见面会"
     ]
     assert [(m.kind, m.resolutions) for m in saved] == [("见面会", ())]
+
+
+def _grab_info(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    said: list[str] = []
+    monkeypatch.setattr("ui.dialogs.info", lambda _parent, message, *a: said.append(message))
+    return said
+
+
+def test_export_then_import_with_preview_and_error_file(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, demo_services: Services, tmp_path, monkeypatch
+) -> None:
+    import openpyxl
+
+    page = _open_forces(window)
+    said = _grab_info(monkeypatch)
+    exported = tmp_path / "名册"  # the clerk left out .xlsx
+    monkeypatch.setattr("ui.dialogs.save_file", lambda *a, **k: str(exported))
+    assert not page.unmasked_check.isHidden()  # an administrator may ask for full phones
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(said), timeout=30000)
+    out = tmp_path / "名册.xlsx"
+    assert said[-1].startswith("已导出 ") and str(out) in said[-1]
+    ws = openpyxl.load_workbook(out).active
+    header = [c.value for c in ws[2]]
+    assert header[:3] == ["姓名", "联系电话", "身份"]
+    phones = [r[1] for r in ws.iter_rows(min_row=3, values_only=True) if r[1]]
+    assert phones and all("****" in p for p in phones)
+    # the clerk adds a new person and a row with a mistake, and imports the file again
+    blank = [""] * len(header)
+    new = list(blank)
+    new[0:4] = ["导入新人", "13977776666", "志愿者", ""]
+    new[header.index("物业公司")] = "中心路公办物业服务有限公司"
+    bad = list(new)
+    bad[0], bad[2] = "填错身份", "队员"
+    ws.append(new)
+    ws.append(bad)
+    ws.parent.save(out)
+    before = len(demo_services.governance.forces.list_people())
+    monkeypatch.setattr("ui.dialogs.open_file", lambda *a, **k: str(out))
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.import_dialog is not None, timeout=30000)
+    dialog = page.import_dialog
+    assert dialog is not None
+    text = dialog.summary_label.text()
+    assert "新增 1 行" in text and "拒绝 1 行" in text and "更新 0 行" in text
+    m = dialog.rows_model
+    shown = [[m.data(m.index(r, c)) for c in range(m.columnCount())] for r in range(m.rowCount())]
+    assert [r[1:4] for r in shown] == [["新增", "导入新人", "志愿者"], ["拒绝", "填错身份", "队员"]]
+    assert shown[1][4] == "身份" and "不是可选的身份" in shown[1][5]
+    assert dialog.import_button.text() == "导入 1 行" and dialog.import_button.isEnabled()
+    # the error file, saved where the clerk says
+    rejects = tmp_path / "错误.xlsx"
+    monkeypatch.setattr("ui.dialogs.save_file", lambda *a, **k: str(rejects))
+    qtbot.mouseClick(dialog.save_rejects_button, Qt.MouseButton.LeftButton)
+    assert said[-1] == f"已保存 1 行到 {rejects}"
+    row = list(openpyxl.load_workbook(rejects).active.iter_rows(values_only=True))[1]
+    assert row[1] == "填错身份" and "不是可选的身份" in row[len(header) + 1]
+    assert len(demo_services.governance.forces.list_people()) == before  # not yet
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_ is not None, timeout=30000)
+    assert dialog.summary_label.text().startswith("已导入：新增人员 1 人、身份 1 个")
+    assert dialog.close_button.text() == "关闭" and not dialog.import_button.isEnabled()
+    assert page.count_label.text() == f"共 {before + 1} 人"
+    type_text(qtbot, page.search_edit, "导入新人")
+    assert _shown(page) == ["导入新人"] and _shown(page, 3) == ["139****6666"]
+    dialog.close()
+
+
+def test_viewer_cannot_import_nor_unmask(qtbot, demo_services: Services, runner) -> None:  # type: ignore[no-untyped-def]
+    from app.audit import Actor
+
+    viewer = Services.build(demo_services.db, Actor("v", "viewer"))
+    page = ForcesPage(viewer, runner)
+    qtbot.addWidget(page)
+    assert not page.import_button.isEnabled()
+    assert page.export_button.isEnabled()
+    assert page.unmasked_check.isHidden()
