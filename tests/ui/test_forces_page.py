@@ -4,6 +4,7 @@ dialogs, masked phones; the problem dialog's handler chooser; dashboard bars tha
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -243,6 +244,23 @@ def _grab_info(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return said
 
 
+def _add_two_rows(path: Path) -> None:
+    """The clerk adds a new person and a row with a mistake to the exported file."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    ws = book.active
+    header = [c.value for c in ws[2]]
+    new = [""] * len(header)
+    new[0:3] = ["导入新人", "13977776666", "志愿者"]
+    new[header.index("物业公司")] = "中心路公办物业服务有限公司"
+    bad = list(new)
+    bad[0], bad[2] = "填错身份", "队员"
+    ws.append(new)
+    ws.append(bad)
+    book.save(path)
+
+
 def test_export_then_import_with_preview_and_error_file(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, demo_services: Services, tmp_path, monkeypatch
 ) -> None:
@@ -262,16 +280,7 @@ def test_export_then_import_with_preview_and_error_file(  # type: ignore[no-unty
     assert header[:3] == ["姓名", "联系电话", "身份"]
     phones = [r[1] for r in ws.iter_rows(min_row=3, values_only=True) if r[1]]
     assert phones and all("****" in p for p in phones)
-    # the clerk adds a new person and a row with a mistake, and imports the file again
-    blank = [""] * len(header)
-    new = list(blank)
-    new[0:4] = ["导入新人", "13977776666", "志愿者", ""]
-    new[header.index("物业公司")] = "中心路公办物业服务有限公司"
-    bad = list(new)
-    bad[0], bad[2] = "填错身份", "队员"
-    ws.append(new)
-    ws.append(bad)
-    ws.parent.save(out)
+    _add_two_rows(out)  # a new person and a row with a mistake
     before = len(demo_services.governance.forces.list_people())
     monkeypatch.setattr("ui.dialogs.open_file", lambda *a, **k: str(out))
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
