@@ -556,7 +556,7 @@ def _person(  # noqa: PLR0913,PLR0917 -- one private call site
             if same:
                 found.append(p)
     holding = [p for p in found if key in p.roles]
-    return (holding or found or [None])[0]
+    return next(iter(holding or found), None)
 
 
 def _person_changes(

@@ -64,6 +64,12 @@ def _response(s: Services, _: Path) -> object:
     return s.survey_entry.save(ResponseInput(sid, home.id, outcome="nobody_home"))
 
 
+def _import_people(s: Services, tmp: Path) -> object:
+    forces = s.governance.forces
+    forces.export_people(tmp / "people.xlsx")
+    return forces.commit_import(forces.plan_import(tmp / "people.xlsx"))
+
+
 # action name -> (permission, call). Every permission of the table has at least one action.
 ACTIONS: dict[str, tuple[Permission, Action]] = {
     "compounds.create_compound": (
@@ -140,6 +146,11 @@ ACTIONS: dict[str, tuple[Permission, Action]] = {
     "governance.problems.add_category": (
         Permission.EDIT_GOVERNANCE,
         lambda s, _: s.governance.problems.add_category("权限测试类别"),
+    ),
+    "governance.forces.commit_import": (Permission.EDIT_GOVERNANCE, _import_people),
+    "governance.forces.export_people(unmasked)": (
+        Permission.UNMASKED_OUTPUT,
+        lambda s, tmp: s.governance.forces.export_people(tmp / "p.xlsx", unmasked=True),
     ),
     "backups.backup_to": (Permission.BACKUP, lambda s, tmp: s.backups.backup_to(tmp / "b")),
     "backups.restore": (
