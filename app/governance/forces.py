@@ -870,9 +870,15 @@ def _homes(s: Session, resident_ids: list[int]) -> dict[int, str]:
         .where(Resident.id.in_(resident_ids))
     ).all()
     return {
-        rid: f"{compound} {'-'.join(x for x in (building, unit, room) if x)}"
-        for rid, compound, building, unit, room in rows
+        rid: home_text(compound, building, unit, room)
+        for rid, *home in rows
+        for compound, building, unit, room in [home]
     }
+
+
+def home_text(compound: str, building: str, unit: str, room: str) -> str:
+    """A resident's home as the roster shows it (and its import reads it): 幸福里 3-1-101."""
+    return f"{compound} {'-'.join(x for x in (building, unit, room) if x)}"
 
 
 def _audit_values(values: dict[str, Any], roles: Iterable[RoleInput]) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from db.models import (
     ForcePerson,
     ForceRole,
     Grid,
+    Household,
     PropertyCompany,
     Resident,
 )
@@ -302,7 +303,7 @@ def _norm_path(text: str) -> str:
 class _World:
     """What the rows are matched against, read once in the caller's session."""
 
-    def __init__(self, s: Session, names: Iterable[str]) -> None:
+    def __init__(self, s: Session, rows: list[ParsedRow]) -> None:
         self.s = s
         self.communities: dict[str, list[int]] = {}
         for cid, name in s.execute(select(Community.id, Community.name)):
@@ -323,7 +324,6 @@ class _World:
         self.companies = dict(
             (name, cid) for cid, name in s.execute(select(PropertyCompany.id, PropertyCompany.name))
         )
-        wanted = sorted(set(names))
         self.people: dict[str, list[_Person]] = {}
         self.by_resident: dict[int, list[_Person]] = {}
         by_id: dict[int, _Person] = {}
@@ -336,7 +336,7 @@ class _World:
         for r in s.scalars(select(ForceRole).order_by(ForceRole.id)):
             key = (r.kind, r.subkind, r.grid_id, r.compound_id, r.building_id, r.company_id)
             by_id[r.person_id].roles[(*key, r.start_on)] = (r.id, r.post, r.end_on)
-        self.homes = _resident_homes(s, wanted)
+        self.homes = _resident_homes(s, rows)
         self.new: dict[tuple[str, str, int | None], _Person] = {}
         self._names: dict[str, dict[int, str]] | None = None
 
@@ -407,23 +407,30 @@ class _World:
         return self.companies[text]
 
 
-def _resident_homes(s: Session, names: list[str]) -> dict[tuple[str, str], list[int]]:
-    """(name, "幸福里 3-1-101") → resident ids, for the names in the file."""
-    from app.governance.forces import _homes
+def _resident_homes(s: Session, rows: list[ParsedRow]) -> dict[tuple[str, str], list[int]]:
+    """(name, "幸福里 3-1-101") → resident ids, for the rows that name a home (looked up by
+    name and compound: a few queries, whatever the size of the registry)."""
+    from app.governance.forces import home_text
 
+    wanted = {(fold(_text(r, Col.NAME)), " ".join(_text(r, Col.HOME).split())) for r in rows}
+    wanted = {(name, home) for name, home in wanted if name and home}
+    names = sorted({name for name, _home in wanted})
+    compounds = sorted({home.rsplit(" ", 1)[0] for _name, home in wanted})
     out: dict[tuple[str, str], list[int]] = {}
     for start in range(0, len(names), 500):
-        chunk = names[start : start + 500]
-        rows = list(
-            s.execute(
-                select(Resident.id, Resident.name)
-                .where(Resident.name.in_(chunk))
-                .order_by(Resident.id)
-            )
+        found = s.execute(
+            select(Resident.id, Resident.name, Compound.name, Building.name)
+            .add_columns(Household.unit, Household.room)
+            .join(Household, Household.id == Resident.household_id)
+            .join(Building, Building.id == Household.building_id)
+            .join(Compound, Compound.id == Household.compound_id)
+            .where(Resident.name.in_(names[start : start + 500]), Compound.name.in_(compounds))
+            .order_by(Resident.id)
         )
-        homes = _homes(s, [rid for rid, _n in rows])
-        for rid, name in rows:
-            out.setdefault((name, " ".join(homes.get(rid, "").split())), []).append(rid)
+        for rid, name, compound, building, unit, room in found:
+            key = (name, " ".join(home_text(compound, building, unit, room).split()))
+            if key in wanted:
+                out.setdefault(key, []).append(rid)
     return out
 
 
@@ -496,24 +503,28 @@ def _name(row: ParsedRow) -> str:
     return name
 
 
-def _resident(world: _World, row: ParsedRow, name: str) -> int | None:
-    """The resident the row's 本辖区住址 names (a resident of that name living there)."""
+def _residents(world: _World, row: ParsedRow, name: str) -> list[int]:
+    """The residents the row's 本辖区住址 names: of that name, living there (two of one name
+    may share a home)."""
     home = " ".join(_text(row, Col.HOME).split())
     if not home:
-        return None
+        return []
     found = world.homes.get((name, home))
     if not found:
         raise Rejected(Col.HOME, f"找不到住在“{home}”的居民“{name}”")
-    return found[0]
+    return found
 
 
 def _decide(world: _World, row: ParsedRow, seen: dict[tuple[int, RoleKey], int]) -> _Decision:
     name = _name(row)
     phone, masked = _phone(row)
     key, post, end = _role(world, row)
-    resident = _resident(world, row, name)
+    residents = _residents(world, row, name)
     notes = _text(row, Col.NOTES)
-    person = _person(world, name, phone, masked, resident, key)
+    person = _person(world, name, phone, masked, residents, key)
+    resident = residents[0] if residents else None
+    if person is not None and person.resident_id in residents:
+        resident = person.resident_id
     if person is None:
         if masked:
             raise Rejected(
@@ -542,13 +553,11 @@ def _decide(world: _World, row: ParsedRow, seen: dict[tuple[int, RoleKey], int])
 
 
 def _person(  # noqa: PLR0913,PLR0917 -- one private call site
-    world: _World, name: str, phone: str, masked: bool, resident: int | None, key: RoleKey
+    world: _World, name: str, phone: str, masked: bool, residents: list[int], key: RoleKey
 ) -> _Person | None:
     """The person of the roster this row is about; of several (the same person entered
     twice), the one holding the role, else the first."""
-    found: list[_Person] = []
-    if resident is not None:
-        found = world.by_resident.get(resident, [])
+    found = [p for rid in residents for p in world.by_resident.get(rid, [])]
     if not found:
         for p in world.people.get(name, []):
             stored = _stored_phone(p.phone)
@@ -601,7 +610,7 @@ def match(
 ) -> tuple[list[PeopleRow], list[_Decision]]:
     """Every row's fate against the database as the session sees it."""
     rows = list(parsed)
-    world = _World(s, (fold(_text(r, Col.NAME)) for r in rows))
+    world = _World(s, rows)
     seen: dict[tuple[int, RoleKey], int] = {}
     out: list[PeopleRow] = []
     decisions: list[_Decision] = []

@@ -298,3 +298,24 @@ def test_csv_with_other_headers_and_files_that_are_not_rosters(
     bad.write_bytes(b"not a zip")
     with pytest.raises(RosterFileError):
         forces.plan_import(bad)
+
+
+def test_namesakes_sharing_a_home_round_trip_unchanged(world: World, tmp_path: Path) -> None:
+    """Two residents called 张三 in one room, each on the roster in a role of their own."""
+    with world.services.db.sessions.begin() as s:
+        first = s.get_one(Resident, world.resident)
+        second = Resident(household_id=first.household_id, name="张三", relation="子")
+        s.add(second)
+        s.flush()
+        second_id = second.id
+    forces = world.gov.forces
+    for rid, kind in ((world.resident, "志愿者"), (second_id, "党员中心户")):
+        forces.add_person(
+            PersonInput(
+                "张三", resident_id=rid, roles=(RoleInput(kind, compound_id=world.compound),)
+            )
+        )
+    out = tmp_path / "导出.xlsx"
+    assert forces.export_people(out) == 3
+    preview = forces.plan_import(out).preview
+    assert preview.counts[Fate.UNCHANGED] == 3 and preview.writable == 0
