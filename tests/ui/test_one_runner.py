@@ -34,6 +34,7 @@ def test_pages_share_the_window_runner(
     assert window.fees_page.runner is runner
     assert window.surveys_page.runner is runner
     assert window.governance.problems.runner is runner
+    assert window.governance.forces.runner is runner
     assert window.roster_actions.runner is runner
 
 
