@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from app.governance.forces_io import PeoplePlan
 from app.registry.dto import HouseholdFilter
 from app.services import Services
 from ui import screen_fit
@@ -50,6 +51,13 @@ def _a_pdf(tmp_path: Path) -> Path:
     return path
 
 
+def _a_people_plan(s: Services, tmp_path: Path) -> PeoplePlan:
+    """The preview of re-importing the roster of people (every row 不变)."""
+    path = tmp_path / "people.xlsx"
+    s.governance.forces.export_people(path)
+    return s.governance.forces.plan_import(path)
+
+
 def _dialogs(s: Services, tmp_path: Path) -> dict[str, Callable[[], QDialog]]:
     from ui.backup_dialog import BackupDialog
     from ui.compound_dialog import CompoundDialog
@@ -59,6 +67,7 @@ def _dialogs(s: Services, tmp_path: Path) -> dict[str, Callable[[], QDialog]]:
     from ui.fees.scheme_dialog import SchemeDialog
     from ui.governance.brief_dialog import BriefDialog
     from ui.governance.categories_dialog import CategoriesDialog
+    from ui.governance.forces_import_dialog import ForcesImportDialog
     from ui.governance.meeting_dialog import MeetingDialog
     from ui.governance.notice_dialog import NoticeDialog
     from ui.governance.organisation_dialog import OrganisationDialog
@@ -110,13 +119,16 @@ def _dialogs(s: Services, tmp_path: Path) -> dict[str, Callable[[], QDialog]]:
         "organisation": lambda: OrganisationDialog(s, cid),
         "problem": lambda: ProblemDialog(s, problem),
         "problem_close": lambda: CloseDialog(s, problem),
+        "forces_import": lambda: ForcesImportDialog(
+            s.governance.forces, runner, _a_people_plan(s, tmp_path), None
+        ),
     }
 
 
 DIALOGS = sorted(
     "compound_new compound_edit household_new household_edit resident login password users "
     "user_edit backup export import pdf_preview scheme billing payment brief categories "
-    "meeting_new meeting_edit notice organisation problem problem_close".split()
+    "meeting_new meeting_edit notice organisation problem problem_close forces_import".split()
 )
 
 
