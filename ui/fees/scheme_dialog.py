@@ -88,7 +88,6 @@ class SchemeDialog(QDialog):
         )
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(680)
         # The form scrolls where the screen is short (a 1366x768 laptop); the message line
         # keeps its room, so the buttons do not move when a message appears.
         content = QWidget(self)
@@ -98,6 +97,9 @@ class SchemeDialog(QDialog):
         layout.addWidget(screen_fit.scrolling(content, self), 1)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
+        # At least 680 px wide, and never narrower than the form needs in the UI font (an
+        # explicit minimum width would otherwise override the layout's own minimum).
+        self.setMinimumWidth(max(680, layout.totalMinimumSize().width()))
 
     def _links(
         self,
