@@ -143,14 +143,22 @@ def _modules_after(code: str) -> list[str]:
 def test_importing_the_command_line_loads_no_orm_models_or_qt() -> None:
     assert _modules_after("import app.cli") == []
     # The window's argument parsing uses the same parser, without the areas.
-    assert _modules_after("from app.cli import build_parser, area_modules; "
-                          "build_parser(area_modules('gui')).parse_known_args(['--demo'])") == []
+    assert (
+        _modules_after(
+            "from app.cli import build_parser, area_modules; "
+            "build_parser(area_modules('gui')).parse_known_args(['--demo'])"
+        )
+        == []
+    )
 
 
 def test_cli_version_loads_no_sqlalchemy() -> None:
-    assert _modules_after(
-        "from app.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass"
-    ) == []
+    assert (
+        _modules_after(
+            "from app.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass"
+        )
+        == []
+    )
 
 
 def test_a_command_loads_only_its_own_area(tmp_path: Path) -> None:
@@ -166,6 +174,6 @@ def test_the_area_table_names_every_area_command() -> None:
     from app.cli import AREAS, SUBCOMMANDS, build_parser
 
     for module, names in AREAS.items():
-        assert importlib.import_module(module).SUBCOMMANDS == names, module
+        assert names == importlib.import_module(module).SUBCOMMANDS, module
     choices = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert sorted(choices) == sorted(SUBCOMMANDS)
