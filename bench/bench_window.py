@@ -272,6 +272,8 @@ def child_app(t0: float, db: str, startup_only: bool = False) -> None:  # noqa: 
     def run_tour() -> None:
         from PySide6.QtTest import QTest
 
+        from ui.tasks import TaskRunner
+
         try:
             window = startup.window
             assert window is not None
@@ -280,7 +282,7 @@ def child_app(t0: float, db: str, startup_only: bool = False) -> None:  # noqa: 
                 action()
                 QTest.qWait(SETTLE_MS)
                 deadline = time.perf_counter() + 20
-                runners = [t for t in window.findChildren(ui_app.TaskRunner)]
+                runners = [t for t in window.findChildren(TaskRunner)]
                 while any(r.busy() for r in runners) and time.perf_counter() < deadline:
                     QTest.qWait(20)
             heart[0].enter("end")
@@ -323,7 +325,8 @@ def run_child(mode: str, db: str, data_dir: str, *extra: str) -> dict[str, Any]:
     if out.returncode != 0:
         sys.stderr.write(out.stderr)
         raise SystemExit(f"{mode} run failed")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def district_database(households: int) -> Path:

@@ -169,11 +169,16 @@ def test_a_command_loads_only_its_own_area(tmp_path: Path) -> None:
 
 
 def test_the_area_table_names_every_area_command() -> None:
+    import argparse
     import importlib
 
     from app.cli import AREAS, SUBCOMMANDS, build_parser
 
     for module, names in AREAS.items():
         assert names == importlib.import_module(module).SUBCOMMANDS, module
-    choices = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert sorted(choices) == sorted(SUBCOMMANDS)
+    sub = next(
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    assert sorted(sub.choices) == sorted(SUBCOMMANDS)
