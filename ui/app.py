@@ -95,7 +95,7 @@ def preload_window_modules() -> threading.Thread:
     """Import the main window's modules on a thread while the GUI thread signs in: the
     password check (scrypt) and the database queries release the GIL, so the imports
     proceed meanwhile. The sign-in's own modules are imported first, on this thread, so
-    the two threads never import the same module at once."""
+    the two threads seldom want the same module (when they do, one waits for the other)."""
     import app.audit  # noqa: F401
     import app.users.service  # noqa: F401
 
