@@ -6,7 +6,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -81,27 +80,6 @@ def install_qt_translations(app: QApplication) -> None:
         app._louyuan_translator = translator  # type: ignore[attr-defined]
     else:
         logger.info("Qt's Chinese translations not found in %s", folder)
-
-
-def _import_window_modules() -> None:
-    """The main window's modules; errors surface when the GUI thread imports them."""
-    try:
-        import ui.main_window  # noqa: F401
-    except Exception:  # noqa: BLE001 - the GUI thread's own import reports it
-        logger.debug("preloading the window's modules failed", exc_info=True)
-
-
-def preload_window_modules() -> threading.Thread:
-    """Import the main window's modules on a thread while the GUI thread signs in: the
-    password check (scrypt) and the database queries release the GIL, so the imports
-    proceed meanwhile. The sign-in's own modules are imported first, on this thread, so
-    the two threads seldom want the same module (when they do, one waits for the other)."""
-    import app.audit  # noqa: F401
-    import app.users.service  # noqa: F401
-
-    thread = threading.Thread(target=_import_window_modules, name="preload", daemon=True)
-    thread.start()
-    return thread
 
 
 def check_integrity(db: Database) -> None:
@@ -249,9 +227,7 @@ class Startup:
     def show_window(self) -> bool:
         """Sign in and show the main window; False when the user gave up signing in."""
         assert self.db is not None
-        preload = preload_window_modules()
         actor = self.sign_in()
-        preload.join()
         if actor is None:
             return False
         from app.services import Services
