@@ -7,39 +7,72 @@ arguments exit 2 (argparse).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from app import __version__, admin_cli
-from app.cli_target import open_target
-from app.config import data_dir, private_files
-from app.database import Database, friendly_error
+from app import __version__
 from app.errors import AppError
-from app.fees import cli as fees_cli
-from app.governance import cli as governance_cli
-from app.logging_setup import setup_logging
-from app.roster import cli as roster_cli
-from app.surveys import cli as surveys_cli
+
+if TYPE_CHECKING:
+    from app.database import Database
 
 logger = logging.getLogger(__name__)
 
-SUBCOMMANDS = (
-    "gui",
-    "init",
-    "stats",
-    *admin_cli.SUBCOMMANDS,
-    *governance_cli.SUBCOMMANDS,
-    *roster_cli.SUBCOMMANDS,
-    *fees_cli.SUBCOMMANDS,
-    *surveys_cli.SUBCOMMANDS,
-)
+# The area modules that add subcommands, and the subcommands each adds (checked against
+# their SUBCOMMANDS by a test). A command names its module, so `stats` or `bill` imports
+# only what it uses: SQLAlchemy's ORM, the models and the areas load when a command needs
+# them, never for `import app.cli`, the window's argument parsing or `--version`.
+AREAS: dict[str, tuple[str, ...]] = {
+    "app.admin_cli": ("backup", "restore", "users"),
+    "app.governance.cli": ("problems-export", "brief"),
+    "app.roster.cli": ("import-roster", "export-roster"),
+    "app.fees.cli": ("fee-scheme", "bill", "notices", "pay", "receipt", "posting"),
+    "app.surveys.cli": (
+        "survey-report",
+        "survey-export",
+        "survey-print",
+        "survey-not-reached",
+        "survey-scan",
+    ),
+}
+OWN_SUBCOMMANDS = ("gui", "init", "stats")
+SUBCOMMANDS = (*OWN_SUBCOMMANDS, *(name for names in AREAS.values() for name in names))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def area_modules(command: str | None = None) -> list[ModuleType]:
+    """The area cli modules: the one that owns `command`, none for the commands of this
+    module, or all of them (no command, or one this table does not know: argparse then
+    lists every command in its message, or an area added a command)."""
+    if command in OWN_SUBCOMMANDS:
+        return []
+    owners = [module for module, names in AREAS.items() if command in names]
+    return [importlib.import_module(name) for name in owners or AREAS]
+
+
+def command_of(argv: Iterable[str]) -> str | None:
+    """The subcommand named in `argv` (the first word that is not an option or its value)."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in ("--db", "--user"):
+            skip = True
+            continue
+        if arg.startswith("-"):
+            continue
+        return arg
+    return None
+
+
+def build_parser(areas: Sequence[ModuleType] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; `areas` (default: all) add their subcommands."""
     parser = argparse.ArgumentParser(
         prog="louyuan", description="楼院通：楼院台账、物业收费与入户调查"
     )
@@ -79,11 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats = sub.add_parser("stats", help="统计楼院、楼栋、住户、居民数")
     stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
-    admin_cli.add_parsers(sub)
-    governance_cli.add_parsers(sub)
-    roster_cli.add_parsers(sub)
-    fees_cli.add_parsers(sub)
-    surveys_cli.add_parsers(sub)
+    for area in area_modules() if areas is None else areas:
+        area.add_parsers(sub)
     return parser
 
 
@@ -98,6 +128,8 @@ def _positive_int(value: str) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from app.cli_target import open_target
+
     db = open_target(args, create=True)
     try:
         print(f"数据库已就绪：{db.target.display}")
@@ -113,6 +145,8 @@ def db_stats(db: Database) -> dict[str, Any]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from app.cli_target import open_target
+
     db = open_target(args, create=False)
     try:
         figures = db_stats(db)
@@ -138,20 +172,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "stats": cmd_stats,
-    **admin_cli.COMMANDS,
-    **governance_cli.COMMANDS,
-    **roster_cli.COMMANDS,
-    **fees_cli.COMMANDS,
-    **surveys_cli.COMMANDS,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; never shows a traceback for an expected failure."""
-    args = build_parser().parse_args(argv)
+    from app.config import data_dir, private_files
+    from app.logging_setup import setup_logging
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = command_of(argv)
+    wants_help = any(arg in ("-h", "--help") for arg in argv)
+    areas = area_modules(command) if command is not None or wants_help else []
+    args = build_parser(areas).parse_args(argv)
     private_files()
     setup_logging(data_dir())
-    handler = COMMANDS.get(args.command or "")
+    commands = dict(COMMANDS)
+    for area in areas:
+        commands.update(area.COMMANDS)
+    handler = commands.get(args.command or "")
     if handler is None:
         print("请指定子命令；打开窗口请运行 louyuan 或 louyuan gui", file=sys.stderr)
         return 2
@@ -171,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("已中断", file=sys.stderr)
         return 130
     except Exception as exc:
+        from app.database import friendly_error
+
         friendly = friendly_error(exc)
         if friendly is None:
             raise

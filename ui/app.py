@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -22,27 +23,24 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app import __version__
-from app.audit import SYSTEM, Actor
-from app.backup import restore_unopened
-from app.cli import build_parser
+from app.cli import area_modules, build_parser
 from app.config import DatabaseTarget, log_dir, private_files, resolve_target
-from app.database import Database, check_integrity, is_empty, open_database
 from app.errors import AppError, Cancelled, DatabaseDamaged
 from app.instance_lock import WindowLock
-from app.jobs import IsCancelled, Progress
 from app.logging_setup import setup_logging
 from app.program_settings import load_settings
-from app.services import Services
-from app.signin import local_actor
-from app.users.demo import DEMO_ADMIN, DEMO_PASSWORD
-from app.users.service import UserService
 from ui import dialogs, screen_fit, settings
 from ui.errors import install_excepthook, show_failure
 from ui.fonts import ui_font
-from ui.login_dialog import LoginDialog
-from ui.main_window import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.audit import Actor
+    from app.database import Database
+    from app.jobs import IsCancelled, Progress
+    from app.services import Services
+    from ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +49,7 @@ BACKUP_CHECK_MS = 60 * 60 * 1000  # how often a long-running window checks for a
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The launcher's options (`--db`, `--demo`); Qt's own options are left to Qt."""
-    args, _qt_args = build_parser().parse_known_args(list(argv))
+    args, _qt_args = build_parser(area_modules("gui")).parse_known_args(list(argv))
     return args
 
 
@@ -82,6 +80,13 @@ def install_qt_translations(app: QApplication) -> None:
         app._louyuan_translator = translator  # type: ignore[attr-defined]
     else:
         logger.info("Qt's Chinese translations not found in %s", folder)
+
+
+def check_integrity(db: Database) -> None:
+    """SQLite's quick_check (app.database's, loaded when the check runs)."""
+    from app.database import check_integrity as quick_check
+
+    quick_check(db)
 
 
 def fill_demo(db: Database, progress: Progress, cancelled: IsCancelled) -> object:
@@ -130,6 +135,8 @@ class Startup:
 
     def start(self) -> bool:
         """Open the database; False (after telling the user) when it cannot be used."""
+        from app.database import is_empty, open_database
+
         try:
             # The integrity check runs in the background once the window is up.
             self.db = open_database(self.target, create=True, check=False)
@@ -185,6 +192,9 @@ class Startup:
         )
         if not path:
             return False
+        from app.backup import restore_unopened
+        from app.signin import local_actor
+
         try:
             result = restore_unopened(self.target, Path(path), local_actor())
         except AppError as exc:
@@ -199,6 +209,11 @@ class Startup:
     def sign_in(self) -> Actor | None:
         """The demo signs in as its administrator; otherwise the login dialog asks."""
         assert self.db is not None
+        from app.audit import SYSTEM
+        from app.users.demo import DEMO_ADMIN, DEMO_PASSWORD
+        from app.users.service import UserService
+        from ui.login_dialog import LoginDialog
+
         users = UserService(self.db.sessions, SYSTEM, load_settings().login_policy())
         if self.target.demo:
             try:
@@ -215,6 +230,9 @@ class Startup:
         actor = self.sign_in()
         if actor is None:
             return False
+        from app.services import Services
+        from ui.main_window import MainWindow
+
         services = Services.build(self.db, actor)
         self.services = services
         self.window = MainWindow(services, self.prefs, runner=self.runner)
@@ -239,6 +257,7 @@ class Startup:
         db = self.db
         if db is None or not db.target.is_sqlite or self._integrity_checked:
             return
+
         self._integrity_checked = True
         task = self.runner.run(lambda _progress, _cancelled: check_integrity(db))
         task.failed.connect(self._on_integrity_failed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
@@ -13,9 +14,11 @@ from app.errors import AppError
 from app.roster.reader import SUFFIXES
 from app.services import Services
 from ui import dialogs
-from ui.export_dialog import ExportDialog
-from ui.import_wizard import ImportWizard
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    # The dialogs load when first opened, not with the main window.
+    from ui.import_wizard import ImportWizard
 
 
 def roster_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
@@ -53,6 +56,8 @@ class RosterActions(QObject):
         menu.addSeparator()
 
     def open_wizard(self, path: Path | list[Path] | None = None) -> ImportWizard:
+        from ui.import_wizard import ImportWizard
+
         self.wizard = ImportWizard(self._services, self.runner, path, self._window)
         self.wizard.imported.connect(self._on_imported)
         self.wizard.show()
@@ -70,6 +75,8 @@ class RosterActions(QObject):
         page = getattr(self._window, "registry_page", None)
         selected = page.selected_compound_id() if page is not None else None
         listed = page.filtered_compound_ids() if page is not None else None
+        from ui.export_dialog import ExportDialog
+
         ExportDialog(self._services, self.runner, selected, self._window, listed=listed).exec()
 
     def _on_template_triggered(self) -> None:

@@ -12,11 +12,9 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMenuBar, QVBoxLayout
 from app.auth import Permission, allowed
 from app.services import Services
 from ui import dialogs
-from ui.audit_page import AuditPage
-from ui.backup_dialog import BackupDialog
-from ui.password_dialog import PasswordDialog
 from ui.tasks import TaskRunner
-from ui.users_dialog import UsersDialog
+
+# The dialogs below load when first opened, not with the main window.
 
 
 class SystemMenu(QObject):
@@ -53,14 +51,20 @@ class SystemMenu(QObject):
         return menu
 
     def _on_backup_triggered(self) -> None:
+        from ui.backup_dialog import BackupDialog
+
         dialog = BackupDialog(self._services, self._runner, self._window)
         dialog.restored.connect(self.restored)
         dialog.exec()
 
     def _on_users_triggered(self) -> None:
+        from ui.users_dialog import UsersDialog
+
         UsersDialog(self._services.users, self._window).exec()
 
     def _on_password_triggered(self) -> None:
+        from ui.password_dialog import PasswordDialog
+
         dialog = PasswordDialog(
             self.tr("修改密码"),
             self._services.users.change_password,
@@ -75,5 +79,7 @@ class SystemMenu(QObject):
         dialog.setWindowTitle(self.tr("审计日志"))
         dialog.resize(1100, 600)
         layout = QVBoxLayout(dialog)
+        from ui.audit_page import AuditPage
+
         layout.addWidget(AuditPage(self._services.audit_log, dialog))
         dialog.show()

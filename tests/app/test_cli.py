@@ -125,3 +125,60 @@ def test_version_loads_neither_qt_nor_sqlalchemy() -> None:
     ).stdout.splitlines()
     assert out[0].startswith("louyuan ")
     assert out[-1] == "[]"
+
+
+def _modules_after(code: str) -> list[str]:
+    """The heavy modules loaded in a fresh interpreter after running `code`."""
+    probe = (
+        f"import sys; {code}; "
+        "print(sorted(m for m in ('PySide6', 'sqlalchemy', 'sqlalchemy.orm', 'db.models',"
+        " 'app.services', 'app.fees.cli', 'app.admin_cli') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return out[-1].strip("[]").replace("'", "").split(", ") if out[-1] != "[]" else []
+
+
+def test_importing_the_command_line_loads_no_orm_models_or_qt() -> None:
+    assert _modules_after("import app.cli") == []
+    # The window's argument parsing uses the same parser, without the areas.
+    assert (
+        _modules_after(
+            "from app.cli import build_parser, area_modules; "
+            "build_parser(area_modules('gui')).parse_known_args(['--demo'])"
+        )
+        == []
+    )
+
+
+def test_cli_version_loads_no_sqlalchemy() -> None:
+    assert (
+        _modules_after(
+            "from app.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass"
+        )
+        == []
+    )
+
+
+def test_a_command_loads_only_its_own_area(tmp_path: Path) -> None:
+    db = tmp_path / "x.sqlite3"
+    loaded = _modules_after(f"from app.cli import main; main(['--db', {str(db)!r}, 'init'])")
+    assert "sqlalchemy" in loaded  # the database was opened
+    assert "app.fees.cli" not in loaded and "app.admin_cli" not in loaded
+
+
+def test_the_area_table_names_every_area_command() -> None:
+    import argparse
+    import importlib
+
+    from app.cli import AREAS, SUBCOMMANDS, build_parser
+
+    for module, names in AREAS.items():
+        assert names == importlib.import_module(module).SUBCOMMANDS, module
+    sub = next(
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    assert sorted(sub.choices) == sorted(SUBCOMMANDS)

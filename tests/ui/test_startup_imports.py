@@ -1,0 +1,64 @@
+"""The window starts after loading what its first page needs: a fresh interpreter that
+opens a database, signs in and shows the main window has not loaded the other areas'
+services, the lazily built pages or the dialogs of the menus."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+NOT_AT_START = (
+    "app.fees.service",
+    "app.surveys.designer",
+    "app.governance.service",
+    "app.dashboard",
+    "app.roster.service",
+    "ui.fees.fees_page",
+    "ui.surveys.page",
+    "ui.governance.dashboard_page",
+    "ui.import_wizard",
+    "ui.export_dialog",
+    "ui.audit_page",
+    "ui.users_dialog",
+    "ui.backup_dialog",
+)
+
+SCRIPT = """
+import sys
+from app.cli import main as cli
+assert cli(["--db", sys.argv[1], "init"]) == 0
+from PySide6.QtWidgets import QApplication
+from app.config import resolve_target
+from ui import app as ui_app
+from ui.settings import Settings
+
+qt = ui_app.make_application([])
+startup = ui_app.Startup(qt, resolve_target(sys.argv[1]), Settings())
+from app.signin import local_actor
+startup.sign_in = local_actor  # a new database has no accounts: no login dialog
+assert startup.start(), "the window did not open"
+assert startup.window is not None and startup.window.isVisible()
+qt.processEvents()
+print(" ".join(sorted(name for name in sys.argv[2:] if name in sys.modules)) or "-")
+"""
+
+
+def test_the_window_opens_without_loading_other_areas(tmp_path: Path) -> None:
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        LOUYUAN_DATA_DIR=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "x.sqlite3"), *NOT_AT_START],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-1] == "-", f"loaded at start: {out.stdout}"
