@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 # them, never for `import app.cli`, the window's argument parsing or `--version`.
 AREAS: dict[str, tuple[str, ...]] = {
     "app.admin_cli": ("backup", "restore", "users"),
-    "app.governance.cli": ("problems-export", "brief"),
+    "app.governance.cli": ("problems-export", "brief", "forces"),
     "app.roster.cli": ("import-roster", "export-roster"),
     "app.fees.cli": ("fee-scheme", "bill", "notices", "pay", "receipt", "posting"),
     "app.surveys.cli": (
