@@ -15,6 +15,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,11 +97,15 @@ def _connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connect
 
 
 def _copy(src: Path, out: Path) -> None:
-    """A consistent copy of a live database (other connections may keep writing)."""
-    part = out.with_name(out.name + ".part")
+    """A consistent copy of a live database (other connections may keep writing).
+
+    The copy is written to a `.part` file of its own (two windows making the daily backup
+    of one database at the same moment each write their own, and the last rename wins with a
+    whole copy), then renamed over `out`."""
+    token = f"{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
+    part = out.with_name(f"{out.stem}.{token}{out.suffix}.part")
     try:
         out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        part.unlink(missing_ok=True)
         with _connect(src) as source, _connect(part) as dest:
             source.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file

@@ -226,6 +226,39 @@ def test_a_failed_backup_leaves_no_audit_entry_and_no_part_file(
     sqlite_demo.close()
 
 
+def test_two_backups_of_one_database_at_once_both_land(
+    sqlite_demo: Database, tmp_path: Path
+) -> None:
+    """Two windows making the daily backup at the same moment: each copy writes its own part
+    file (one shared part file made the second delete the first's under it)."""
+    import threading
+
+    from app.backup import _copy, database_file, inspect_backup
+
+    src = database_file(sqlite_demo)
+    out = tmp_path / "same-daily.sqlite3"
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def copy() -> None:
+        start.wait()
+        try:
+            for _ in range(3):
+                _copy(src, out)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=copy) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert inspect_backup(out).households == _households(sqlite_demo)
+    assert not list(tmp_path.glob("*.part"))
+    sqlite_demo.close()
+
+
 def test_a_killed_backups_part_file_is_cleaned(sqlite_demo: Database, tmp_path: Path) -> None:
     import os
 
