@@ -36,6 +36,7 @@ from ui.registry_filters import SCOPE_COMPOUNDS, SCOPE_HOUSEHOLDS, RegistryFilte
 from ui.registry_households import HouseholdPanel
 from ui.settings import Settings
 from ui.table_views import EnterFilter, make_table
+from ui.tasks import TaskRunner
 from ui.widgets import select_data
 
 logger = logging.getLogger(__name__)
@@ -59,10 +60,20 @@ class RegistryPage(QWidget):
 
     summary_changed = Signal(str)
 
-    def __init__(self, services: Services, prefs: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        prefs: Settings,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        """`runner`: the program's task runner (by default the parent window's), on which the
+        household list is queried; without one the queries run at once."""
         super().__init__(parent)
         self._services = services
         self._prefs = prefs
+        found = runner if runner is not None else getattr(parent, "runner", None)
+        self._runner = found if isinstance(found, TaskRunner) else None
         self._detail: CompoundDetail | None = None
         self._quiet = False  # True while the selection changes without a new query
         self._pending_household: int | None = None  # to select once the list is loaded
@@ -82,7 +93,7 @@ class RegistryPage(QWidget):
         self.scope_combo = self.filter_bar.scope_combo
         self.detail_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.detail_splitter.addWidget(self.info)
-        self.households = HouseholdPanel(self._services, self)
+        self.households = HouseholdPanel(self._services, self, self._runner)
         # the panel's parts, as the page's own (tests and the main window use them)
         self.household_model = self.households.model
         self.household_view = self.households.view
@@ -377,6 +388,10 @@ class RegistryPage(QWidget):
         self.reload_compounds()
 
     def _on_filter_bar_search_submitted(self) -> None:
+        if self.scope == SCOPE_HOUSEHOLDS and self.household_model.loading:
+            # Enter before the search has landed: go to the first household when it does.
+            self._when_households_loaded(self._on_filter_bar_search_submitted)
+            return
         target = self.household_view if self.scope == SCOPE_HOUSEHOLDS else self.compound_view
         if target.model().rowCount() > 0:
             target.setFocus()
@@ -395,7 +410,19 @@ class RegistryPage(QWidget):
     def _on_compound_model_reset(self) -> None:
         self._update_buttons()
 
+    def _when_households_loaded(self, then: Callable[[], None]) -> None:
+        """Call `then` once, when the household list's query has landed."""
+
+        def once() -> None:
+            self.households.loaded.disconnect(once)
+            then()
+
+        self.households.loaded.connect(once)
+
     def _on_compound_view_enter(self) -> None:
+        if self.household_model.loading:
+            self._when_households_loaded(self._on_compound_view_enter)
+            return
         if self.household_model.rowCount() > 0:
             self.household_view.setFocus()
             if not self.household_view.selectionModel().hasSelection():
