@@ -313,6 +313,15 @@ class HouseholdService:
                 errors["room"] = clash
         return errors
 
+    def room_clash(self, data: HouseholdInput, household_id: int | None = None) -> str:
+        """The message when another household of the compound has this building, unit and
+        room; "" when none has (or when they are not valid yet: the field rules say so).
+        One indexed lookup: the editor asks once the clerk pauses typing a room."""
+        if {"building", "unit", "room"} & household_errors(data).keys():
+            return ""
+        with self._sessions() as s:
+            return self._room_taken(s, data, household_id)
+
     def _room_taken(self, s: Session, data: HouseholdInput, household_id: int | None) -> str:
         building, unit, room = (
             clean_building(data.building),
