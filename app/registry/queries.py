@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Select
@@ -18,6 +19,41 @@ CANCEL_CHECK_STEPS = 20_000
 def like_escape(text: str) -> str:
     """Escape LIKE wildcards in user text (used with escape='\\')."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@contextmanager
+def interruptible(s: Session, cancelled: Callable[[], bool] | None) -> Iterator[None]:
+    """Queries of `s` inside the block stop with Cancelled once `cancelled()` is true.
+
+    On SQLite a progress handler looks at `cancelled` every few thousand steps of the query
+    and interrupts it (a search the clerk has typed past ends at once, freeing the worker
+    thread); elsewhere the query runs to its end. `cancelled` is looked at once more when
+    the block ends, so either way a cancelled block raises Cancelled.
+    """
+    if cancelled is None:
+        yield
+        return
+    dbapi = s.connection().connection.dbapi_connection
+    handler = isinstance(dbapi, sqlite3.Connection)
+    if handler:
+        assert isinstance(dbapi, sqlite3.Connection)
+        dbapi.set_progress_handler(lambda: 1 if cancelled() else 0, CANCEL_CHECK_STEPS)
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if handler and cancelled():
+            raise Cancelled() from exc  # interrupted by the progress handler
+        raise
+    except Exception as exc:
+        # SQLAlchemy wraps the interruption in its own OperationalError.
+        if handler and cancelled() and isinstance(getattr(exc, "orig", None), sqlite3.Error):
+            raise Cancelled() from exc
+        raise
+    finally:
+        if handler:
+            dbapi.set_progress_handler(None, 0)  # type: ignore[union-attr]
+    if cancelled():
+        raise Cancelled()
 
 
 def fetch_ids(
@@ -44,29 +80,16 @@ def fetch_ids(
         params: Any = tuple(values[name] for name in compiled.positiontup or ())
     else:
         params = values
-    dbapi = conn.connection.dbapi_connection
-    handler = sqlite and cancelled is not None and isinstance(dbapi, sqlite3.Connection)
-    if handler:
-        assert cancelled is not None and isinstance(dbapi, sqlite3.Connection)
-        dbapi.set_progress_handler(lambda: 1 if cancelled() else 0, CANCEL_CHECK_STEPS)
-    cursor = dbapi.cursor()  # type: ignore[union-attr]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        try:
+        with interruptible(s, cancelled):
             cursor.execute(sql, params)
-        except sqlite3.OperationalError as exc:
-            if handler and cancelled is not None and cancelled():
-                raise Cancelled() from exc  # interrupted by the progress handler
-            raise
-        if sqlite:
-            row = cursor.fetchone()
-            joined = row[0] if row else None
-            ids = list(map(int, joined.split(","))) if joined else []
-        else:
-            ids = [row[0] for row in cursor.fetchall()]
+            if sqlite:
+                row = cursor.fetchone()
+                joined = row[0] if row else None
+                ids = list(map(int, joined.split(","))) if joined else []
+            else:
+                ids = [row[0] for row in cursor.fetchall()]
     finally:
         cursor.close()
-        if handler:
-            dbapi.set_progress_handler(None, 0)  # type: ignore[union-attr]
-    if cancelled is not None and cancelled():
-        raise Cancelled()
     return ids
