@@ -107,8 +107,7 @@ class HouseholdDialog(QDialog):
         self._build(compound)
         self._load(self._original)
         self._connect()
-        self._check_room()
-        self._validate()
+        self._validate()  # the saved room is asked about once the dialog is open
 
     # -- layout ----------------------------------------------------------------------------
 
