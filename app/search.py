@@ -4,7 +4,8 @@ What the clerk types decides which columns are tried: Chinese text matches names
 compound's address); Latin letters match pinyin or its initials ("zs" finds 张三);
 "3-1-101" is building, unit and room; digits match rooms, phones and the tail (or start)
 of an ID number. Each kind is one query with a LIMIT, so a search over 200,000 households
-returns as soon as enough hits are found; `cancelled` is checked between the queries.
+returns as soon as enough hits are found; `cancelled` is checked between the queries and,
+on SQLite, while each runs (a search typed past stops at once).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import Cancelled
-from app.registry.queries import like_escape
+from app.registry.queries import interruptible, like_escape
 from app.text import fold, is_digits, is_pinyin_query
 from db.models import Building, Compound, Household, Resident
 
@@ -79,7 +80,7 @@ class SearchService:
             return []
         q = _parse(text)
         hits: list[SearchHit] = []
-        with self._sessions() as s:
+        with self._sessions() as s, interruptible(s, cancelled):
             for step in (self._compounds, self._households, self._residents):
                 if cancelled():
                     raise Cancelled()

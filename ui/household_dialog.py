@@ -1,10 +1,14 @@
-"""住户信息: edit one household and its residents, every field checked inline as it is typed."""
+"""住户信息: edit one household and its residents, every field checked inline as it is typed.
+
+The field rules need no database and run on every keystroke; whether another household has
+the room is asked once typing pauses (and the building, unit or room changed), and again on
+save."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, StaleWrite
 from app.registry.dto import HOUSEHOLD_STATUSES, CompoundDetail, HouseholdInput, ResidentInput
 from app.registry.errors import ValidationError
+from app.registry.households import household_errors
 from app.services import Services
 from ui import dialogs
 from ui.models.resident_model import ResidentColumn, ResidentModel
@@ -43,6 +48,7 @@ from ui.widgets import (
 logger = logging.getLogger(__name__)
 
 ALL_TOUCHED = "*"
+ROOM_CHECK_DELAY_MS = 250  # the database is asked about a room once typing pauses
 COLUMN_WIDTHS = {
     ResidentColumn.NAME: 80,
     ResidentColumn.GENDER: 48,
@@ -93,11 +99,15 @@ class HouseholdDialog(QDialog):
             residents = [r.as_input() for r in detail.residents]
             self._touched = {ALL_TOUCHED}
         self._original_residents = residents
+        # (building, unit, room) last asked about, and the answer ("" when free)
+        self._room_checked: tuple[tuple[str, str, str], str] | None = None
+        self._room_timer = QTimer(self, singleShot=True, interval=ROOM_CHECK_DELAY_MS)
+        self._room_timer.timeout.connect(self._on_room_timer_timeout)
         self.model = ResidentModel(residents, self)
         self._build(compound)
         self._load(self._original)
         self._connect()
-        self._validate()
+        self._validate()  # the saved room is asked about once the dialog is open
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -343,10 +353,32 @@ class HouseholdDialog(QDialog):
         self._update_titles()
 
     def _validate(self) -> bool:
-        errors = self._services.households.validate_household(self.value(), self.household_id)
+        """Show the field rules' messages, and the room's as last asked (a changed room is
+        asked about when typing pauses)."""
+        data = self.value()
+        errors = household_errors(data)
+        if not ({"building", "unit", "room"} & errors.keys()):
+            checked = self._room_checked
+            if checked is not None and checked[0] == _room_key(data):
+                if checked[1]:
+                    errors["room"] = checked[1]
+            else:
+                self._room_timer.start()
         self._show_errors(errors)
         self.save_button.setEnabled(not errors)
         return not errors
+
+    def _check_room(self) -> None:
+        """Ask the database whether another household has the room typed (now)."""
+        self._room_timer.stop()
+        data = self.value()
+        clash = self._services.households.room_clash(data, self.household_id)
+        self._room_checked = (_room_key(data), clash)
+
+    def _on_room_timer_timeout(self) -> None:
+        if is_alive(self.save_button):
+            self._check_room()
+            self._validate()
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         own = {k: v for k, v in errors.items() if not k.startswith("resident")}
@@ -432,6 +464,7 @@ class HouseholdDialog(QDialog):
 
     def _on_save_button_clicked(self) -> None:
         self._touched.add(ALL_TOUCHED)
+        self._check_room()
         if not self._validate():
             return
         try:
@@ -464,6 +497,7 @@ class HouseholdDialog(QDialog):
         self._original_residents = [r.as_input() for r in detail.residents]
         self.model.set_residents(self._original_residents)
         self._load(detail.data)
+        self._check_room()
         self._validate()
 
     def reject(self) -> None:
@@ -472,3 +506,7 @@ class HouseholdDialog(QDialog):
         ):
             return
         super().reject()
+
+
+def _room_key(data: HouseholdInput) -> tuple[str, str, str]:
+    return data.building.strip(), data.unit.strip(), data.room.strip()

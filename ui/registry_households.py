@@ -1,5 +1,8 @@
 """The household half of the registry page: the list, its building filter and count, and
-new / edit / delete. The page decides which households to list (compound, search text)."""
+new / edit / delete. The page decides which households to list (compound, search text).
+
+With the program's runner the list's queries run in the background (see HouseholdTableModel);
+the count says 正在查找 meanwhile, and the household to select is selected when they land."""
 
 from __future__ import annotations
 
@@ -18,8 +21,10 @@ from app.errors import AppError
 from app.registry.dto import HouseholdFilter, HouseholdRow
 from app.services import Services
 from ui import dialogs
+from ui.errors import show_failure
 from ui.models.household_model import HouseholdColumn, HouseholdTableModel
 from ui.table_views import EnterFilter, make_table
+from ui.tasks import TaskRunner
 
 HOUSEHOLD_WIDTHS = {
     HouseholdColumn.LOCATION: 130,
@@ -39,11 +44,16 @@ class HouseholdPanel(QWidget):
     changed = Signal()  # a household edited or deleted: the counts elsewhere are stale
     selection_changed = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    loaded = Signal()  # the households of the latest filter or sort are listed
+
+    def __init__(
+        self, services: Services, parent: QWidget | None = None, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._empty_hint = ""
-        self.model = HouseholdTableModel(services.households, self)
+        self._select_id: int | None = None  # to select once the list has loaded
+        self.model = HouseholdTableModel(services.households, self, runner)
         self.view = make_table(self)
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
@@ -70,8 +80,10 @@ class HouseholdPanel(QWidget):
         box.addWidget(self.view)
         self.view.doubleClicked.connect(self._on_view_double_clicked)
         self.view.selectionModel().selectionChanged.connect(self.selection_changed)
-        self.model.modelReset.connect(self._update_count)
+        self.model.loaded.connect(self._on_model_loaded)
+        self.model.failed.connect(self._on_model_failed)
         self.model.rowsRemoved.connect(self._update_count)
+        self.view.horizontalHeader().sortIndicatorChanged.connect(self._on_sort_requested)
         self.edit_button.clicked.connect(self.edit_household)
         self.delete_button.clicked.connect(self.delete_household)
         EnterFilter(self.view, self.edit_household)
@@ -101,17 +113,37 @@ class HouseholdPanel(QWidget):
     def load(
         self, flt: HouseholdFilter | None, empty_hint: str, select_id: int | None = None
     ) -> None:
-        """List the filter's households (`empty_hint` when there is no filter)."""
+        """List the filter's households (`empty_hint` when there is no filter); `select_id`
+        is selected when they are listed."""
         self._empty_hint = empty_hint
+        self._select_id = select_id
         self.model.set_filter(flt)
+        if self.model.loading:
+            self.count_label.setText(self.tr("正在查找……"))
+
+    def _on_sort_requested(self) -> None:
+        # The same households in another order: the selected one stays selected.
+        if self.model.loading and self._select_id is None:
+            self._select_id = self.selected_household_id()
+            self.count_label.setText(self.tr("正在排序……"))
+
+    def _on_model_loaded(self) -> None:
+        flt = self.model.current_filter
         in_compound = flt is not None and flt.compound_id is not None
         self.view.setColumnHidden(
             list(HouseholdColumn).index(HouseholdColumn.COMPOUND), in_compound
         )
+        select_id, self._select_id = self._select_id, None
         if select_id is not None and (row := self.model.row_of(select_id)) >= 0:
             self.view.selectRow(row)
             self.view.scrollTo(self.model.index(row, 0))
         self._update_count()
+        self.loaded.emit()
+
+    def _on_model_failed(self, exc: object) -> None:
+        self._select_id = None
+        self._update_count()
+        show_failure(self, exc)
 
     def selected_household_id(self) -> int | None:
         rows = self.view.selectionModel().selectedRows()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -165,12 +165,14 @@ class HouseholdService:
         sort: HouseholdSort = HouseholdSort.LOCATION,
         descending: bool = False,
         within: Sequence[int] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> list[int]:
         """Ids of every matching household, in order: filter and sort are done in SQL.
 
         `within` (the ids of a list on screen) sorts those households again without
         filtering anew: re-sorting a search result then costs a lookup by id per row, not
         another pass of the search over every household. The filter is then ignored.
+        `cancelled` (checked while the query runs on SQLite) stops it with Cancelled.
         """
         query = select(Household.id)
         if sort in (HouseholdSort.LOCATION, HouseholdSort.COMPOUND):
@@ -206,7 +208,7 @@ class HouseholdService:
             keys = [k.desc() for k in keys]
         query = query.order_by(*keys, Household.id.desc() if descending else Household.id)
         with self._sessions() as s:
-            return fetch_ids(s, query)
+            return fetch_ids(s, query, cancelled)
 
     def household_rows(self, ids: Sequence[int]) -> list[HouseholdRow]:
         """The rows of these households, in the order given (a page of a list)."""
@@ -310,6 +312,15 @@ class HouseholdService:
             if clash:
                 errors["room"] = clash
         return errors
+
+    def room_clash(self, data: HouseholdInput, household_id: int | None = None) -> str:
+        """The message when another household of the compound has this building, unit and
+        room; "" when none has (or when they are not valid yet: the field rules say so).
+        One indexed lookup: the editor asks once the clerk pauses typing a room."""
+        if {"building", "unit", "room"} & household_errors(data).keys():
+            return ""
+        with self._sessions() as s:
+            return self._room_taken(s, data, household_id)
 
     def _room_taken(self, s: Session, data: HouseholdInput, household_id: int | None) -> str:
         building, unit, room = (

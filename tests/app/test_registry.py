@@ -322,3 +322,45 @@ def test_compound_counts_are_kept_and_follow_every_change(
     [building] = services.compounds.list_buildings(compound)
     services.compounds.delete_building(building.id)
     assert counts() == (0, 0, 0)
+
+
+def test_a_cancelled_household_query_stops_and_the_next_one_runs(demo: Services) -> None:
+    """A search the clerk has typed past is stopped (SQLite interrupts it while it runs);
+    the connection it ran on serves the next query as before."""
+    from app.errors import Cancelled
+
+    households = demo.households
+    looks: list[int] = []
+
+    def cancelled() -> bool:
+        looks.append(1)
+        return True
+
+    with pytest.raises(Cancelled):
+        households.household_ids(HouseholdFilter(text="1"), HouseholdSort.NAME, cancelled=cancelled)
+    assert looks
+    found = households.household_ids(HouseholdFilter(text="1"), cancelled=lambda: False)
+    assert found == households.household_ids(HouseholdFilter(text="1"))
+    assert found
+
+
+def test_room_clash_names_the_other_householder(demo: Services) -> None:
+    households = demo.households
+    ids = households.household_ids(HouseholdFilter())
+    first, second = households.get_household(ids[0]), households.get_household(ids[1])
+    taken = second.data
+    assert households.room_clash(taken, second.id) == ""  # its own room
+    mine = HouseholdInput(
+        compound_id=taken.compound_id,
+        building=taken.building,
+        unit=taken.unit,
+        room=taken.room,
+        area="60",
+        householder_name="张三",
+    )
+    assert households.room_clash(mine, first.id) == (
+        f"该楼栋已有此房号（户主：{taken.householder_name}）"
+    )
+    assert households.room_clash(mine, None) != ""
+    blank = HouseholdInput(compound_id=taken.compound_id, building="", room="", area="60")
+    assert households.room_clash(blank) == ""  # the field rules speak first

@@ -164,6 +164,7 @@ def test_dashboard_bars_open_the_lists_behind_them(
     dash._on_tag_clicked(tags.categories.index("党员"), 0)
     registry = window.registry_page
     assert window.stack.currentWidget() is registry
+    qtbot.waitUntil(lambda: not registry.households.model.loading)  # queried off-thread
     shown = registry.households.model.rowCount()
     assert shown == demo_services.governance.figures.households_by_tag()["党员"] > 0
 

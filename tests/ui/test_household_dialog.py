@@ -146,13 +146,45 @@ def test_duplicate_room_in_same_building(qtbot, demo_services: Services):
 
     _retype(qtbot, dialog.room_edit, neighbour.room)
 
-    assert dialog.error_label("room").text() == (
-        f"该楼栋已有此房号（户主：{neighbour.householder_name}）"
+    # The database is asked once typing pauses.
+    qtbot.waitUntil(
+        lambda: (
+            dialog.error_label("room").text()
+            == f"该楼栋已有此房号（户主：{neighbour.householder_name}）"
+        )
     )
     assert not dialog.save_button.isEnabled()
     _retype(qtbot, dialog.room_edit, before.data.room)
-    assert not dialog.error_label("room").isVisible()
+    qtbot.waitUntil(lambda: not dialog.error_label("room").isVisible())
     assert dialog.save_button.isEnabled()
+
+
+def test_typing_asks_the_database_about_the_room_only_when_it_changes(
+    qtbot, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+):
+    hid, other = _with_neighbour(demo_services)
+    neighbour = demo_services.households.get_household(other).data
+    asked: list[str] = []
+    real = demo_services.households.room_clash
+
+    def counting(data: HouseholdInput, household_id: int | None = None) -> str:
+        asked.append(data.room)
+        return real(data, household_id)
+
+    monkeypatch.setattr(demo_services.households, "room_clash", counting)
+    dialog = _open(qtbot, demo_services, hid)
+    qtbot.waitUntil(lambda: len(asked) == 1)  # the saved room, once the dialog is open
+    asked.clear()
+
+    _retype(qtbot, dialog.name_edit, "张三丰")
+    _retype(qtbot, dialog.phone_edit, "13912345678")
+    qtbot.wait(400)  # longer than the pause after which a changed room is checked
+    assert asked == []
+
+    _retype(qtbot, dialog.room_edit, neighbour.room)
+    qtbot.waitUntil(lambda: dialog.error_label("room").isVisible())
+    assert asked == [neighbour.room]  # once, for the whole room typed
+    assert not dialog.save_button.isEnabled()
 
 
 def _resident_dialog(qtbot, dialog: HouseholdDialog) -> ResidentDialog:

@@ -1,4 +1,10 @@
-"""The household list: the model holds ids from one SQL query and loads rows page by page."""
+"""The household list: the model holds ids from one SQL query and loads rows page by page.
+
+With the program's task runner the query runs in the background: a search over 200,000
+households or a re-sort of a large result never blocks the window. The rows on screen stay
+until the new ids (and their first page) arrive; a newer query cancels an older one, whose
+late result is dropped. Without a runner (a model built alone) queries run at once.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +19,14 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
+from app.errors import Cancelled
 from app.registry.dto import HouseholdFilter, HouseholdRow, HouseholdSort
 from app.registry.households import HouseholdService
 from ui.models import ID_ROLE, ROW_ROLE, SORT_ROLE
+from ui.tasks import Task, TaskRunner
 
 logger = logging.getLogger(__name__)
 
@@ -83,16 +92,24 @@ def raw(row: HouseholdRow, column: HouseholdColumn) -> Any:
 class HouseholdTableModel(QAbstractTableModel):
     """Households of one filter, sorted in SQL; rows are fetched in pages as the view asks."""
 
-    def __init__(self, service: HouseholdService, parent: Any = None) -> None:
+    loaded = Signal()  # the rows of the latest query (filter or sort) are listed
+    failed = Signal(object)  # the latest query failed (the exception; never Cancelled)
+
+    def __init__(
+        self, service: HouseholdService, parent: Any = None, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         self._service = service
-        self._filter: HouseholdFilter | None = None
+        self._runner = runner
+        self._filter: HouseholdFilter | None = None  # the latest one asked for
+        self._shown: HouseholdFilter | None = None  # the one whose rows are listed
         self._sort = HouseholdSort.LOCATION
         self._descending = False
         self._ids: list[int] = []
         self._rows: dict[int, HouseholdRow] = {}
         self._pages: set[int] = set()
-        self._row_of: dict[int, int] | None = None
+        self._task: Task | None = None
+        self._generation = 0
 
     # -- Qt interface ---------------------------------------------------------------------
 
@@ -142,17 +159,24 @@ class HouseholdTableModel(QAbstractTableModel):
         self._sort, self._descending = by, descending
         if self._filter is not None:
             # The same households in another order: sorted by their ids, not searched again.
-            self._query(within=self._ids if self._filter.text else None)
+            same = not self.loading and self._filter.text
+            self._query(within=list(self._ids) if same else None)
 
     # -- our interface --------------------------------------------------------------------
 
     @property
     def current_filter(self) -> HouseholdFilter | None:
-        return self._filter
+        """The filter of the households listed (a newer one may be loading)."""
+        return self._shown
 
     @property
     def current_sort(self) -> tuple[HouseholdSort, bool]:
         return self._sort, self._descending
+
+    @property
+    def loading(self) -> bool:
+        """True while a query runs in the background (the rows shown are the older ones)."""
+        return self._task is not None
 
     def set_filter(self, flt: HouseholdFilter | None) -> None:
         """Run a new query (None: show nothing)."""
@@ -164,19 +188,62 @@ class HouseholdTableModel(QAbstractTableModel):
         self._query()
 
     def _query(self, within: list[int] | None = None) -> None:
-        ids = (
-            []
-            if self._filter is None
-            else self._service.household_ids(
-                self._filter, self._sort, self._descending, within=within
+        self._cancel_running()
+        flt, sort, descending = self._filter, self._sort, self._descending
+        if flt is None or self._runner is None:
+            ids = (
+                []
+                if flt is None
+                else self._service.household_ids(flt, sort, descending, within=within)
             )
-        )
+            self._show(flt, ids, [])
+            return
+        service = self._service
+        generation = self._generation
+
+        def job(_progress: object, cancelled: Any) -> tuple[list[int], list[HouseholdRow]]:
+            if cancelled():
+                raise Cancelled()
+            ids = service.household_ids(flt, sort, descending, within=within, cancelled=cancelled)
+            if cancelled():
+                raise Cancelled()
+            return ids, service.household_rows(ids[:PAGE_SIZE])
+
+        task = self._runner.run(job)
+        task.finished.connect(lambda result: self._on_task_finished(generation, flt, result))
+        task.failed.connect(lambda exc: self._on_task_failed(generation, exc))
+        self._task = task
+
+    def _cancel_running(self) -> None:
+        self._generation += 1
+        if self._task is not None and not self._task.done:
+            self._task.cancel()
+        self._task = None
+
+    def _on_task_finished(
+        self, generation: int, flt: HouseholdFilter | None, result: object
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way
+        self._task = None
+        ids, first = result  # type: ignore[misc]
+        self._show(flt, ids, first)
+
+    def _on_task_failed(self, generation: int, exc: object) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        if not isinstance(exc, Cancelled):
+            self.failed.emit(exc)
+
+    def _show(self, flt: HouseholdFilter | None, ids: list[int], first: list[HouseholdRow]) -> None:
         self.beginResetModel()
+        self._shown = flt
         self._ids = ids
-        self._rows.clear()
-        self._pages.clear()
-        self._row_of = None
+        self._rows = {r.id: r for r in first}
+        self._pages = {0} if first else set()
         self.endResetModel()
+        self.loaded.emit()
 
     def household_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -198,10 +265,11 @@ class HouseholdTableModel(QAbstractTableModel):
         self._rows.update((r.id, r) for r in self._service.household_rows(ids))
 
     def row_of(self, household_id: int) -> int:
-        """The row showing this household, or -1."""
-        if self._row_of is None:
-            self._row_of = {hid: n for n, hid in enumerate(self._ids)}
-        return self._row_of.get(household_id, -1)
+        """The row showing this household, or -1 (one scan in C, no per-row Python)."""
+        try:
+            return self._ids.index(household_id)
+        except ValueError:
+            return -1
 
     def refresh_rows(self, household_ids: Iterable[int]) -> None:
         """Reload these households after an edit; rows that no longer exist are removed."""
@@ -228,5 +296,4 @@ class HouseholdTableModel(QAbstractTableModel):
             self._rows.pop(hid, None)
             # Pages are keyed by position, which has shifted: rows reload by id as needed.
             self._pages.clear()
-            self._row_of = None
             self.endRemoveRows()
