@@ -267,10 +267,16 @@ class RegistryPage(QWidget):
     def reload_compounds(self, select_id: int | None = None) -> None:
         """Run the compound query again, keeping (or moving to) a selection."""
         keep = select_id if select_id is not None else self.selected_compound_id()
-        rows = self._guard(lambda: self._services.compounds.list_compounds(self.compound_filter()))
-        if rows is None:
+        compounds = self._services.compounds
+        flt = self.compound_filter()
+        if self._runner is None:
+            found = self._guard(lambda: (compounds.list_compounds(flt), True))
+        else:  # the list at once; its figures, when they must be counted, in the background
+            found = self._guard(lambda: compounds.list_compounds_at_once(flt))
+        if found is None:
             return
-        self.compound_model.set_rows(rows)
+        rows, counted = found
+        self.compound_model.set_rows(rows, counted)
         row = self.compound_model.row_of(keep) if keep is not None else -1
         if row < 0 and self.scope == SCOPE_COMPOUNDS and rows:
             row = 0
@@ -280,6 +286,8 @@ class RegistryPage(QWidget):
             self._clear_compound_selection()
             self._show_compound(None)
         self.emit_summary()
+        if not counted:
+            self._refresh_figures()
         if not rows and self.compound_filter().text:
             self.compound_count_label.setText(
                 self.tr("没有楼院匹配“{0}”。查找住户或居民请用右上角的查找框（Ctrl+F）").format(
@@ -344,9 +352,12 @@ class RegistryPage(QWidget):
 
     def emit_summary(self) -> None:
         compounds, households, residents = self.compound_model.totals()
-        text = self.tr("楼院 {0} 个，住户 {1} 户，居民 {2} 人").format(
-            compounds, households, residents
-        )
+        if households is None:
+            text = self.tr("楼院 {0} 个，正在统计住户和居民……").format(compounds)
+        else:
+            text = self.tr("楼院 {0} 个，住户 {1} 户，居民 {2} 人").format(
+                compounds, households, residents
+            )
         self.compound_count_label.setText(text)
         self.summary_changed.emit(text)
 

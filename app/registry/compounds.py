@@ -67,8 +67,14 @@ def _registry_mark(s: Session) -> tuple[Any, ...]:
     )
 
 
-def _count_all(s: Session) -> dict[int, dict[str, int]]:
-    out: dict[int, dict[str, int]] = {}
+# Up to this many compounds are counted on their own when the kept figures are stale (by
+# their index: milliseconds) rather than recounting every compound.
+FEW = 3
+
+
+def _count_all(s: Session, only: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """Every compound's (or `only` these compounds') buildings, households and residents."""
+    out: dict[int, dict[str, int]] = {i: dict(_NO_COUNTS) for i in only or ()}
     for key, query in (
         ("buildings", select(Building.compound_id, func.count()).group_by(Building.compound_id)),
         (
@@ -82,6 +88,9 @@ def _count_all(s: Session) -> dict[int, dict[str, int]]:
             .group_by(Household.compound_id),
         ),
     ):
+        if only is not None:
+            compound_id = Building.compound_id if key == "buildings" else Household.compound_id
+            query = query.where(compound_id.in_(only))
         for cid, n in s.execute(query):
             out.setdefault(cid, dict(_NO_COUNTS))[key] = n
     return out
@@ -211,6 +220,32 @@ class CompoundService:
             for r in rows
         ]
 
+    def list_compounds_at_once(
+        self, flt: CompoundFilter = CompoundFilter()
+    ) -> tuple[list[CompoundRow], bool]:
+        """The compounds matching the filter without waiting for a recount: with their
+        counts when the figures kept are current (then `True`), else with zero counts and
+        `False` (count them with `list_compounds`, e.g. in the background)."""
+        with self._sessions() as s:
+            rows = s.execute(self._compound_query(s, flt)).all()
+            counted = self._figures is not None and self._figures[0] == _registry_mark(s)
+            figures = self._figures[1] if counted and self._figures is not None else {}
+            grids = grid_paths(list(s.scalars(select(Grid))))
+        return [
+            CompoundRow(
+                id=r.id,
+                name=r.name,
+                community_name=r.community,
+                address=r.address,
+                grid_name=grids.get(r.grid_id, "") if r.grid_id else "",
+                management_mode=r.management_mode,
+                manager_name=r.manager_name,
+                head_name=r.head_name,
+                **figures.get(r.id, _NO_COUNTS),
+            )
+            for r in rows
+        ], counted
+
     def _compound_query(self, s: Session, flt: CompoundFilter) -> Select[*tuple[Any, ...]]:
         query: Select[*tuple[Any, ...]] = (
             select(
@@ -262,6 +297,8 @@ class CompoundService:
         if not ids:
             return {}
         mark = _registry_mark(s)
+        if (self._figures is None or self._figures[0] != mark) and len(ids) <= FEW:
+            return _count_all(s, ids)  # one compound's detail: its own rows only
         if self._figures is None or self._figures[0] != mark:
             self._figures = (mark, _count_all(s))
         figures = self._figures[1]

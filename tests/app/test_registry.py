@@ -364,3 +364,27 @@ def test_room_clash_names_the_other_householder(demo: Services) -> None:
     assert households.room_clash(mine, None) != ""
     blank = HouseholdInput(compound_id=taken.compound_id, building="", room="", area="60")
     assert households.room_clash(blank) == ""  # the field rules speak first
+
+
+def test_compounds_at_once_say_whether_their_figures_are_counted(demo: Services) -> None:
+    """The list at once: zero figures and `False` while the kept figures are stale (a new
+    household), the counted figures and `True` once `list_compounds` counted them; a single
+    compound's detail is counted on its own, right, while the rest are stale."""
+    service = demo.compounds
+    compound = service.list_compounds()[0].id
+    service = type(service)(demo.db.sessions, demo.actor)  # a fresh service: nothing counted yet
+    rows, counted = service.list_compounds_at_once()
+    if counted:  # counted earlier in this test's set-up: make the kept figures stale
+        demo.households.save_household(None, household(compound, room="901"))
+        rows, counted = service.list_compounds_at_once()
+    assert not counted and {(r.households, r.residents) for r in rows} == {(0, 0)}
+    full = {r.id: r for r in service.list_compounds()}
+    rows, counted = service.list_compounds_at_once()
+    assert counted and {r.id: r for r in rows} == full
+    demo.households.save_household(None, household(compound, room="902"))
+    detail = service.get_compound(compound)  # stale figures: this compound counted alone
+    assert detail.households == full[compound].households + 1
+    assert not service.list_compounds_at_once()[1]
+    after = {r.id: r for r in service.list_compounds()}
+    assert after[compound].households == detail.households
+    assert all(after[i] == full[i] for i in full if i != compound)

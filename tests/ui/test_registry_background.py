@@ -114,3 +114,37 @@ def test_enter_before_a_search_lands_goes_to_its_first_household(
     expected = demo_services.households.household_ids(HouseholdFilter(text="王"))
     qtbot.waitUntil(lambda: page.selected_household_id() == expected[0])
     assert page.household_view.hasFocus()
+
+
+def test_compound_figures_are_counted_after_the_list_shows(
+    qtbot, demo_services: Services, prefs: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """On start the compound list shows at once; its households and residents read "…" and
+    the summary says they are being counted, until the background count lands."""
+    from ui.models.compound_model import CompoundColumn
+    from ui.tasks import TaskRunner
+
+    service = demo_services.compounds
+    real = service.list_compounds
+    release = threading.Event()
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "list_compounds", slow)
+    runner = TaskRunner()
+    page = RegistryPage(demo_services, prefs, runner=runner)
+    qtbot.addWidget(page)
+    model = page.compound_model
+    households = list(CompoundColumn).index(CompoundColumn.HOUSEHOLDS)
+    assert model.rowCount() == 15 and not model.counted()
+    assert model.index(0, households).data() == "…"
+    assert "正在统计" in page.compound_count_label.text()
+    release.set()
+    qtbot.waitUntil(model.counted)
+    counts = {r.id: r.households for r in real()}
+    shown = {model.compound_at(n).id: model.index(n, households).data() for n in range(15)}  # type: ignore[union-attr]
+    assert shown == {i: str(n) for i, n in counts.items()}
+    assert f"住户 {sum(counts.values())} 户" in page.compound_count_label.text()
+    runner.wait()

@@ -60,6 +60,7 @@ class CompoundTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[CompoundRow] = []
+        self._counted = True  # False while the rows' figures are being counted
 
     # -- Qt interface ---------------------------------------------------------------------
 
@@ -75,11 +76,13 @@ class CompoundTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = COLUMNS[index.column()]
         value = getattr(row, column.attr)
-        text = str(value)
+        if column.numeric and not self._counted:
+            value = None
+        text = "…" if value is None else str(value)
         by_role: dict[int, Any] = {
             # A grid's path is long; the cell shows its last part and the tooltip the path.
             Qt.ItemDataRole.DisplayRole: text.rsplit(" / ", 1)[-1],
-            Qt.ItemDataRole.ToolTipRole: text,
+            Qt.ItemDataRole.ToolTipRole: text if value is not None else self.tr("正在统计……"),
             SORT_ROLE: value,
             ROW_ROLE: row,
             ID_ROLE: row.id,
@@ -103,9 +106,13 @@ class CompoundTableModel(QAbstractTableModel):
 
     # -- our interface --------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[CompoundRow]) -> None:
-        """Show a new query's rows; same ids in the same order only update the cells."""
+    def set_rows(self, rows: Sequence[CompoundRow], counted: bool = True) -> None:
+        """Show a new query's rows; same ids in the same order only update the cells.
+
+        `counted=False`: the rows' buildings, households and residents are still being
+        counted; those cells show "…" until rows with their figures are set."""
         rows = list(rows)
+        self._counted = counted
         if [r.id for r in rows] == [r.id for r in self._rows] and rows:
             self._rows = rows
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
@@ -128,8 +135,14 @@ class CompoundTableModel(QAbstractTableModel):
                 return n
         return -1
 
-    def totals(self) -> tuple[int, int, int]:
-        """Compounds, households and residents of the rows shown."""
+    def counted(self) -> bool:
+        """False while the rows' figures are being counted."""
+        return self._counted
+
+    def totals(self) -> tuple[int, int | None, int | None]:
+        """Compounds, households and residents of the rows shown (None while counting)."""
+        if not self._counted:
+            return len(self._rows), None, None
         return (
             len(self._rows),
             sum(r.households for r in self._rows),
