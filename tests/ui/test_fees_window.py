@@ -184,7 +184,7 @@ def test_exports_and_reminders_run_in_the_background(
     assert load_workbook(target).active["A1"].value == "楼院"  # type: ignore[index]
     shown: list[tuple[Path, str]] = []
     monkeypatch.setattr(
-        "ui.fees.fees_page.preview", lambda path, title, _p: shown.append((path, title))
+        "ui.pdf_preview.preview", lambda path, title, _p: shown.append((path, title))
     )
     qtbot.mouseClick(arrears.reminder_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown))  # the tab's pdf_ready reached the page's preview

@@ -36,7 +36,6 @@ from ui.fees.scheme_status import SchemeStatus
 from ui.fees.tabs import ArrearsTab, ExpensesTab, FeeTab, PaymentsTab, loading_text
 from ui.latest_read import LatestRead
 from ui.models.fee_models import PagedModel, charge_model, scheme_model
-from ui.pdf_preview import preview
 from ui.tasks import TaskRunner
 
 STATE_ACTIONS = (
@@ -261,6 +260,8 @@ class FeesPage(QWidget):
         self.edit_scheme_button.setEnabled(ready and scheme is not None and scheme.state == "draft")
 
     def show_pdf(self, path: Path, title: str) -> None:
+        from ui.pdf_preview import preview  # Qt's PDF module loads when first needed
+
         self.last_preview = preview(path, title, self)
 
     # -- schemes --------------------------------------------------------------------------
