@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -457,7 +458,7 @@ class FeesPage(QWidget):
         self._charges_read.start(lambda: _read_charges(fees, flt))
 
     def _on_charges_landed(self, data: object) -> None:
-        ids, charged, paid = data  # type: ignore[misc]
+        ids, charged, paid = cast("tuple[list[int], int, int]", data)
         self.charge_model.set_ids(ids)
         self.charge_total_label.setText(
             self.tr("共 {0} 笔，应收 {1} 元，已收 {2} 元，欠费 {3} 元").format(

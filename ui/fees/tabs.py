@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -152,7 +153,7 @@ class PaymentsTab(FeeTab):
         return read
 
     def show_rows(self, data: object) -> None:
-        ids, count, fen = data  # type: ignore[misc]
+        ids, count, fen = cast("tuple[list[int], int, int]", data)
         self.model.set_ids(ids)
         self.total_label.setText(
             self.tr("有效缴费 {0} 笔，合计 {1} 元").format(count, format_yuan(fen))
@@ -245,7 +246,7 @@ class ArrearsTab(FeeTab):
         return read
 
     def show_rows(self, data: object) -> None:
-        rows, due = data  # type: ignore[misc]
+        rows, due = cast("tuple[list[ArrearsRow], int]", data)
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()  # measures the first rows only (see table())
         self.total_label.setText(
@@ -363,7 +364,7 @@ class ExpensesTab(FeeTab):
         return lambda: expenses.list_expenses(cid) if cid is not None else []
 
     def show_rows(self, data: object) -> None:
-        self.model.set_rows(data)  # type: ignore[arg-type]
+        self.model.set_rows(cast("list[ExpenseRow]", data))
         self._on_selection_changed()
 
     def clear(self) -> None:

@@ -5,6 +5,8 @@ meanwhile, and a grid the clerk has left before its compounds came in is not sho
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QSplitter, QTreeView, QVBoxLayout, QWidget
@@ -153,7 +155,7 @@ class GridsPage(QWidget):
         )
 
     def _on_compounds_landed(self, data: object) -> None:
-        name, rows = data  # type: ignore[misc]
+        name, rows = cast("tuple[str, list[CompoundRow]]", data)
         self.compound_model.set_rows(rows)
         self.compounds_label.setText(
             self.tr("{0}：楼院 {1} 个，住户 {2} 户").format(
