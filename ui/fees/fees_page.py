@@ -34,7 +34,7 @@ from ui.errors import show_failure
 from ui.fees.common import pdf_path, table
 from ui.fees.scheme_dialog import SchemeDialog
 from ui.fees.scheme_status import SchemeStatus
-from ui.fees.tabs import ArrearsTab, ExpensesTab, FeeTab, PaymentsTab, loading_text
+from ui.fees.tabs import ArrearsTab, ExpensesTab, FeeTab, PaymentsTab, failed_text, loading_text
 from ui.latest_read import LatestRead
 from ui.models.fee_models import PagedModel, charge_model, scheme_model
 from ui.tasks import TaskRunner
@@ -181,7 +181,7 @@ class FeesPage(QWidget):
             # Started once control is back in the event loop: a page built and at once told
             # to follow the clerk's compound (or a compound picked twice) reads only the last.
             self._pending = True
-            QTimer.singleShot(0, self._start_reads)
+            QTimer.singleShot(0, self, self._start_reads)
         self._update_actions()
 
     def _start_reads(self) -> None:
@@ -210,6 +210,9 @@ class FeesPage(QWidget):
         )
 
     def _on_read_failed(self, exc: object) -> None:
+        for label in (self.summary_label, self.charge_total_label):
+            if label.text() == loading_text():
+                label.setText(failed_text())
         self._update_actions()
         show_failure(self, exc)
 

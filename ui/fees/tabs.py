@@ -48,6 +48,10 @@ def loading_text() -> str:
     return QCoreApplication.translate("fees", "正在载入……")
 
 
+def failed_text() -> str:
+    return QCoreApplication.translate("fees", "载入失败")
+
+
 class FeeTab(QWidget):
     """A tab over one compound at a time, read in the background."""
 
@@ -65,7 +69,7 @@ class FeeTab(QWidget):
         self.stale = False
         self._read = LatestRead(runner, self)
         self._read.landed.connect(self.show_rows)
-        self._read.failed.connect(lambda exc: show_failure(self, exc))
+        self._read.failed.connect(self._on_read_failed)
 
     def set_compound(self, compound_id: int | None, name: str, *, now: bool = True) -> None:
         """Show the compound (None: none chosen): reload now, or (`now` False, a tab not
@@ -89,6 +93,13 @@ class FeeTab(QWidget):
 
     def busy(self) -> bool:
         return self._read.busy()
+
+    def _on_read_failed(self, exc: object) -> None:
+        self.show_rows_failed()
+        show_failure(self, exc)
+
+    def show_rows_failed(self) -> None:
+        """What the tab shows when its read failed (the failure is reported too)."""
 
     def reader(self) -> Callable[[], object]:
         """The read (run on a worker thread: services only, no widget)."""
@@ -161,6 +172,9 @@ class PaymentsTab(FeeTab):
 
     def clear(self) -> None:
         self.model.set_ids([])
+
+    def show_rows_failed(self) -> None:
+        self.total_label.setText(failed_text())
 
     def loading(self) -> None:
         self.total_label.setText(loading_text())
@@ -257,6 +271,9 @@ class ArrearsTab(FeeTab):
 
     def clear(self) -> None:
         self.model.set_rows([])
+
+    def show_rows_failed(self) -> None:
+        self.total_label.setText(failed_text())
 
     def loading(self) -> None:
         self.total_label.setText(loading_text())
