@@ -172,3 +172,27 @@ def test_grids_page_shows_the_last_grid_selected(
     shown = page.compound_model.rowCount()
     in_grid = int(root.child(0, 3).text())  # the grid's 楼院 column
     assert shown == in_grid < int(page.tree_model.item(0, 3).text())
+
+
+def test_a_failed_read_says_so_and_reports_it(
+    qtbot: QtBot,
+    demo_services: Services,
+    runner: TaskRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.errors import AppError
+    from ui import dialogs
+
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _parent, message, *_a: said.append(message))
+
+    def busy_database(*_a: Any) -> Any:
+        raise AppError("数据库正忙，请稍后再试")
+
+    monkeypatch.setattr(demo_services.fees.ledger, "compound_fees", busy_database)
+    page = FeesPage(demo_services, runner)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: not page.busy())
+    assert said == ["数据库正忙，请稍后再试"]
+    assert page.summary_label.text() == "载入失败"
+    assert page.charge_total_label.text().startswith("共 ")  # the charges' read went on
