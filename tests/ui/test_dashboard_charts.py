@@ -56,6 +56,7 @@ def test_fee_chart_shows_compounds_with_charges_and_opens_their_arrears(
     assert window.stack.currentWidget() is page
     assert page.compound_combo.currentText() == target.compound_name
     assert page.tabs.currentWidget() is page.arrears_tab
+    qtbot.waitUntil(lambda: not page.busy())  # read in the background
     assert page.arrears_tab.model.rowCount() == target.households_in_arrears
     assert f"欠费 {target.households_in_arrears} 户" in page.arrears_tab.total_label.text()
 

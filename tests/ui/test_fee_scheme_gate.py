@@ -23,6 +23,7 @@ def page(qtbot: QtBot, demo_services: Services, runner: TaskRunner) -> FeesPage:
     widget.compound_combo.setCurrentText("粮食局家属院")  # the demo's scheme gated on survey 1
     widget.show()
     qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: not widget.busy())  # read in the background
     return widget
 
 
@@ -64,6 +65,7 @@ def test_dialog_fields_save_the_gate_and_resolution(
     assert box is not None
     qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
     assert dialog.error_label.text() == ""
+    qtbot.waitUntil(lambda: not page.busy())  # the page reloads its schemes
     saved = dialog.saved
     assert saved is not None
     assert (saved.survey_title, saved.satisfaction_threshold, saved.min_coverage) == (
@@ -119,6 +121,7 @@ def test_status_of_the_demo_scheme_and_the_activate_button(
     schemes.change_state(draft.id, "posted")
     schemes.change_state(draft.id, "transition")
     page.refresh()
+    qtbot.waitUntil(lambda: not page.busy())
     _select_row(page, draft.id)
     message = page.scheme_status.message_label.text()
     assert "未达到 99.0%" in message and message.endswith("暂不能开始收费")

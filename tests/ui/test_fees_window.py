@@ -22,6 +22,7 @@ def page(qtbot: QtBot, demo_services: Services, runner: TaskRunner) -> FeesPage:
     widget = FeesPage(demo_services, runner)
     qtbot.addWidget(widget)
     widget.compound_combo.setCurrentText("粮食局家属院")
+    qtbot.waitUntil(lambda: not widget.busy())  # read in the background
     return widget
 
 
@@ -68,6 +69,7 @@ def test_payment_from_the_page_previews_the_receipt(qtbot: QtBot, page: FeesPage
     assert preview.document.pageCount() == 1
     assert "收据" in preview.windowTitle()
     dialog.reject()
+    qtbot.waitUntil(lambda: not page.busy())  # read in the background
     assert page.payments_tab.model.rowCount() > 0
 
 
@@ -97,7 +99,10 @@ def test_ledger_filters_and_models(
     total = page.charge_model.rowCount()
     assert total > 0 and "收缴率" in page.summary_label.text()
     page.unpaid_check.setChecked(True)
+    qtbot.waitUntil(lambda: not page.busy())  # read in the background
     assert 0 < page.charge_model.rowCount() < total
+    page.tabs.setCurrentWidget(page.arrears_tab)  # a tab's rows are read when it is shown
+    qtbot.waitUntil(lambda: not page.busy())  # read in the background
     qtmodeltester.check(page.charge_model)
     qtmodeltester.check(page.arrears_tab.model)
     qtmodeltester.check(page.payments_tab.model)
@@ -122,6 +127,7 @@ def test_expense_added_then_deleted_with_a_reason(
     page.tabs.setCurrentWidget(tab)
     qtbot.waitExposed(page)
     tab.reload()
+    qtbot.waitUntil(lambda: not tab.busy())
     before = tab.model.rowCount()
     assert not tab.delete_button.isEnabled()  # nothing selected
     tab.month_edit.clear()
@@ -129,7 +135,7 @@ def test_expense_added_then_deleted_with_a_reason(
     tab.category_combo.setCurrentText("绿化")
     qtbot.keyClicks(tab.amount_edit, "321.50")
     qtbot.keyClick(tab.amount_edit, Qt.Key.Key_Return)
-    assert tab.model.rowCount() == before + 1
+    qtbot.waitUntil(lambda: tab.model.rowCount() == before + 1)
     row = next(
         i for i, r in enumerate(tab.model.rows) if r.amount_fen == 32150 and r.category == "绿化"
     )
@@ -145,7 +151,7 @@ def test_expense_added_then_deleted_with_a_reason(
     assert tab.error_label.text() == "删除支出记录必须填写原因"
     monkeypatch.setattr("ui.dialogs.ask_text", lambda *a: "金额录错")
     qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
-    assert tab.model.rowCount() == before
+    qtbot.waitUntil(lambda: tab.model.rowCount() == before)
     assert tab.error_label.text() == "已删除：2026-10 绿化 321.50 元"
     assert all(r.amount_fen != 32150 for r in tab.model.rows)
     entries = page.services.audit_log.page().rows
@@ -170,13 +176,15 @@ def test_exports_and_reminders_run_in_the_background(
     assert sheet is not None and sheet.max_row == page.charge_model.rowCount() + 2
     arrears = page.arrears_tab
     page.tabs.setCurrentWidget(arrears)
+    assert not arrears.export_button.isEnabled()  # until the rows to export are in
+    qtbot.waitUntil(arrears.export_button.isEnabled)
     target = tmp_path / "欠费.xlsx"
     qtbot.mouseClick(arrears.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(infos) == 2)
     assert load_workbook(target).active["A1"].value == "楼院"  # type: ignore[index]
     shown: list[tuple[Path, str]] = []
     monkeypatch.setattr(
-        "ui.fees.fees_page.preview", lambda path, title, _p: shown.append((path, title))
+        "ui.pdf_preview.preview", lambda path, title, _p: shown.append((path, title))
     )
     qtbot.mouseClick(arrears.reminder_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown))  # the tab's pdf_ready reached the page's preview
@@ -196,6 +204,7 @@ def test_fee_tabs_stand_alone_and_talk_by_signals(
     qtbot.addWidget(expenses)
     assert expenses.model.rowCount() == 0  # no compound yet
     expenses.set_compound(cid, name)
+    qtbot.waitUntil(lambda: not expenses.busy())
     assert expenses.model.rowCount() == len(fees.expenses.list_expenses(cid)) > 0
     with qtbot.waitSignal(expenses.pdf_ready) as pdf:
         qtbot.mouseClick(expenses.accounts_button, Qt.MouseButton.LeftButton)
@@ -205,6 +214,8 @@ def test_fee_tabs_stand_alone_and_talk_by_signals(
     payments = PaymentsTab(fees, runner)
     qtbot.addWidget(payments)
     payments.set_compound(cid, name)
+    assert payments.total_label.text() == "正在载入……"
+    qtbot.waitUntil(lambda: not payments.busy())
     assert payments.model.rowCount() > 0
     payments.table.selectRow(0)
     monkeypatch.setattr("ui.dialogs.ask_text", lambda *a: "收错了户")
@@ -214,6 +225,7 @@ def test_fee_tabs_stand_alone_and_talk_by_signals(
     arrears = ArrearsTab(fees, runner)
     qtbot.addWidget(arrears)
     arrears.set_compound(cid, name)
+    qtbot.waitUntil(lambda: not arrears.busy())
     owed = fees.ledger.arrears(cid)
     assert arrears.model.rowCount() == len(owed) > 0
     assert f"欠费 {len(owed)} 户" in arrears.total_label.text()
@@ -234,6 +246,7 @@ def test_accounts_posting_on_a4_or_a3(
     qtbot.waitExposed(page)
     tab = page.expenses_tab
     page.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: not page.busy())
     tab.paper_combo.setCurrentIndex(tab.paper_combo.findData(paper))
     with qtbot.waitSignal(tab.pdf_ready) as pdf:
         qtbot.mouseClick(tab.accounts_button, Qt.MouseButton.LeftButton)
@@ -260,6 +273,8 @@ def test_notices_paid_households_marked_or_left_out(
     page.period_edit.editingFinished.emit()
     page.unpaid_check.setChecked(unpaid_only)
     page.per_page_combo.setCurrentIndex(page.per_page_combo.findData(1))
+    assert not page.notices_button.isEnabled()  # until the charges filtered are in
+    qtbot.waitUntil(lambda: not page.busy())  # read in the background
     qtbot.mouseClick(page.notices_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown), timeout=30000)
     page.runner.wait()

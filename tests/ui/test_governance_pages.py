@@ -117,6 +117,8 @@ def test_dashboard_bars_open_the_lists_behind_them(qtbot, window: MainWindow) ->
 def test_grid_tree_rolls_up(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     page = window.governance.grids
     window.nav.setCurrentRow(window.stack.indexOf(page))
+    assert page.status_label.text() == "正在载入……"
+    qtbot.waitUntil(lambda: not page.busy())  # read in the background
     root = page.tree_model.item(0, 0)
     assert root.hasChildren()
     top_compounds = int(page.tree_model.item(0, 3).text())

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from app.config import data_dir
 
+RESIZE_PRECISION = 50
+
 
 def table(parent: QWidget) -> QTableView:
     view = QTableView(parent)
@@ -18,6 +20,9 @@ def table(parent: QWidget) -> QTableView:
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
+    # resizeColumnsToContents measures the rows shown and a few more, not thousands.
+    view.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
+    view.verticalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
     return view
 
 

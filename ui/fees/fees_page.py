@@ -4,8 +4,11 @@ expenses."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,18 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.fees.dto import ChargeFilter, ChargeRow, SchemeRow
+from app.fees.dto import ChargeFilter, ChargeRow, CompoundFees, SchemeRow
+from app.fees.service import FeeServices
 from app.jobs import IsCancelled, Progress
 from app.money import format_yuan
 from app.services import Services
+from app.surveys.dto import GateStatus
 from ui import dialogs
 from ui.errors import show_failure
 from ui.fees.common import pdf_path, table
 from ui.fees.scheme_dialog import SchemeDialog
 from ui.fees.scheme_status import SchemeStatus
-from ui.fees.tabs import ArrearsTab, ExpensesTab, PaymentsTab
+from ui.fees.tabs import ArrearsTab, ExpensesTab, FeeTab, PaymentsTab, failed_text, loading_text
+from ui.latest_read import LatestRead
 from ui.models.fee_models import PagedModel, charge_model, scheme_model
-from ui.pdf_preview import preview
 from ui.tasks import TaskRunner
 
 STATE_ACTIONS = (
@@ -40,6 +45,40 @@ STATE_ACTIONS = (
     ("active", "启用收费"),
     ("ended", "结束方案"),
 )
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """What the page reads for a compound in the background (besides the tables)."""
+
+    compound_id: int | None
+    buildings: list[tuple[int, str]]
+    schemes: list[SchemeRow]
+    gates: dict[int, GateStatus | AppError | None]  # by scheme id; the AppError reading it
+    fees: CompoundFees | None
+
+
+def _read_figures(fees: FeeServices, compound_id: int | None) -> _Figures:
+    if compound_id is None:
+        return _Figures(None, [], [], {}, None)
+    schemes = fees.schemes.list_schemes(compound_id)
+    gates: dict[int, GateStatus | AppError | None] = {}
+    for scheme in schemes:
+        if scheme.survey_id is not None:
+            try:
+                gates[scheme.id] = fees.schemes.gate_status(scheme.id)
+            except AppError as exc:
+                gates[scheme.id] = exc
+    rows = fees.ledger.compound_fees(compound_id)
+    return _Figures(
+        compound_id, fees.ledger.buildings(compound_id), schemes, gates, rows[0] if rows else None
+    )
+
+
+def _read_charges(fees: FeeServices, flt: ChargeFilter) -> tuple[list[int], int, int]:
+    ids = fees.ledger.charge_ids(flt) if flt.compound_id is not None else []
+    charged, paid = fees.ledger.totals(ids)
+    return ids, charged, paid
 
 
 class FeesPage(QWidget):
@@ -52,6 +91,17 @@ class FeesPage(QWidget):
         self.services = services
         self.fees = services.fees
         self.runner = runner
+        self._gates: dict[int, GateStatus | AppError | None] = {}
+        self._buildings_of: int | None = None
+        self._pending = False  # reads asked for, to start when the event loop runs next
+        self._figures_read = LatestRead(runner, self)
+        self._figures_read.landed.connect(self._on_figures_landed)
+        self._figures_read.failed.connect(self._on_read_failed)
+        self._figures_read.busy_changed.connect(self._update_actions)
+        self._charges_read = LatestRead(runner, self)
+        self._charges_read.landed.connect(self._on_charges_landed)
+        self._charges_read.failed.connect(self._on_read_failed)
+        self._charges_read.busy_changed.connect(self._update_actions)
         self.compound_combo = QComboBox(self)
         for cid, name in self.fees.ledger.compounds():
             self.compound_combo.addItem(name, cid)
@@ -72,6 +122,7 @@ class FeesPage(QWidget):
         self.tabs.addTab(self.payments_tab, self.tr("缴费记录"))
         self.tabs.addTab(self.arrears_tab, self.tr("欠费"))
         self.tabs.addTab(self.expenses_tab, self.tr("运行成本"))
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
@@ -110,22 +161,77 @@ class FeesPage(QWidget):
         self.tabs.setCurrentWidget(self.arrears_tab)
 
     def _on_compound_combo_changed(self, *_args: object) -> None:
+        """Another compound: nothing of the last one stays on screen while this one loads."""
+        self.building_combo.blockSignals(True)
         self.building_combo.clear()
         self.building_combo.addItem(self.tr("全部楼栋"), None)
-        if self.compound_id is not None:
-            for bid, name in self.fees.ledger.buildings(self.compound_id):
-                self.building_combo.addItem(self.tr("{0}号楼").format(name), bid)
+        self.building_combo.blockSignals(False)
+        self._buildings_of = None
+        self._gates = {}
+        self.scheme_model.set_rows([])
+        self.charge_model.set_ids([])
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload every tab for the current compound."""
-        self._load_schemes()
+        """Reload the compound's figures, schemes, charges and the tab shown, in the
+        background (the page says 正在载入 meanwhile); the other tabs load when shown."""
+        self.summary_label.setText(loading_text())
+        self.charge_total_label.setText(loading_text())
+        if not self._pending:
+            # Started once control is back in the event loop: a page built and at once told
+            # to follow the clerk's compound (or a compound picked twice) reads only the last.
+            self._pending = True
+            QTimer.singleShot(0, self, self._start_reads)
+        self._update_actions()
+
+    def _start_reads(self) -> None:
+        self._pending = False
+        cid, fees = self.compound_id, self.fees
+        self._figures_read.start(lambda: _read_figures(fees, cid))
         self._load_charges()
-        for tab in (self.payments_tab, self.arrears_tab, self.expenses_tab):
-            tab.set_compound(self.compound_id, self.compound_name)
-        rows = self.fees.ledger.compound_fees(self.compound_id) if self.compound_id else []
-        if rows:
-            r = rows[0]
+        for tab in self._fee_tabs():
+            tab.set_compound(cid, self.compound_name, now=tab is self.tabs.currentWidget())
+
+    def _fee_tabs(self) -> tuple[FeeTab, ...]:
+        return (self.payments_tab, self.arrears_tab, self.expenses_tab)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        if isinstance(current, FeeTab):
+            current.load_if_stale()
+
+    def busy(self) -> bool:
+        """True while any of the page's reads is under way."""
+        return (
+            self._pending
+            or self._figures_read.busy()
+            or self._charges_read.busy()
+            or any(tab.busy() for tab in self._fee_tabs())
+        )
+
+    def _on_read_failed(self, exc: object) -> None:
+        for label in (self.summary_label, self.charge_total_label):
+            if label.text() == loading_text():
+                label.setText(failed_text())
+        self._update_actions()
+        show_failure(self, exc)
+
+    def _on_figures_landed(self, data: object) -> None:
+        assert isinstance(data, _Figures)
+        if data.compound_id != self.compound_id:
+            return  # read for a compound the picker has left (a newer read is under way)
+        if self._buildings_of != data.compound_id:
+            self._buildings_of = data.compound_id
+            self.building_combo.blockSignals(True)
+            for bid, name in data.buildings:
+                self.building_combo.addItem(self.tr("{0}号楼").format(name), bid)
+            self.building_combo.blockSignals(False)
+        self._gates = data.gates
+        self.scheme_model.set_rows(data.schemes)
+        self.scheme_table.resizeColumnsToContents()
+        self._on_scheme_selected()
+        r = data.fees
+        if r is not None:
             rate = f"{r.collection_rate:.1%}" if r.collection_rate is not None else "—"
             self.summary_label.setText(
                 self.tr("应收 {0} 元，实收 {1} 元，欠费 {2} 元（{3} 户），收缴率 {4}").format(
@@ -138,8 +244,28 @@ class FeesPage(QWidget):
             )
         else:
             self.summary_label.setText(self.tr("尚未计费"))
+        self._update_actions()
+
+    def _update_actions(self, *_args: object) -> None:
+        """What acts on the compound's schemes or charges waits until they are loaded."""
+        ready = self.compound_id is not None and not (
+            self._pending or self._figures_read.busy() or self._charges_read.busy()
+        )
+        for button in (
+            self.new_scheme_button,
+            self.posting_button,
+            *self.state_buttons.values(),
+            self.bill_button,
+            self.notices_button,
+            self.export_charges_button,
+        ):
+            button.setEnabled(ready)
+        scheme = self.selected_scheme()
+        self.edit_scheme_button.setEnabled(ready and scheme is not None and scheme.state == "draft")
 
     def show_pdf(self, path: Path, title: str) -> None:
+        from ui.pdf_preview import preview  # Qt's PDF module loads when first needed
+
         self.last_preview = preview(path, title, self)
 
     # -- schemes --------------------------------------------------------------------------
@@ -162,10 +288,10 @@ class FeesPage(QWidget):
             button.clicked.connect(lambda _c=False, st=state: self._change_state(st))
             buttons.addWidget(button)
             self.state_buttons[state] = button
-        posting = QPushButton(self.tr("打印收费公示…"), tab)
-        posting.clicked.connect(self._on_posting_button_clicked)
+        self.posting_button = QPushButton(self.tr("打印收费公示…"), tab)
+        self.posting_button.clicked.connect(self._on_posting_button_clicked)
         buttons.addStretch(1)
-        buttons.addWidget(posting)
+        buttons.addWidget(self.posting_button)
         self.scheme_status = SchemeStatus(tab)
         self.scheme_table.selectionModel().selectionChanged.connect(self._on_scheme_selected)
         layout = QVBoxLayout(tab)
@@ -174,26 +300,26 @@ class FeesPage(QWidget):
         layout.addWidget(self.scheme_status)
         return tab
 
-    def _load_schemes(self) -> None:
-        self.scheme_model.set_rows(
-            self.fees.schemes.list_schemes(self.compound_id) if self.compound_id else []
-        )
-        self.scheme_table.resizeColumnsToContents()
-        self._on_scheme_selected()
-
     def _on_scheme_selected(self, *_args: object) -> None:
         """Show where the selected scheme stands; the activate button says why not yet."""
         scheme = self.selected_scheme()
-        gate = None
+        gate: GateStatus | None = None
         if scheme is not None and scheme.survey_id is not None:
+            # Read with the schemes, in the background (the GUI thread reads it only for a
+            # scheme it has not seen).
+            known = self._gates.get(scheme.id)
             try:
-                gate = self.fees.schemes.gate_status(scheme.id)
+                if isinstance(known, AppError):
+                    raise known
+                gate = (
+                    known if scheme.id in self._gates else self.fees.schemes.gate_status(scheme.id)
+                )
             except AppError as exc:
                 dialogs.error(self, exc.message)
         self.scheme_status.show_scheme(scheme, gate)
         activate = self.state_buttons["active"]
         activate.setToolTip(gate.message if gate is not None else "")
-        self.edit_scheme_button.setEnabled(scheme is not None and scheme.state == "draft")
+        self._update_actions()
 
     def selected_scheme(self) -> SchemeRow | None:
         rows = self.scheme_table.selectionModel().selectedRows()
@@ -329,14 +455,20 @@ class FeesPage(QWidget):
         )
 
     def _load_charges(self, *_args: object) -> None:
-        ids = self.fees.ledger.charge_ids(self.charge_filter()) if self.compound_id else []
+        """Read the charges the filter shows in the background (正在载入 meanwhile)."""
+        flt, fees = self.charge_filter(), self.fees
+        self.charge_total_label.setText(loading_text())
+        self._charges_read.start(lambda: _read_charges(fees, flt))
+
+    def _on_charges_landed(self, data: object) -> None:
+        ids, charged, paid = cast("tuple[list[int], int, int]", data)
         self.charge_model.set_ids(ids)
-        charged, paid = self.fees.ledger.totals(ids)
         self.charge_total_label.setText(
             self.tr("共 {0} 笔，应收 {1} 元，已收 {2} 元，欠费 {3} 元").format(
                 len(ids), format_yuan(charged), format_yuan(paid), format_yuan(charged - paid)
             )
         )
+        self._update_actions()
 
     def _on_bill_button_clicked(self) -> None:
         from ui.fees.billing_dialog import BillingDialog

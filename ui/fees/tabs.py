@@ -2,14 +2,18 @@
 
 Each tab takes the fee services and the program's runner and is told the compound by
 `set_compound()`; it knows nothing of the page, which connects to its signals: `pdf_ready`
-(a PDF to preview) and `data_changed` (money moved: reload the page's figures)."""
+(a PDF to preview) and `data_changed` (money moved: reload the page's figures). A tab reads
+its rows in the background (saying 正在载入 meanwhile), and a tab not shown reads them when
+it is first shown (`load_if_stale`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -35,12 +39,21 @@ from app.money import format_yuan, parse_yuan
 from ui import dialogs
 from ui.errors import show_failure
 from ui.fees.common import pdf_path, table
+from ui.latest_read import LatestRead
 from ui.models.fee_models import ListModel, PagedModel, arrears_model, expense_model, payment_model
 from ui.tasks import TaskRunner
 
 
+def loading_text() -> str:
+    return QCoreApplication.translate("fees", "正在载入……")
+
+
+def failed_text() -> str:
+    return QCoreApplication.translate("fees", "载入失败")
+
+
 class FeeTab(QWidget):
-    """A tab over one compound at a time."""
+    """A tab over one compound at a time, read in the background."""
 
     pdf_ready = Signal(Path, str)  # a PDF written for the clerk to see, and its title
     data_changed = Signal()  # money moved: everything shown for the compound is stale
@@ -53,14 +66,53 @@ class FeeTab(QWidget):
         self.runner = runner
         self.compound_id: int | None = None
         self.compound_name = ""
+        self.stale = False
+        self._read = LatestRead(runner, self)
+        self._read.landed.connect(self.show_rows)
+        self._read.failed.connect(self._on_read_failed)
 
-    def set_compound(self, compound_id: int | None, name: str) -> None:
-        """Show the compound (None: none chosen) and reload."""
+    def set_compound(self, compound_id: int | None, name: str, *, now: bool = True) -> None:
+        """Show the compound (None: none chosen): reload now, or (`now` False, a tab not
+        shown) when the tab is shown next. Another compound's rows are cleared at once."""
+        if compound_id != self.compound_id:
+            self.clear()
         self.compound_id, self.compound_name = compound_id, name
-        self.reload()
+        self.stale = True
+        if now:
+            self.reload()
+
+    def load_if_stale(self) -> None:
+        if self.stale:
+            self.reload()
 
     def reload(self) -> None:
+        """Read the compound's rows again in the background; `show_rows` shows them."""
+        self.stale = False
+        self.loading()
+        self._read.start(self.reader())
+
+    def busy(self) -> bool:
+        return self._read.busy()
+
+    def _on_read_failed(self, exc: object) -> None:
+        self.show_rows_failed()
+        show_failure(self, exc)
+
+    def show_rows_failed(self) -> None:
+        """What the tab shows when its read failed (the failure is reported too)."""
+
+    def reader(self) -> Callable[[], object]:
+        """The read (run on a worker thread: services only, no widget)."""
         raise NotImplementedError
+
+    def show_rows(self, data: object) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def loading(self) -> None:
+        """What the tab shows while its read is under way."""
 
 
 class PaymentsTab(FeeTab):
@@ -95,7 +147,7 @@ class PaymentsTab(FeeTab):
         self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
         self.void_button.clicked.connect(self._on_void_button_clicked)
 
-    def reload(self) -> None:
+    def reader(self) -> Callable[[], object]:
         month = self.month_edit.text().strip()
         flt = PaymentFilter(
             compound_id=self.compound_id,
@@ -103,11 +155,29 @@ class PaymentsTab(FeeTab):
             text=self.search_edit.text(),
         )
         payments = self.fees.payments
-        self.model.set_ids(payments.payment_ids(flt) if self.compound_id else [])
-        count, fen = payments.totals(flt) if self.compound_id else (0, 0)
+
+        def read() -> tuple[list[int], int, int]:
+            if flt.compound_id is None:
+                return [], 0, 0
+            return payments.payment_ids(flt), *payments.totals(flt)
+
+        return read
+
+    def show_rows(self, data: object) -> None:
+        ids, count, fen = cast("tuple[list[int], int, int]", data)
+        self.model.set_ids(ids)
         self.total_label.setText(
             self.tr("有效缴费 {0} 笔，合计 {1} 元").format(count, format_yuan(fen))
         )
+
+    def clear(self) -> None:
+        self.model.set_ids([])
+
+    def show_rows_failed(self) -> None:
+        self.total_label.setText(failed_text())
+
+    def loading(self) -> None:
+        self.total_label.setText(loading_text())
 
     def selected(self) -> PaymentRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -180,15 +250,35 @@ class ArrearsTab(FeeTab):
         self.reminder_button.clicked.connect(self._on_reminder_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
 
-    def reload(self) -> None:
-        rows = self.fees.ledger.arrears(self.compound_id) if self.compound_id else []
+    def reader(self) -> Callable[[], object]:
+        cid, ledger = self.compound_id, self.fees.ledger
+
+        def read() -> tuple[list[ArrearsRow], int]:
+            rows = ledger.arrears(cid) if cid is not None else []
+            return rows, sum(r.due_fen for r in rows)
+
+        return read
+
+    def show_rows(self, data: object) -> None:
+        rows, due = cast("tuple[list[ArrearsRow], int]", data)
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        self.table.resizeColumnsToContents()  # measures the first rows only (see table())
         self.total_label.setText(
-            self.tr("欠费 {0} 户，合计 {1} 元").format(
-                len(rows), format_yuan(sum(r.due_fen for r in rows))
-            )
+            self.tr("欠费 {0} 户，合计 {1} 元").format(len(rows), format_yuan(due))
         )
+        self.reminder_button.setEnabled(True)
+        self.export_button.setEnabled(True)
+
+    def clear(self) -> None:
+        self.model.set_rows([])
+
+    def show_rows_failed(self) -> None:
+        self.total_label.setText(failed_text())
+
+    def loading(self) -> None:
+        self.total_label.setText(loading_text())
+        self.reminder_button.setEnabled(False)  # the export writes the rows shown
+        self.export_button.setEnabled(False)
 
     def _on_reminder_button_clicked(self) -> None:
         from app.documents.fees_notices import write_reminders
@@ -286,9 +376,16 @@ class ExpensesTab(FeeTab):
         self.delete_button.setEnabled(False)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
-    def reload(self) -> None:
-        cid = self.compound_id
-        self.model.set_rows(self.fees.expenses.list_expenses(cid) if cid else [])
+    def reader(self) -> Callable[[], object]:
+        cid, expenses = self.compound_id, self.fees.expenses
+        return lambda: expenses.list_expenses(cid) if cid is not None else []
+
+    def show_rows(self, data: object) -> None:
+        self.model.set_rows(cast("list[ExpenseRow]", data))
+        self._on_selection_changed()
+
+    def clear(self) -> None:
+        self.model.set_rows([])
         self._on_selection_changed()
 
     def _selected(self) -> ExpenseRow | None:

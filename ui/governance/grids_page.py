@@ -1,6 +1,11 @@
-"""网格: the grid tree with its workers and every figure rolled up; the compounds of a grid."""
+"""网格: the grid tree with its workers and every figure rolled up; the compounds of a grid.
+
+Both are read in the background (a district's roll-up takes a while): the page says 正在载入
+meanwhile, and a grid the clerk has left before its compounds came in is not shown."""
 
 from __future__ import annotations
+
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -10,8 +15,11 @@ from app.governance.dto import GridRollup
 from app.registry.dto import CompoundFilter, CompoundRow
 from app.services import Services
 from app.text import mask_phone
+from ui.errors import show_failure
 from ui.governance.rows_model import Column, RowsModel, show
+from ui.latest_read import LatestRead
 from ui.table_views import make_table
+from ui.tasks import TaskRunner
 
 GRID_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TREE_COLUMNS = (
@@ -40,9 +48,19 @@ COMPOUND_COLUMNS: list[Column[CompoundRow]] = [
 
 
 class GridsPage(QWidget):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
+        self._rolls: list[GridRollup] | None = None
+        self._rollups_read = LatestRead(runner, self)
+        self._rollups_read.landed.connect(self._on_rollups_landed)
+        self._rollups_read.failed.connect(self._on_failed)
+        self._compounds_read = LatestRead(runner, self)
+        self._compounds_read.landed.connect(self._on_compounds_landed)
+        self._compounds_read.failed.connect(self._on_failed)
+        self.status_label = QLabel(self)
         self.tree_model = QStandardItemModel(self)
         self.tree_model.setHorizontalHeaderLabels([self.tr(t) for t, _ in TREE_COLUMNS])
         self.tree = QTreeView(self)
@@ -74,11 +92,30 @@ class GridsPage(QWidget):
                 self,
             )
         )
+        layout.addWidget(self.status_label)
         layout.addWidget(split, 1)
         self.reload()
 
+    def busy(self) -> bool:
+        return self._rollups_read.busy() or self._compounds_read.busy()
+
     def reload(self) -> None:
-        rolls = self._services.governance.figures.grid_rollups()
+        """Count again in the background; the tree shown stays until the new figures land."""
+        figures = self._services.governance.figures
+        self.status_label.setText(self.tr("正在载入……"))
+        self.status_label.show()
+        self._rollups_read.start(figures.grid_rollups)
+
+    def _on_failed(self, exc: object) -> None:
+        self.status_label.hide()
+        show_failure(self, exc)
+
+    def _on_rollups_landed(self, rolls: object) -> None:
+        assert isinstance(rolls, list)
+        self.status_label.hide()
+        if rolls == self._rolls:
+            return  # unchanged figures keep the tree and the grid selected
+        self._rolls = rolls
         self.tree_model.removeRows(0, self.tree_model.rowCount())
         items: dict[int, QStandardItem] = {}
         for r in rolls:  # parents come before their children (tree order)
@@ -104,13 +141,22 @@ class GridsPage(QWidget):
         return int(value) if value is not None else None
 
     def _on_tree_selection_changed(self) -> None:
+        """Read the grid's compounds in the background; the last grid selected wins."""
         gid = self.selected_grid()
+        self.compound_model.set_rows([])
         if gid is None:
-            self.compound_model.set_rows([])
+            self.compounds_label.clear()
             return
-        rows = self._services.compounds.list_compounds(CompoundFilter(grid_id=gid))
-        self.compound_model.set_rows(rows)
         name = self.tree.currentIndex().siblingAtColumn(0).data()
+        self.compounds_label.setText(self.tr("{0}：正在载入……").format(name))
+        compounds = self._services.compounds
+        self._compounds_read.start(
+            lambda: (name, compounds.list_compounds(CompoundFilter(grid_id=gid)))
+        )
+
+    def _on_compounds_landed(self, data: object) -> None:
+        name, rows = cast("tuple[str, list[CompoundRow]]", data)
+        self.compound_model.set_rows(rows)
         self.compounds_label.setText(
             self.tr("{0}：楼院 {1} 个，住户 {2} 户").format(
                 name, len(rows), sum(r.households for r in rows)

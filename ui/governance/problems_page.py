@@ -253,8 +253,9 @@ class ProblemsPage(QWidget):
         if key == "compound":
             rows = figures.closure_by_compound()
         elif key == "grid":
-            rows = [r.problems for r in figures.grid_rollups()]
-            paths = {r.grid_id: r.path for r in figures.grid_rollups()}
+            rolls = figures.grid_rollups()
+            rows = [r.problems for r in rolls]
+            paths = {r.grid_id: r.path for r in rolls}
             rows = [
                 ClosureRow(r.key, paths[r.key], r.total, r.closed, r.overdue, r.closed_days)
                 for r in rows

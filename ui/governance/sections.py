@@ -99,7 +99,7 @@ def _factories(
     def grids() -> QWidget:
         from ui.governance.grids_page import GridsPage
 
-        return GridsPage(services, window)
+        return GridsPage(services, host.runner, window)
 
     def meetings() -> QWidget:
         from ui.governance.meetings_page import MeetingsPage
