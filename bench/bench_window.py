@@ -89,6 +89,16 @@ class Heartbeat:
         self.step = step
 
 
+def wait(ms: int) -> None:
+    """Let the event loop run for `ms` (QTest.qWait holds Python's GIL while it sleeps between
+    events, so the program's background reads would hardly progress during the tour)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def tour(window: Any) -> list[tuple[str, Callable[[], object]]]:  # noqa: C901
     """The clerk's actions, in order; each returns at once (Qt does the rest)."""
     from PySide6.QtCore import Qt
@@ -120,7 +130,7 @@ def tour(window: Any) -> list[tuple[str, Callable[[], object]]]:  # noqa: C901
                 else:  # what an input method commits
                     widget.insert(ch)
                     widget.textEdited.emit(widget.text())
-                QTest.qWait(60)  # a clerk's pace: the debounce sees every pause
+                wait(60)  # a clerk's pace: the debounce sees every pause
 
         return typing
 
@@ -133,13 +143,13 @@ def tour(window: Any) -> list[tuple[str, Callable[[], object]]]:  # noqa: C901
             hid = page.selected_household_id()
         dialog = HouseholdDialog(window._services, page.selected_compound_id(), hid, window)
         dialog.show()
-        QTest.qWait(100)
+        wait(100)
         for ch in "张三丰":
             dialog.name_edit.insert(ch)
-            QTest.qWait(60)
+            wait(60)
         for ch in "13912345678":
             QTest.keyClicks(dialog.phone_edit, ch)
-            QTest.qWait(40)
+            wait(40)
         dialog.done(0)  # closed without the "discard changes?" question
         dialog.deleteLater()
 
@@ -270,8 +280,6 @@ def child_app(t0: float, db: str, startup_only: bool = False) -> None:  # noqa: 
     watchdog.start()
 
     def run_tour() -> None:
-        from PySide6.QtTest import QTest
-
         from ui.tasks import TaskRunner
 
         try:
@@ -280,11 +288,11 @@ def child_app(t0: float, db: str, startup_only: bool = False) -> None:  # noqa: 
             for name, action in tour(window):
                 heart[0].enter(name)
                 action()
-                QTest.qWait(SETTLE_MS)
+                wait(SETTLE_MS)
                 deadline = time.perf_counter() + 20
                 runners = [t for t in window.findChildren(TaskRunner)]
                 while any(r.busy() for r in runners) and time.perf_counter() < deadline:
-                    QTest.qWait(20)
+                    wait(20)
             heart[0].enter("end")
             gaps = sorted(heart[0].gaps)
             result["worst"] = heart[0].worst
