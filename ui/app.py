@@ -245,6 +245,9 @@ class Startup:
         # What start-up made (modules, mappers, the window) lives as long as the program: out
         # of the collector's sight, a full collection no longer stalls the window for ~30 ms.
         gc.freeze()
+        from ui import warm_up
+
+        QTimer.singleShot(warm_up.DELAY_MS, warm_up.start)
         QTimer.singleShot(0, self.check_integrity)
         QTimer.singleShot(0, partial(self.automatic_backup, "daily"))
         if self._backup_timer is None:

@@ -62,3 +62,54 @@ def test_the_window_opens_without_loading_other_areas(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[-1] == "-", f"loaded at start: {out.stdout}"
+
+
+WARM_UP = """
+import sys
+from app.cli import main as cli
+assert cli(["--db", sys.argv[1], "init"]) == 0
+from PySide6.QtCore import QEventLoop, QTimer
+from app.config import resolve_target
+from app.signin import local_actor
+from ui import app as ui_app, warm_up
+from ui.settings import Settings
+
+qt = ui_app.make_application([])
+startup = ui_app.Startup(qt, resolve_target(sys.argv[1]), Settings())
+startup.sign_in = local_actor
+assert startup.start()
+first = warm_up.missing()
+loop = QEventLoop()
+def done():
+    if not warm_up.missing():
+        loop.quit()
+timer = QTimer(); timer.timeout.connect(done); timer.start(50)
+QTimer.singleShot(30000, loop.quit)
+loop.exec()  # the window's event loop runs while the modules load
+print(len(first), len(warm_up.missing()))
+"""
+
+
+def test_the_other_pages_modules_load_in_the_background_after_start(tmp_path: Path) -> None:
+    """At first paint the other pages' modules are not loaded; a few seconds later they are
+    (loaded by the warm-up thread while the window's event loop runs), so a first visit does
+    not pay for them on the GUI thread."""
+    from ui import warm_up
+
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        LOUYUAN_DATA_DIR=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_UP, str(tmp_path / "x.sqlite3")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=90,
+    )
+    assert out.returncode == 0, out.stderr
+    first, left = map(int, out.stdout.split()[-2:])
+    assert first >= len(warm_up.MODULES) - 2 and left == 0
