@@ -246,6 +246,11 @@ class CompoundService:
             for r in rows
         ], counted
 
+    def choices(self, flt: CompoundFilter = CompoundFilter()) -> list[CompoundRow]:
+        """The compounds for a picker (name, community, mode), in the list's order, at once:
+        their figures are only filled in when already counted (zero otherwise)."""
+        return self.list_compounds_at_once(flt)[0]
+
     def _compound_query(self, s: Session, flt: CompoundFilter) -> Select[*tuple[Any, ...]]:
         query: Select[*tuple[Any, ...]] = (
             select(

@@ -196,3 +196,59 @@ def test_a_failed_read_says_so_and_reports_it(
     assert said == ["数据库正忙，请稍后再试"]
     assert page.summary_label.text() == "载入失败"
     assert page.charge_total_label.text().startswith("共 ")  # the charges' read went on
+
+
+def test_problem_ledger_says_loading_then_shows_the_ledger(
+    qtbot: QtBot,
+    demo_services: Services,
+    runner: TaskRunner,
+    release: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """问题台账's first reading (choices, ledger, closure figures) runs in the background: the
+    page says 正在载入 with its buttons off, then shows the ledger and its figures."""
+    from ui.governance.problems_page import ProblemsPage
+
+    problems = demo_services.governance.problems
+    monkeypatch.setattr(
+        problems, "list_problems", _held(release, lambda _flt: True, problems.list_problems)
+    )
+    page = ProblemsPage(demo_services, runner)
+    qtbot.addWidget(page)
+    assert page.loading() and page.figures_label.text() == LOADING
+    assert page.model.rowCount() == 0 and not page.add_button.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: not page.loading())
+    total = len(problems.list_problems())
+    assert page.model.rowCount() == total > 0
+    assert page.figures_label.text().startswith(f"共 {total} 件")
+    assert page.closure_model.rowCount() > 0 and page.add_button.isEnabled()
+    assert page.compound_combo.count() == len(demo_services.compounds.choices()) + 1
+
+
+def test_problem_ledger_filtered_before_its_first_reading_lands_shows_the_filter(
+    qtbot: QtBot,
+    demo_services: Services,
+    runner: TaskRunner,
+    release: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The clerk ticks 逾期 while the first reading is still running: the page shows the
+    overdue problems, and the late first reading (all problems) is dropped."""
+    from ui.governance.problems_page import ProblemsPage
+
+    problems = demo_services.governance.problems
+    real = problems.list_problems
+    monkeypatch.setattr(
+        problems, "list_problems", _held(release, lambda flt: not flt.overdue, real)
+    )
+    page = ProblemsPage(demo_services, runner)
+    qtbot.addWidget(page)
+    page.overdue_check.setChecked(True)
+    release.set()
+    runner.wait()
+    qtbot.wait(50)
+    overdue = [r for r in real() if r.overdue]
+    assert overdue
+    assert not page.loading()
+    assert [r.id for r in page.model.rows()] == [r.id for r in overdue]

@@ -31,6 +31,8 @@ def _open_section(qtbot, window: MainWindow, title: str) -> QWidget:  # type: ig
     qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     page = window.stack.currentWidget()
     assert page.isVisible()
+    if isinstance(page, ProblemsPage):  # its first reading runs in the background
+        qtbot.waitUntil(lambda: not page.loading())
     return page
 
 

@@ -141,7 +141,7 @@ class ForcesPage(QWidget):
         self.grid_combo.setMinimumContentsLength(16)
         self.compound_combo = QComboBox(tab)
         self.compound_combo.addItem(self.tr("全部楼院"), None)
-        for c in self._services.compounds.list_compounds():
+        for c in self._services.compounds.choices():
             self.compound_combo.addItem(c.name, c.id)
         self.search_edit = line_edit(placeholder=self.tr("姓名或电话"))
         self.ended_check = QCheckBox(self.tr("含已离任"), tab)
@@ -570,7 +570,7 @@ class ServeDialog(ServiceDialog):
         self._forces = services.governance.forces
         self._company = company
         self.compound_combo = QComboBox(self)
-        for c in services.compounds.list_compounds():
+        for c in services.compounds.choices():
             self.compound_combo.addItem(f"{c.name}（{c.management_mode}）", c.id)
         self.since_edit = date_edit(dt.date.today(), self)
         form = make_form()

@@ -36,7 +36,7 @@ class MeetingDialog(ServiceDialog):
         self._meetings = services.governance.meetings
         self._row = row
         self.compound_combo = QComboBox(self)
-        for c in services.compounds.list_compounds():
+        for c in services.compounds.choices():
             self.compound_combo.addItem(c.name, c.id)
         select_data(self.compound_combo, row.compound_id if row else compound_id)
         self.date_edit = date_edit(services.governance.problems.today(), self)

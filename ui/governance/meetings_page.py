@@ -96,7 +96,7 @@ class MeetingsPage(QWidget):
         self.compound_combo.blockSignals(True)
         self.compound_combo.clear()
         self.compound_combo.addItem(self.tr("全部楼院"), None)
-        for c in self._services.compounds.list_compounds():
+        for c in self._services.compounds.choices():
             self.compound_combo.addItem(c.name, c.id)
         index = self.compound_combo.findData(keep)
         self.compound_combo.setCurrentIndex(max(index, 0))

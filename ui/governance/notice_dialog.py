@@ -32,7 +32,7 @@ class NoticeDialog(QDialog):
         self.title_edit = line_edit(placeholder=self.tr("如 关于清理楼道杂物的通知"))
         self.body_edit = QPlainTextEdit(self)
         self.compound_list = QListWidget(self)
-        for c in services.compounds.list_compounds():
+        for c in services.compounds.choices():
             item = QListWidgetItem(c.name, self.compound_list)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)

@@ -47,7 +47,7 @@ class RoleDialog(ServiceDialog):
             self.grid_combo.addItem(g.path, g.id)
         self.compound_combo = QComboBox(self)
         self.compound_combo.addItem(self.tr("（无）"), None)
-        for c in services.compounds.list_compounds():
+        for c in services.compounds.choices():
             self.compound_combo.addItem(c.name, c.id)
         self.building_combo = QComboBox(self)
         self.company_combo = QComboBox(self)
@@ -217,7 +217,7 @@ class PersonDialog(ServiceDialog):
         if not hasattr(self, "_names"):
             self._names = {
                 "grid": {g.id: g.name for g in self._services.compounds.grids()},
-                "compound": {c.id: c.name for c in self._services.compounds.list_compounds()},
+                "compound": {c.id: c.name for c in self._services.compounds.choices()},
                 "company": {c.id: c.name for c in self._forces.list_companies()},
             }
         return self._names

@@ -29,7 +29,7 @@ class ProblemDialog(ServiceDialog):
         for cat in gov.problems.categories():
             self.category_combo.addItem(cat.name, cat.id)
         self.compound_combo = QComboBox(self)
-        for c in services.compounds.list_compounds():
+        for c in services.compounds.choices():
             self.compound_combo.addItem(f"{c.name}（{c.community_name}）", c.id)
         self.grid_combo = QComboBox(self)
         self.grid_combo.addItem(self.tr("（楼院所在网格）"), None)

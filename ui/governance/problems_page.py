@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from ui.governance.categories_dialog import CategoriesDialog
 from ui.governance.pdf import show_pdf
 from ui.governance.problem_dialog import CloseDialog, ProblemDialog
 from ui.governance.rows_model import Column, RowsModel
+from ui.latest_read import LatestRead
 from ui.table_views import EnterFilter, make_table
 from ui.tasks import Job, Task, TaskRunner
 from ui.widgets import select_data
@@ -86,8 +88,55 @@ class ProblemsPage(QWidget):
         self.closure_table.setModel(self.closure_model)
         self.closure_table.setColumnWidth(0, 220)
         self._layout()
-        self.reload_choices()
-        self.reload()
+        # The first reading (choices, ledger, closure figures) in the background: the page
+        # says 正在载入 meanwhile, and a reload asked for before it lands replaces it.
+        self._first_read: LatestRead | None = LatestRead(runner, self)
+        self._first_read.landed.connect(self._on_first_read_landed)
+        self._first_read.failed.connect(self._on_first_read_failed)
+        self.figures_label.setText(self.tr("正在载入……"))
+        self._set_enabled(False)
+        gov, compounds = self._gov, self._services.compounds
+        flt, group = self.current_filter(), self.group_combo.currentData()
+        self._first_read.start(
+            lambda: (
+                (gov.problems.categories(), compounds.choices(), compounds.grids()),
+                gov.problems.list_problems(flt),
+                self._closure_rows(group),
+            )
+        )
+
+    def loading(self) -> bool:
+        """True until the first reading has landed."""
+        return self._first_read is not None
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.add_button, self.export_button, self.print_button):
+            widget.setEnabled(enabled)
+        if enabled:
+            self._update_buttons()
+        else:
+            for widget in (self.edit_button, self.start_button, self.close_button):
+                widget.setEnabled(False)
+            for widget in (self.reopen_button, self.delete_button):
+                widget.setEnabled(False)
+
+    def _first_read_done(self) -> None:
+        if self._first_read is not None:
+            self._first_read.deleteLater()
+            self._first_read = None
+            self._set_enabled(True)
+
+    def _on_first_read_landed(self, data: object) -> None:
+        choices, rows, closure = data  # type: ignore[misc]
+        self._first_read_done()
+        self._fill_choices(*choices)
+        self._show_rows(rows, None)
+        self.closure_model.set_rows(closure)
+
+    def _on_first_read_failed(self, exc: object) -> None:
+        self._first_read_done()
+        self.figures_label.setText(self.tr("载入失败"))
+        show_failure(self, exc)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -177,6 +226,10 @@ class ProblemsPage(QWidget):
 
     def reload_choices(self) -> None:
         """Fill the category, compound and grid filters (keeping the current choices)."""
+        compounds = self._services.compounds
+        self._fill_choices(self._gov.problems.categories(), compounds.choices(), compounds.grids())
+
+    def _fill_choices(self, categories: Any, compounds: Any, grids: Any) -> None:
         keep = (
             self.category_combo.currentData(),
             self.compound_combo.currentData(),
@@ -187,13 +240,13 @@ class ProblemsPage(QWidget):
             combo.blockSignals(True)
             combo.clear()
         self.category_combo.addItem(self.tr("全部类别"), None)
-        for c in self._gov.problems.categories():
+        for c in categories:
             self.category_combo.addItem(c.name, c.id)
         self.compound_combo.addItem(self.tr("全部楼院"), None)
-        for row in self._services.compounds.list_compounds():
+        for row in compounds:
             self.compound_combo.addItem(row.name, row.id)
         self.grid_combo.addItem(self.tr("全部网格"), None)
-        for g in self._services.compounds.grids():
+        for g in grids:
             self.grid_combo.addItem("　" * (g.level - 1) + g.name, g.id)
         for combo, value in zip(combos, keep, strict=True):
             select_data(combo, value)
@@ -229,8 +282,14 @@ class ProblemsPage(QWidget):
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
+        if self._first_read is not None:  # asked for before the first reading landed
+            self._first_read_done()
+            self.reload_choices()
         keep = select_id if isinstance(select_id, int) else self.selected_id()
-        rows = self._gov.problems.list_problems(self.current_filter())
+        self._show_rows(self._gov.problems.list_problems(self.current_filter()), keep)
+        self._reload_closure()
+
+    def _show_rows(self, rows: list[ProblemRow], keep: int | None) -> None:
         self.model.set_rows(rows)
         for n, r in enumerate(rows):
             if r.id == keep:
@@ -244,12 +303,16 @@ class ProblemsPage(QWidget):
                 len(rows), closed, rate, overdue
             )
         )
-        self._reload_closure()
         self._update_buttons()
 
     def _reload_closure(self) -> None:
+        if self._first_read is not None:  # another grouping before the first reading landed
+            self.reload()
+            return
+        self.closure_model.set_rows(self._closure_rows(self.group_combo.currentData()))
+
+    def _closure_rows(self, key: str) -> list[ClosureRow]:
         figures = self._gov.figures
-        key = self.group_combo.currentData()
         if key == "compound":
             rows = figures.closure_by_compound()
         elif key == "grid":
@@ -262,7 +325,7 @@ class ProblemsPage(QWidget):
             ]
         else:
             rows = figures.closure_by_category()
-        self.closure_model.set_rows(rows)
+        return rows
 
     def selected(self) -> ProblemRow | None:
         indexes = self.table.selectionModel().selectedRows()
