@@ -94,6 +94,12 @@ class FeeLedgerService:
         self._sessions = sessions
         self._actor = actor
 
+    def may_unmask(self) -> bool:
+        """Whether the signed-in person may export the arrears list with full phones."""
+        from app.auth import Permission, allowed
+
+        return allowed(self._actor, Permission.UNMASKED_OUTPUT)
+
     def export_arrears(
         self,
         path: Path | str,

@@ -284,3 +284,44 @@ def test_notices_paid_households_marked_or_left_out(
     settled = [t for t in texts if "已缴清，感谢您的支持" in t]
     assert (not settled) == unpaid_only
     assert all("计算：建筑面积" in t and "回执" in t for t in texts)
+
+
+def test_arrears_export_masks_phones_unless_an_admin_asks(
+    qtbot: QtBot, demo_services: Services, runner: TaskRunner, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """欠费清单 exports masked phones; an admin may tick 导出完整电话 (audited), a clerk
+    does not see the box."""
+    from openpyxl import load_workbook
+
+    from app.audit import Actor
+    from app.fees.service import FeeServices
+
+    fees = demo_services.fees
+    cid = next(c for c, _name in fees.ledger.compounds() if fees.ledger.arrears(c))
+    tab = ArrearsTab(fees, runner)
+    qtbot.addWidget(tab)
+    tab.set_compound(cid, "楼院")
+    qtbot.waitUntil(tab.export_button.isEnabled)
+    infos: list[str] = []
+    monkeypatch.setattr("ui.dialogs.info", lambda _p, message, *a, **k: infos.append(message))
+
+    def export(name: str) -> set[str]:
+        target = tmp_path / name
+        monkeypatch.setattr("ui.dialogs.save_file", lambda *a: str(target))
+        qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: any(name in i for i in infos))
+        sheet = load_workbook(target).active
+        assert sheet is not None
+        return {str(c.value) for row in sheet.iter_rows() for c in row if c.value}
+
+    phones = {r.phone for r in tab.model.rows if r.phone}
+    assert phones and tab.unmasked_check.isVisibleTo(tab)
+    assert not phones & export("masked.xlsx")
+    tab.unmasked_check.setChecked(True)
+    assert phones <= export("full.xlsx")
+    clerk = FeeServices.build(demo_services.db.sessions, Actor("clerk", "clerk"))
+    other = ArrearsTab(clerk, runner)
+    qtbot.addWidget(other)
+    assert not other.unmasked_check.isVisibleTo(other)
+    runner.wait()

@@ -15,6 +15,7 @@ from typing import cast
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -239,10 +240,15 @@ class ArrearsTab(FeeTab):
         self.table.setModel(self.model)
         self.reminder_button = QPushButton(self.tr("打印催缴通知单…"), self)
         self.export_button = QPushButton(self.tr("导出 Excel…"), self)
+        # Phones are masked in the export; an admin may tick this for full ones (audited).
+        self.unmasked_check = QCheckBox(self.tr("导出完整电话"), self)
+        self.unmasked_check.setToolTip(self.tr("不脱敏导出，将记入审计日志（仅管理员）"))
+        self.unmasked_check.setVisible(fees.ledger.may_unmask())
         self.total_label = QLabel(self)
         bar = QHBoxLayout()
         bar.addWidget(self.total_label, 1)
         bar.addWidget(self.reminder_button)
+        bar.addWidget(self.unmasked_check)
         bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -315,9 +321,10 @@ class ArrearsTab(FeeTab):
         if not target:
             return
         rows = self.model.rows
+        unmasked = self.unmasked_check.isChecked() and self.unmasked_check.isVisibleTo(self)
         task = self.runner.run(
             lambda progress, cancelled: self.fees.ledger.export_arrears(
-                target, rows, progress=progress, cancelled=cancelled
+                target, rows, unmasked=unmasked, progress=progress, cancelled=cancelled
             ),
             title=self.tr("导出欠费清单"),
             label=self.tr("正在导出欠费清单…"),
