@@ -210,6 +210,9 @@ def tour(window: Any) -> list[tuple[str, Callable[[], object]]]:  # noqa: C901
 
 
 def child_app(t0: float, db: str, startup_only: bool = False) -> None:  # noqa: C901, PLR0915
+    from ui.launcher import load_data_layer
+
+    load_data_layer()  # as ui.launcher.main does before it imports Qt
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QWidget
 

@@ -113,3 +113,51 @@ def test_the_other_pages_modules_load_in_the_background_after_start(tmp_path: Pa
     assert out.returncode == 0, out.stderr
     first, left = map(int, out.stdout.split()[-2:])
     assert first >= len(warm_up.MODULES) - 2 and left == 0
+
+
+ORDER = """
+import sys
+
+seen = []
+
+
+class Recorder:
+    def find_spec(self, name, path=None, target=None):
+        seen.append(name)
+        return None
+
+
+sys.meta_path.insert(0, Recorder())
+from ui.launcher import DATA_LAYER, main
+
+assert main(["--demo"]) == 0
+qt = seen.index("PySide6")  # importing the package installs its hook
+print(all(seen.index(name) < qt for name in DATA_LAYER))
+"""
+
+
+def test_the_window_loads_its_data_layer_before_qt(tmp_path: Path) -> None:
+    """`louyuan` (the window) imports the database, sign-in and registry services before
+    PySide6, whose import hook would read every later module's source."""
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        LOUYUAN_SMOKE="1",
+        LOUYUAN_DATA_DIR=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    made = subprocess.run(
+        [sys.executable, "-m", "ui.launcher", "--demo", "init"],
+        capture_output=True, text=True, env=env, check=False, timeout=120,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    out = subprocess.run(
+        [sys.executable, "-c", ORDER],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=90,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-1] == "True"
