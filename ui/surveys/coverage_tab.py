@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from app.jobs import IsCancelled, Progress
 from app.services import Services
-from app.surveys import paper
 from app.surveys.dto import COVERAGE_HEADS, CoverageRow, NotReachedRow, percent
 from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.files import run_file_job
@@ -146,12 +145,16 @@ class CoverageTab(QWidget):
 
 
 def _not_reached_pdf(services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled) -> int:
+    from app.surveys import paper  # reportlab and openpyxl: loaded when a file is made
+
     return paper.print_not_reached(services, sid, out)
 
 
 def _not_reached_xlsx(
     services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled
 ) -> int:
+    from app.surveys import paper  # reportlab and openpyxl: loaded when a file is made
+
     return paper.export_not_reached(services, sid, out)
 
 

@@ -21,15 +21,15 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.jobs import IsCancelled, Progress
 from app.services import Services
-from app.surveys import paper
 from app.surveys.dto import SurveyInput, SurveyRow, percent, share
 from app.surveys.errors import SurveyHasResponses
 from app.surveys.templates import template_names
 from ui import dialogs
 from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.coverage_tab import CoverageTab
-from ui.surveys.designer_tab import DesignerTab
-from ui.surveys.entry_form import EntryForm
+from ui.errors import expected_message, show_failure
+from ui.surveys.designer_tab import DesignerData, DesignerTab, load_designer
+from ui.surveys.entry_form import EntryData, EntryForm, load_entry
 from ui.surveys.files import run_file_job
 from ui.surveys.results_tab import ResultsTab
 from ui.tasks import TaskRunner
@@ -52,6 +52,7 @@ class SurveysPage(QWidget):
         super().__init__(parent)
         self._services = services
         self.runner = runner
+        self._generation = 0  # of the survey read last: a slower earlier read is dropped
         self.model: RowsModel[SurveyRow] = RowsModel(SURVEY_COLUMNS, parent=self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
@@ -88,7 +89,7 @@ class SurveysPage(QWidget):
         self.tabs.addTab(self.results, self.tr("调查结果"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.designer.saved.connect(self._on_saved)
-        self.entry.saved.connect(lambda _h: self._refresh_list(keep=True))
+        self.entry.saved.connect(self._on_entry_saved)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._layout()
         self._refresh_list(keep=False)
@@ -163,10 +164,54 @@ class SurveysPage(QWidget):
     def _on_current_changed(self, *_args: object) -> None:
         self._update_buttons()
         r = self.current()
-        sid = r.id if r else None
-        self.designer.set_survey(sid)
-        self.entry.set_survey(sid)
+        self._read_survey(r.id if r else None)
         self._load_tab(self.tabs.currentIndex())
+
+    def loading(self) -> bool:
+        """True while the selected survey is read for the designer and the entry tab."""
+        return self.designer.loading or self.entry.loading
+
+    def _read_survey(self, sid: int | None, *, designer: bool = True) -> None:
+        """Read the survey for the designer (unless told not to) and the entry tab in the
+        background; both show 正在载入…… meanwhile and can do nothing. A read that ends after
+        another survey was chosen is dropped."""
+        self._generation += 1
+        generation = self._generation
+        if sid is None:
+            self.designer.show_loaded(None, None)
+            self.entry.show_loaded(EntryData(None))
+            return
+        if designer:
+            self.designer.show_busy(sid)
+        self.entry.show_busy()
+        services = self._services
+
+        def read(_p: Progress, _c: IsCancelled) -> tuple[DesignerData | None, EntryData]:
+            return (load_designer(services, sid) if designer else None), load_entry(services, sid)
+
+        task = self.runner.run(read)
+        task.finished.connect(partial(self._on_survey_read, generation, sid))
+        task.failed.connect(partial(self._on_survey_read_failed, generation, designer))
+
+    def _on_survey_read(self, generation: int, sid: int, result: object) -> None:
+        if generation != self._generation:
+            return  # another survey was chosen meanwhile
+        assert isinstance(result, tuple)
+        designed, entered = result
+        if designed is not None:
+            self.designer.show_loaded(sid, designed)
+        self.entry.show_loaded(entered)
+        if self.tabs.currentWidget() is self.entry:
+            self.entry.scan_edit.setFocus()
+
+    def _on_survey_read_failed(self, generation: int, designer: bool, exc: object) -> None:
+        if generation != self._generation:
+            return
+        failed = expected_message(exc) or self.tr("读取问卷失败")
+        if designer:
+            self.designer.show_failed(failed)
+        self.entry.show_failed(failed)
+        show_failure(self, exc)
 
     def _on_tabs_current_changed(self, index: int) -> None:
         self._load_tab(index)
@@ -183,7 +228,10 @@ class SurveysPage(QWidget):
 
     def _on_saved(self, survey_id: int) -> None:
         self._refresh_list(keep=True)
-        self.entry.set_survey(survey_id)
+        self._read_survey(survey_id, designer=False)  # the designer shows what was saved
+
+    def _on_entry_saved(self, _household_id: int) -> None:
+        self._refresh_list(keep=True)
 
     def new_survey(self, template: str) -> None:
         data = (
@@ -267,4 +315,6 @@ class SurveysPage(QWidget):
 def _questionnaires(
     services: Services, sid: int, out: Path, progress: Progress, cancelled: IsCancelled
 ) -> int:
+    from app.surveys import paper  # reportlab and openpyxl: loaded when a file is made
+
     return paper.print_questionnaires(services, sid, out, progress=progress, cancelled=cancelled)

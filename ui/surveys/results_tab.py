@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from app.jobs import IsCancelled, Progress
 from app.services import Services
-from app.surveys import paper
 from app.surveys.dto import (
     KIND_LABELS,
     BuildingSatisfaction,
@@ -249,10 +248,14 @@ class ResultsTab(QWidget):
 
 
 def _report(services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled) -> int:
+    from app.surveys import paper  # reportlab and openpyxl: loaded when a file is made
+
     return paper.print_report(services, sid, out)
 
 
 def _export(services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled) -> int:
+    from app.surveys import paper  # reportlab and openpyxl: loaded when a file is made
+
     return paper.export_results(services, sid, out)
 
 
