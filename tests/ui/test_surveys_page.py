@@ -191,10 +191,12 @@ def test_page_designer_coverage_results(
     page.resize(1400, 800)
     page.show()
     qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: not page.loading())  # the list and its first survey, read off-thread
     titles = [r.title for r in page.model.rows()]
     assert "物业服务满意度调查" in titles and "收费标准意见征询" in titles
     first = next(n for n, r in enumerate(page.model.rows()) if r.id == 1)
     page.view.selectRow(first)
+    qtbot.waitUntil(lambda: not page.loading())
     # Survey 1 has answers: its questions are locked in the designer.
     assert page.designer.locked and not page.designer.add_button.isEnabled()
     assert "题目已锁定" in page.designer.lock_label.text()
@@ -223,6 +225,7 @@ def test_page_designer_coverage_results(
     # A new survey from a template: scope a compound, add a question, save, open.
     page.new_survey("楼院问题征集")
     assert page.current() is not None and page.current().title == "楼院问题征集"  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not page.loading())
     top = page.designer.scope_tree.topLevelItem(0)
     assert top is not None
     top.setCheckState(0, Qt.CheckState.Checked)

@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -59,6 +60,19 @@ class CoverageTab(QWidget):
         self._services = services
         self._runner = runner
         self.survey_id: int | None = None
+        self._built = False
+        QVBoxLayout(self)  # filled by _build: on first show or first survey
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
+        """The tab's widgets, made when it is first shown (or given a survey): a clerk who
+        never opens it does not wait for them when the page opens."""
+        if self._built:
+            return
+        self._built = True
         self.summary = QLabel(self)
         self.summary.setStyleSheet("font-size: 14px;")
         self.coverage_model: RowsModel[CoverageRow] = RowsModel(
@@ -86,11 +100,17 @@ class CoverageTab(QWidget):
         split.addWidget(self.coverage_view)
         split.addWidget(right)
         split.setSizes([560, 440])
-        layout = QVBoxLayout(self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
+        if self.isVisible():  # made while being shown: show them as the layout would have
+            for w in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+                if not w.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                    w.show()
 
     def set_survey(self, survey_id: int | None) -> None:
+        self._build()
         self.survey_id = survey_id
         self.refresh()
 

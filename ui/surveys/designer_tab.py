@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.registry.dto import BuildingRow, CompoundRow
 from app.errors import AppError
+from app.registry.dto import BuildingRow, CompoundRow
 from app.services import Services
 from app.surveys.dto import (
     KIND_LABELS,

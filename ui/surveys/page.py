@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -19,15 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.jobs import IsCancelled, Progress
+from app.jobs import IsCancelled, Progress, gc_paused
 from app.services import Services
 from app.surveys.dto import SurveyInput, SurveyRow, percent, share
 from app.surveys.errors import SurveyHasResponses
 from app.surveys.templates import template_names
 from ui import dialogs
+from ui.errors import expected_message, show_failure
 from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.coverage_tab import CoverageTab
-from ui.errors import expected_message, show_failure
 from ui.surveys.designer_tab import DesignerData, DesignerTab, load_designer
 from ui.surveys.entry_form import EntryData, EntryForm, load_entry
 from ui.surveys.files import run_file_job
@@ -53,6 +54,8 @@ class SurveysPage(QWidget):
         self._services = services
         self.runner = runner
         self._generation = 0  # of the survey read last: a slower earlier read is dropped
+        self._list_generation = 0  # of the list read last (a list read at once drops it)
+        self._list_loading = False
         self.model: RowsModel[SurveyRow] = RowsModel(SURVEY_COLUMNS, parent=self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
@@ -92,7 +95,7 @@ class SurveysPage(QWidget):
         self.entry.saved.connect(self._on_entry_saved)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._layout()
-        self._refresh_list(keep=False)
+        self._read_list()
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
@@ -121,6 +124,7 @@ class SurveysPage(QWidget):
         return self.model.row_at(self.view.currentIndex().row())
 
     def select_survey(self, survey_id: int) -> None:
+        self._ensure_list()
         for n, r in enumerate(self.model.rows()):
             if r.id == survey_id:
                 self.view.selectRow(n)
@@ -138,7 +142,48 @@ class SurveysPage(QWidget):
         elif before is not None and before.id == survey_id:
             self._load_tab(self.tabs.currentIndex())  # fresh figures for the same survey
 
+    def _read_list(self) -> None:
+        """The first list, read in the background (its counts take a while on a district);
+        the page says 正在载入…… and offers nothing to act on meanwhile."""
+        self._list_generation += 1
+        generation = self._list_generation
+        self._list_loading = True
+        self._update_buttons()
+        self.designer.show_busy(None)
+        self.entry.show_busy()
+        surveys = self._services.surveys
+        task = self.runner.run(lambda _p, _c: surveys.list_surveys())
+        task.finished.connect(partial(self._on_list_read, generation))
+        task.failed.connect(partial(self._on_list_read_failed, generation))
+
+    def _ensure_list(self) -> None:
+        """Asked for a survey before the first list is in: read it now."""
+        if self._list_loading:
+            self._refresh_list(keep=False)
+
+    def _on_list_read(self, generation: int, rows: object) -> None:
+        if generation != self._list_generation:
+            return  # the list was read again meanwhile
+        assert isinstance(rows, list)
+        self._list_loading = False
+        self.model.set_rows(rows)
+        if self.model.rowCount():
+            self.view.selectRow(0)
+        else:
+            self._on_current_changed()
+
+    def _on_list_read_failed(self, generation: int, exc: object) -> None:
+        if generation != self._list_generation:
+            return
+        self._list_loading = False
+        failed = expected_message(exc) or self.tr("读取问卷失败")
+        self.designer.show_failed(failed)
+        self.entry.show_failed(failed)
+        show_failure(self, exc)
+
     def _refresh_list(self, *, keep: bool) -> None:
+        self._list_generation += 1  # a first list still being read is dropped
+        self._list_loading = False
         current = self.current()
         self.model.set_rows(self._services.surveys.list_surveys())
         if keep and current is not None:
@@ -168,8 +213,9 @@ class SurveysPage(QWidget):
         self._load_tab(self.tabs.currentIndex())
 
     def loading(self) -> bool:
-        """True while the selected survey is read for the designer and the entry tab."""
-        return self.designer.loading or self.entry.loading
+        """True while the list or the selected survey (for the designer and the entry tab)
+        is read."""
+        return self._list_loading or self.designer.loading or self.entry.loading
 
     def _read_survey(self, sid: int | None, *, designer: bool = True) -> None:
         """Read the survey for the designer (unless told not to) and the entry tab in the
@@ -184,10 +230,20 @@ class SurveysPage(QWidget):
         if designer:
             self.designer.show_busy(sid)
         self.entry.show_busy()
+        # Started on the next pass of the event loop: the page is laid out and painted first
+        # (the worker's Python would slow the GUI thread's), and of quick choices only the
+        # last one is read.
+        QTimer.singleShot(0, self, partial(self._start_read, generation, sid, designer))
+
+    def _start_read(self, generation: int, sid: int, designer: bool) -> None:
+        if generation != self._generation:
+            return  # another survey was chosen meanwhile
         services = self._services
 
         def read(_p: Progress, _c: IsCancelled) -> tuple[DesignerData | None, EntryData]:
-            return (load_designer(services, sid) if designer else None), load_entry(services, sid)
+            with gc_paused():  # thousands of households, no cycles: no collector pauses
+                designed = load_designer(services, sid) if designer else None
+                return designed, load_entry(services, sid)
 
         task = self.runner.run(read)
         task.finished.connect(partial(self._on_survey_read, generation, sid))
@@ -292,6 +348,7 @@ class SurveysPage(QWidget):
         from app.surveys.scanning import ScanService
         from ui.surveys.scan_review import import_scans
 
+        self._ensure_list()
         r = self.current()
         if r is None or r.status != "open":
             dialogs.error(self, self.tr("请先在“入户调查”中选中一项进行中的调查，再导入扫描问卷。"))

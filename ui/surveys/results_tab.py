@@ -10,6 +10,7 @@ from PySide6.QtCharts import (
     QChart,
 )
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -60,6 +61,19 @@ class ResultsTab(QWidget):
         self._runner = runner
         self.survey_id: int | None = None
         self.results: Results | None = None
+        self._built = False
+        QVBoxLayout(self)  # filled by _build: on first show or first survey
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
+        """The tab's widgets, made when it is first shown (or given a survey): a clerk who
+        never opens it does not wait for them when the page opens."""
+        if self._built:
+            return
+        self._built = True
         self.summary = QLabel(self)
         self.summary.setStyleSheet("font-size: 14px;")
         self.summary.setWordWrap(True)
@@ -115,12 +129,18 @@ class ResultsTab(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.images_button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
+        if self.isVisible():  # made while being shown: show them as the layout would have
+            for w in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+                if not w.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                    w.show()
 
     def set_survey(self, survey_id: int | None) -> None:
+        self._build()
         self.survey_id = survey_id
         self.refresh()
 
