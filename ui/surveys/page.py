@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QMenu,
     QPushButton,
     QSplitter,
@@ -28,12 +30,16 @@ from app.surveys.templates import template_names
 from ui import dialogs
 from ui.errors import expected_message, show_failure
 from ui.governance.rows_model import Column, RowsModel
-from ui.surveys.coverage_tab import CoverageTab
 from ui.surveys.designer_tab import DesignerData, DesignerTab, load_designer
 from ui.surveys.entry_form import EntryData, EntryForm, load_entry
 from ui.surveys.files import run_file_job
-from ui.surveys.results_tab import ResultsTab
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from ui.surveys.coverage_tab import CoverageTab
+    from ui.surveys.results_tab import ResultsTab
+
+DESIGNER, ENTRY, COVERAGE, RESULTS = range(4)  # the tabs, in order
 
 SURVEY_COLUMNS: list[Column[SurveyRow]] = [
     Column("编号", lambda r: r.id, True),
@@ -81,21 +87,92 @@ class SurveysPage(QWidget):
         self.close_button.clicked.connect(self._on_close_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.designer = DesignerTab(services, self)
-        self.entry = EntryForm(services, self)
-        self.coverage = CoverageTab(services, self.runner, self)
-        self.results = ResultsTab(services, self.runner, self)
+        # The tabs are made after the page is shown, one per pass of the event loop (or at
+        # once when asked for): each is a placeholder saying 正在载入…… until then.
+        self._designer: DesignerTab | None = None
+        self._entry: EntryForm | None = None
+        self._coverage: CoverageTab | None = None
+        self._results: ResultsTab | None = None
+        self._reading = False  # a survey is being read for the designer and the entry tab
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.designer, self.tr("问卷设计"))
-        self.tabs.addTab(self.entry, self.tr("录入答卷"))
-        self.tabs.addTab(self.coverage, self.tr("走访情况"))
-        self.tabs.addTab(self.results, self.tr("调查结果"))
+        for title in (
+            self.tr("问卷设计"),
+            self.tr("录入答卷"),
+            self.tr("走访情况"),
+            self.tr("调查结果"),
+        ):
+            self.tabs.addTab(_placeholder(self.tabs), title)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self.designer.saved.connect(self._on_saved)
-        self.entry.saved.connect(self._on_entry_saved)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._layout()
         self._read_list()
+        QTimer.singleShot(0, self, self._make_next_tab)
+
+    # -- tabs, made when first needed ------------------------------------------------------
+
+    def _make_next_tab(self) -> None:
+        """Make the first tab not made yet; again on the next pass until all are."""
+        for made, make in (
+            (self._designer, lambda: self.designer),
+            (self._entry, lambda: self.entry),
+            (self._coverage, lambda: self.coverage),
+            (self._results, lambda: self.results),
+        ):
+            if made is None:
+                make()
+                QTimer.singleShot(0, self, self._make_next_tab)
+                return
+
+    def _place(self, index: int, tab: QWidget) -> None:
+        """`tab` in its placeholder's place, the current tab staying current (quietly)."""
+        current = self.tabs.currentIndex()
+        old = self.tabs.widget(index)
+        title = self.tabs.tabText(index)
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if old is not None:
+            old.deleteLater()
+
+    @property
+    def designer(self) -> DesignerTab:
+        if self._designer is None:
+            self._designer = DesignerTab(self._services, self)
+            self._designer.saved.connect(self._on_saved)
+            self._place(DESIGNER, self._designer)
+            if self._list_loading or self._reading:
+                self._designer.show_busy(None)
+        return self._designer
+
+    @property
+    def entry(self) -> EntryForm:
+        if self._entry is None:
+            self._entry = EntryForm(self._services, self)
+            self._entry.saved.connect(self._on_entry_saved)
+            self._place(ENTRY, self._entry)
+            if self._list_loading or self._reading:
+                self._entry.show_busy()
+        return self._entry
+
+    @property
+    def coverage(self) -> CoverageTab:
+        if self._coverage is None:
+            from ui.surveys.coverage_tab import CoverageTab
+
+            self._coverage = CoverageTab(self._services, self.runner, self)
+            self._place(COVERAGE, self._coverage)
+        return self._coverage
+
+    @property
+    def results(self) -> ResultsTab:
+        if self._results is None:
+            from ui.surveys.results_tab import ResultsTab  # Qt Charts: loaded when needed
+
+            self._results = ResultsTab(self._services, self.runner, self)
+            self._place(RESULTS, self._results)
+        return self._results
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
@@ -148,9 +225,7 @@ class SurveysPage(QWidget):
         self._list_generation += 1
         generation = self._list_generation
         self._list_loading = True
-        self._update_buttons()
-        self.designer.show_busy(None)
-        self.entry.show_busy()
+        self._update_buttons()  # nothing to act on; the tabs made meanwhile say 正在载入……
         surveys = self._services.surveys
         task = self.runner.run(lambda _p, _c: surveys.list_surveys())
         task.finished.connect(partial(self._on_list_read, generation))
@@ -215,7 +290,7 @@ class SurveysPage(QWidget):
     def loading(self) -> bool:
         """True while the list or the selected survey (for the designer and the entry tab)
         is read."""
-        return self._list_loading or self.designer.loading or self.entry.loading
+        return self._list_loading or self._reading
 
     def _read_survey(self, sid: int | None, *, designer: bool = True) -> None:
         """Read the survey for the designer (unless told not to) and the entry tab in the
@@ -223,6 +298,7 @@ class SurveysPage(QWidget):
         another survey was chosen is dropped."""
         self._generation += 1
         generation = self._generation
+        self._reading = sid is not None
         if sid is None:
             self.designer.show_loaded(None, None)
             self.entry.show_loaded(EntryData(None))
@@ -252,17 +328,19 @@ class SurveysPage(QWidget):
     def _on_survey_read(self, generation: int, sid: int, result: object) -> None:
         if generation != self._generation:
             return  # another survey was chosen meanwhile
+        self._reading = False
         assert isinstance(result, tuple)
         designed, entered = result
         if designed is not None:
             self.designer.show_loaded(sid, designed)
         self.entry.show_loaded(entered)
-        if self.tabs.currentWidget() is self.entry:
+        if self.tabs.currentIndex() == ENTRY:
             self.entry.scan_edit.setFocus()
 
     def _on_survey_read_failed(self, generation: int, designer: bool, exc: object) -> None:
         if generation != self._generation:
             return
+        self._reading = False
         failed = expected_message(exc) or self.tr("读取问卷失败")
         if designer:
             self.designer.show_failed(failed)
@@ -275,11 +353,11 @@ class SurveysPage(QWidget):
     def _load_tab(self, index: int) -> None:
         r = self.current()
         sid = r.id if r else None
-        if self.tabs.widget(index) is self.coverage:
+        if index == COVERAGE:
             self.coverage.set_survey(sid)
-        elif self.tabs.widget(index) is self.results:
+        elif index == RESULTS:
             self.results.set_survey(sid)
-        elif self.tabs.widget(index) is self.entry:
+        elif index == ENTRY:
             self.entry.scan_edit.setFocus()
 
     def _on_saved(self, survey_id: int) -> None:
@@ -367,6 +445,12 @@ class SurveysPage(QWidget):
                 suggested=f"{r.title}-问卷.pdf",
                 pdf=True,
             )
+
+
+def _placeholder(parent: QWidget) -> QWidget:
+    label = QLabel(QCoreApplication.translate("SurveysPage", "正在载入……"), parent)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
 
 
 def _questionnaires(
