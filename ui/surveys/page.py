@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -328,11 +329,27 @@ class SurveysPage(QWidget):
     def _on_survey_read(self, generation: int, sid: int, result: object) -> None:
         if generation != self._generation:
             return  # another survey was chosen meanwhile
-        self._reading = False
         assert isinstance(result, tuple)
         designed, entered = result
+        shows: list[Callable[[], None]] = [partial(self._show_entry, entered)]
         if designed is not None:
-            self.designer.show_loaded(sid, designed)
+            shows.insert(0, partial(self.designer.show_loaded, sid, designed))
+        if self.tabs.currentIndex() == ENTRY:
+            shows.reverse()
+        self._show_in_turn(generation, shows)
+
+    def _show_in_turn(self, generation: int, shows: list[Callable[[], None]]) -> None:
+        """The tab in view first, the other on the next pass of the event loop (each makes
+        dozens of widgets); dropped when another survey was chosen meanwhile."""
+        if generation != self._generation:
+            return
+        shows[0]()
+        if len(shows) > 1:
+            QTimer.singleShot(0, self, partial(self._show_in_turn, generation, shows[1:]))
+        else:
+            self._reading = False
+
+    def _show_entry(self, entered: EntryData) -> None:
         self.entry.show_loaded(entered)
         if self.tabs.currentIndex() == ENTRY:
             self.entry.scan_edit.setFocus()
