@@ -202,6 +202,8 @@ def test_page_designer_coverage_results(
     assert "题目已锁定" in page.designer.lock_label.text()
     _shot(page, "survey_designer")
     page.tabs.setCurrentWidget(page.coverage)
+    assert page.coverage.summary.text() == "正在载入……"  # read off-thread
+    qtbot.waitUntil(lambda: not page.loading())
     cov = demo_services.survey_results.coverage(1).total
     assert f"应调查 {cov.households} 户" in page.coverage.summary.text()
     # the one breakdown: the window's columns add up, as in the report and the Excel sheet
@@ -217,6 +219,7 @@ def test_page_designer_coverage_results(
     )
     _shot(page, "survey_coverage")
     page.tabs.setCurrentWidget(page.results)
+    qtbot.waitUntil(lambda: not page.loading())
     assert "综合满意率" in page.results.summary.text()
     assert page.results.option_model.rowCount() == 5
     assert len(page.results.chart.series()) == 1

@@ -192,3 +192,38 @@ def test_a_failed_read_says_why_and_leaves_nothing_to_save(
     assert page.designer.lock_label.text() == "数据库正忙"
     assert not page.designer.isEnabled()
     assert page.entry.banner.text() == "数据库正忙" and page.entry.survey is None
+
+
+def test_coverage_tab_reads_off_thread_and_shows_the_survey_chosen_last(
+    qtbot: QtBot, demo_services: Services, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.surveys import coverage_tab
+
+    page = _page(qtbot, demo_services, runner)
+    qtbot.waitUntil(lambda: not page.loading())
+    rows = page.model.rows()
+    slow, chosen = rows[0].id, rows[1].id
+    page.select_survey(slow)
+    qtbot.waitUntil(lambda: not page.loading())
+    release = threading.Event()
+    real = coverage_tab.load_coverage
+
+    def held(services: Services, sid: int | None):  # type: ignore[no-untyped-def]
+        if sid == slow:
+            release.wait(30)
+        return real(services, sid)
+
+    monkeypatch.setattr(coverage_tab.CoverageTab, "load", staticmethod(held))
+    page.tabs.setCurrentWidget(page.coverage)
+    assert page.coverage.summary.text() == "正在载入……"
+    assert not page.coverage.print_button.isEnabled()
+    qtbot.waitUntil(runner.busy)
+    page.select_survey(chosen)
+    qtbot.waitUntil(lambda: not page.loading())
+    release.set()
+    qtbot.waitUntil(lambda: not runner.busy())
+    total = demo_services.survey_results.coverage(chosen).total
+    assert page.coverage.survey_id == chosen
+    assert f"应调查 {total.households} 户" in page.coverage.summary.text()
+    missing = demo_services.survey_results.not_reached(chosen)
+    assert page.coverage.missing_model.rowCount() == len(missing)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.jobs import IsCancelled, Progress
 from app.services import Services
-from app.surveys.dto import COVERAGE_HEADS, CoverageRow, NotReachedRow, percent
+from app.surveys.dto import COVERAGE_HEADS, Coverage, CoverageRow, NotReachedRow, percent
 from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.files import run_file_job
 from ui.tasks import TaskRunner
@@ -52,7 +53,24 @@ MISSING_COLUMNS: list[Column[NotReachedRow]] = [
 ]
 
 
+@dataclass(frozen=True)
+class CoverageData:
+    """What the tab shows of one survey, read in one go (on a worker thread)."""
+
+    coverage: Coverage
+    missing: list[NotReachedRow]
+
+
+def load_coverage(services: Services, survey_id: int | None) -> CoverageData | None:
+    if survey_id is None:
+        return None
+    results = services.survey_results
+    return CoverageData(results.coverage(survey_id), results.not_reached(survey_id))
+
+
 class CoverageTab(QWidget):
+    load = staticmethod(load_coverage)  # what the page reads for it off-thread
+
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
@@ -115,13 +133,37 @@ class CoverageTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        if self.survey_id is None:
-            self.coverage_model.set_rows([])
-            self.missing_model.set_rows([])
-            self.summary.clear()
-            self.missing_label.clear()
+        """Read and show the survey's coverage at once (the page reads in the background and
+        calls `show_loaded`)."""
+        self.show_loaded(self.survey_id, load_coverage(self._services, self.survey_id))
+
+    def show_busy(self, survey_id: int | None) -> None:
+        """Being read: no figures of the survey before, nothing to print."""
+        self._build()
+        self.survey_id = survey_id
+        self._clear()
+        self.summary.setText(self.tr("正在载入……"))
+
+    def show_failed(self, message: str) -> None:
+        self._build()
+        self._clear()
+        self.summary.setText(message)
+
+    def _clear(self) -> None:
+        self.coverage_model.set_rows([])
+        self.missing_model.set_rows([])
+        self.summary.clear()
+        self.missing_label.clear()
+        self.print_button.setEnabled(False)
+        self.export_button.setEnabled(False)
+
+    def show_loaded(self, survey_id: int | None, data: CoverageData | None) -> None:
+        self._build()
+        self.survey_id = survey_id
+        if survey_id is None or data is None:
+            self._clear()
             return
-        cov = self._services.survey_results.coverage(self.survey_id)
+        cov = data.coverage
         rows: list[CoverageRow] = []
         for c in cov.by_compound:
             rows.extend(b for b in cov.by_building if b.compound_id == c.compound_id)
@@ -135,7 +177,7 @@ class CoverageTab(QWidget):
                 "应调查 {0} 户：已答卷 {1}，拒答 {2}，无人在家 {3}，未走访 {4}；覆盖率 {5}"
             ).format(*t.breakdown(), percent(t.rate))
         )
-        missing = self._services.survey_results.not_reached(self.survey_id)
+        missing = data.missing
         self.missing_model.set_rows(missing)
         self.missing_label.setText(self.tr("未走到住户（{0} 户，供下次走访）").format(len(missing)))
         self.print_button.setEnabled(bool(missing))

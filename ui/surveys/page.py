@@ -95,6 +95,8 @@ class SurveysPage(QWidget):
         self._coverage: CoverageTab | None = None
         self._results: ResultsTab | None = None
         self._reading = False  # a survey is being read for the designer and the entry tab
+        self._tab_generation = 0  # of the 走访情况 / 调查结果 read last
+        self._tab_reading = False
         self.tabs = QTabWidget(self)
         for title in (
             self.tr("问卷设计"),
@@ -289,9 +291,9 @@ class SurveysPage(QWidget):
         self._load_tab(self.tabs.currentIndex())
 
     def loading(self) -> bool:
-        """True while the list or the selected survey (for the designer and the entry tab)
-        is read."""
-        return self._list_loading or self._reading
+        """True while the list, the selected survey (for the designer and the entry tab) or
+        the figures of the tab in view are read."""
+        return self._list_loading or self._reading or self._tab_reading
 
     def _read_survey(self, sid: int | None, *, designer: bool = True) -> None:
         """Read the survey for the designer (unless told not to) and the entry tab in the
@@ -371,11 +373,50 @@ class SurveysPage(QWidget):
         r = self.current()
         sid = r.id if r else None
         if index == COVERAGE:
-            self.coverage.set_survey(sid)
+            self._read_tab(self.coverage, sid)
         elif index == RESULTS:
-            self.results.set_survey(sid)
+            self._read_tab(self.results, sid)
         elif index == ENTRY:
             self.entry.scan_edit.setFocus()
+
+    def _read_tab(self, tab: CoverageTab | ResultsTab, sid: int | None) -> None:
+        """The 走访情况 or 调查结果 figures, read in the background (a district's survey has
+        thousands of households); the tab says 正在载入…… meanwhile. Only the last read
+        asked for is shown."""
+        self._tab_generation += 1
+        generation = self._tab_generation
+        if sid is None:
+            tab.show_loaded(None, None)
+            return
+        self._tab_reading = True
+        tab.show_busy(sid)
+        services = self._services
+        load = tab.load
+
+        def read(_p: Progress, _c: IsCancelled) -> object:
+            with gc_paused():
+                return load(services, sid)
+
+        task = self.runner.run(read)
+        task.finished.connect(partial(self._on_tab_read, generation, tab, sid))
+        task.failed.connect(partial(self._on_tab_read_failed, generation, tab))
+
+    def _on_tab_read(
+        self, generation: int, tab: CoverageTab | ResultsTab, sid: int, data: object
+    ) -> None:
+        if generation != self._tab_generation:
+            return  # another survey or tab was chosen meanwhile
+        self._tab_reading = False
+        tab.show_loaded(sid, data)  # type: ignore[arg-type]
+
+    def _on_tab_read_failed(
+        self, generation: int, tab: CoverageTab | ResultsTab, exc: object
+    ) -> None:
+        if generation != self._tab_generation:
+            return
+        self._tab_reading = False
+        tab.show_failed(expected_message(exc) or self.tr("读取调查结果失败"))
+        show_failure(self, exc)
 
     def _on_saved(self, survey_id: int) -> None:
         self._refresh_list(keep=True)

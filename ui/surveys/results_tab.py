@@ -52,7 +52,14 @@ BUILDING_COLUMNS: list[Column[BuildingSatisfaction]] = [
 ]
 
 
+def load_results(services: Services, survey_id: int | None) -> Results | None:
+    """The survey's results, read in one go (on a worker thread)."""
+    return services.survey_results.results(survey_id) if survey_id is not None else None
+
+
 class ResultsTab(QWidget):
+    load = staticmethod(load_results)  # what the page reads for it off-thread
+
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
@@ -145,9 +152,24 @@ class ResultsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.results = (
-            self._services.survey_results.results(self.survey_id) if self.survey_id else None
-        )
+        """Read and show the survey's results at once (the page reads in the background and
+        calls `show_loaded`)."""
+        self.show_loaded(self.survey_id, load_results(self._services, self.survey_id))
+
+    def show_busy(self, survey_id: int | None) -> None:
+        """Being read: no figures of the survey before, no report to make."""
+        self.show_loaded(None, None)
+        self.survey_id = survey_id
+        self.summary.setText(self.tr("正在载入……"))
+
+    def show_failed(self, message: str) -> None:
+        self.show_loaded(None, None)
+        self.summary.setText(message)
+
+    def show_loaded(self, survey_id: int | None, data: Results | None) -> None:
+        self._build()
+        self.survey_id = survey_id
+        self.results = data if survey_id is not None else None
         self.question_list.clear()
         r = self.results
         for b in (self.report_button, self.export_button):
