@@ -227,3 +227,17 @@ def test_coverage_tab_reads_off_thread_and_shows_the_survey_chosen_last(
     assert f"应调查 {total.households} 户" in page.coverage.summary.text()
     missing = demo_services.survey_results.not_reached(chosen)
     assert page.coverage.missing_model.rowCount() == len(missing)
+
+
+def test_no_survey_at_all_is_no_endless_loading(
+    qtbot: QtBot, demo_services: Services, runner: TaskRunner
+) -> None:
+    for row in demo_services.surveys.list_surveys():
+        demo_services.surveys.delete_survey(row.id, with_responses=True)
+    page = _page(qtbot, demo_services, runner)
+    page.tabs.setCurrentWidget(page.coverage)
+    qtbot.waitUntil(lambda: not page.loading())
+    assert page.model.rowCount() == 0 and page.current() is None
+    assert not page.designer.isEnabled() and page.designer.lock_label.text() == ""
+    assert page.entry.banner.text() == "请在左侧选择一项调查。"
+    assert page.coverage.summary.text() == "" and not page.coverage.print_button.isEnabled()

@@ -385,10 +385,10 @@ class SurveysPage(QWidget):
         asked for is shown."""
         self._tab_generation += 1
         generation = self._tab_generation
+        self._tab_reading = sid is not None
         if sid is None:
             tab.show_loaded(None, None)
             return
-        self._tab_reading = True
         tab.show_busy(sid)
         services = self._services
         load = tab.load
