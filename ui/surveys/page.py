@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     from ui.surveys.results_tab import ResultsTab
 
 DESIGNER, ENTRY, COVERAGE, RESULTS = range(4)  # the tabs, in order
+# Work split over passes of the event loop goes on a real timer, not a 0 ms one: Qt runs
+# 0 ms calls with the posted events of the same pass, before the window's own timers, so the
+# pieces would still block the window as one.
+NEXT_PASS_MS = 1
 
 SURVEY_COLUMNS: list[Column[SurveyRow]] = [
     Column("编号", lambda r: r.id, True),
@@ -109,7 +113,7 @@ class SurveysPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._layout()
         self._read_list()
-        QTimer.singleShot(0, self, self._make_next_tab)
+        QTimer.singleShot(NEXT_PASS_MS, self, self._make_next_tab)
 
     # -- tabs, made when first needed ------------------------------------------------------
 
@@ -123,7 +127,7 @@ class SurveysPage(QWidget):
         ):
             if made is None:
                 make()
-                QTimer.singleShot(0, self, self._make_next_tab)
+                QTimer.singleShot(NEXT_PASS_MS, self, self._make_next_tab)
                 return
 
     def _place(self, index: int, tab: QWidget) -> None:
@@ -312,7 +316,7 @@ class SurveysPage(QWidget):
         # Started on the next pass of the event loop: the page is laid out and painted first
         # (the worker's Python would slow the GUI thread's), and of quick choices only the
         # last one is read.
-        QTimer.singleShot(0, self, partial(self._start_read, generation, sid, designer))
+        QTimer.singleShot(NEXT_PASS_MS, self, partial(self._start_read, generation, sid, designer))
 
     def _start_read(self, generation: int, sid: int, designer: bool) -> None:
         if generation != self._generation:
@@ -347,7 +351,8 @@ class SurveysPage(QWidget):
             return
         shows[0]()
         if len(shows) > 1:
-            QTimer.singleShot(0, self, partial(self._show_in_turn, generation, shows[1:]))
+            rest = partial(self._show_in_turn, generation, shows[1:])
+            QTimer.singleShot(NEXT_PASS_MS, self, rest)
         else:
             self._reading = False
 
