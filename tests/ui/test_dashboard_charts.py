@@ -87,6 +87,7 @@ def test_survey_chart_shows_coverage_and_satisfaction_and_opens_the_survey(
     assert current is not None and current.id == first.survey_id
     assert page.tabs.currentWidget() is page.results
     assert page.results.survey_id == first.survey_id
+    qtbot.waitUntil(lambda: not page.loading())  # the page reads the figures off-thread
     rate = percent(first.satisfaction_satisfied, first.satisfaction_valid)
     assert f"综合满意率 {rate}%" in page.results.summary.text()
     # ... and the coverage bar of the last one its 走访情况.

@@ -191,15 +191,19 @@ def test_page_designer_coverage_results(
     page.resize(1400, 800)
     page.show()
     qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: not page.loading())  # the list and its first survey, read off-thread
     titles = [r.title for r in page.model.rows()]
     assert "物业服务满意度调查" in titles and "收费标准意见征询" in titles
     first = next(n for n, r in enumerate(page.model.rows()) if r.id == 1)
     page.view.selectRow(first)
+    qtbot.waitUntil(lambda: not page.loading())
     # Survey 1 has answers: its questions are locked in the designer.
     assert page.designer.locked and not page.designer.add_button.isEnabled()
     assert "题目已锁定" in page.designer.lock_label.text()
     _shot(page, "survey_designer")
     page.tabs.setCurrentWidget(page.coverage)
+    assert page.coverage.summary.text() == "正在载入……"  # read off-thread
+    qtbot.waitUntil(lambda: not page.loading())
     cov = demo_services.survey_results.coverage(1).total
     assert f"应调查 {cov.households} 户" in page.coverage.summary.text()
     # the one breakdown: the window's columns add up, as in the report and the Excel sheet
@@ -215,6 +219,7 @@ def test_page_designer_coverage_results(
     )
     _shot(page, "survey_coverage")
     page.tabs.setCurrentWidget(page.results)
+    qtbot.waitUntil(lambda: not page.loading())
     assert "综合满意率" in page.results.summary.text()
     assert page.results.option_model.rowCount() == 5
     assert len(page.results.chart.series()) == 1
@@ -223,6 +228,7 @@ def test_page_designer_coverage_results(
     # A new survey from a template: scope a compound, add a question, save, open.
     page.new_survey("楼院问题征集")
     assert page.current() is not None and page.current().title == "楼院问题征集"  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not page.loading())
     top = page.designer.scope_tree.topLevelItem(0)
     assert top is not None
     top.setCheckState(0, Qt.CheckState.Checked)

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -22,8 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.jobs import IsCancelled, Progress
 from app.services import Services
-from app.surveys import paper
-from app.surveys.dto import COVERAGE_HEADS, CoverageRow, NotReachedRow, percent
+from app.surveys.dto import COVERAGE_HEADS, Coverage, CoverageRow, NotReachedRow, percent
 from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.files import run_file_job
 from ui.tasks import TaskRunner
@@ -52,7 +53,24 @@ MISSING_COLUMNS: list[Column[NotReachedRow]] = [
 ]
 
 
+@dataclass(frozen=True)
+class CoverageData:
+    """What the tab shows of one survey, read in one go (on a worker thread)."""
+
+    coverage: Coverage
+    missing: list[NotReachedRow]
+
+
+def load_coverage(services: Services, survey_id: int | None) -> CoverageData | None:
+    if survey_id is None:
+        return None
+    results = services.survey_results
+    return CoverageData(results.coverage(survey_id), results.not_reached(survey_id))
+
+
 class CoverageTab(QWidget):
+    load = staticmethod(load_coverage)  # what the page reads for it off-thread
+
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
@@ -60,6 +78,19 @@ class CoverageTab(QWidget):
         self._services = services
         self._runner = runner
         self.survey_id: int | None = None
+        self._built = False
+        QVBoxLayout(self)  # filled by _build: on first show or first survey
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
+        """The tab's widgets, made when it is first shown (or given a survey): a clerk who
+        never opens it does not wait for them when the page opens."""
+        if self._built:
+            return
+        self._built = True
         self.summary = QLabel(self)
         self.summary.setStyleSheet("font-size: 14px;")
         self.coverage_model: RowsModel[CoverageRow] = RowsModel(
@@ -87,22 +118,52 @@ class CoverageTab(QWidget):
         split.addWidget(self.coverage_view)
         split.addWidget(right)
         split.setSizes([560, 440])
-        layout = QVBoxLayout(self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
+        if self.isVisible():  # made while being shown: show them as the layout would have
+            for w in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+                if not w.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                    w.show()
 
     def set_survey(self, survey_id: int | None) -> None:
+        self._build()
         self.survey_id = survey_id
         self.refresh()
 
     def refresh(self) -> None:
-        if self.survey_id is None:
-            self.coverage_model.set_rows([])
-            self.missing_model.set_rows([])
-            self.summary.clear()
-            self.missing_label.clear()
+        """Read and show the survey's coverage at once (the page reads in the background and
+        calls `show_loaded`)."""
+        self.show_loaded(self.survey_id, load_coverage(self._services, self.survey_id))
+
+    def show_busy(self, survey_id: int | None) -> None:
+        """Being read: no figures of the survey before, nothing to print."""
+        self._build()
+        self.survey_id = survey_id
+        self._clear()
+        self.summary.setText(self.tr("正在载入……"))
+
+    def show_failed(self, message: str) -> None:
+        self._build()
+        self._clear()
+        self.summary.setText(message)
+
+    def _clear(self) -> None:
+        self.coverage_model.set_rows([])
+        self.missing_model.set_rows([])
+        self.summary.clear()
+        self.missing_label.clear()
+        self.print_button.setEnabled(False)
+        self.export_button.setEnabled(False)
+
+    def show_loaded(self, survey_id: int | None, data: CoverageData | None) -> None:
+        self._build()
+        self.survey_id = survey_id
+        if survey_id is None or data is None:
+            self._clear()
             return
-        cov = self._services.survey_results.coverage(self.survey_id)
+        cov = data.coverage
         rows: list[CoverageRow] = []
         for c in cov.by_compound:
             rows.extend(b for b in cov.by_building if b.compound_id == c.compound_id)
@@ -116,7 +177,7 @@ class CoverageTab(QWidget):
                 "应调查 {0} 户：已答卷 {1}，拒答 {2}，无人在家 {3}，未走访 {4}；覆盖率 {5}"
             ).format(*t.breakdown(), percent(t.rate))
         )
-        missing = self._services.survey_results.not_reached(self.survey_id)
+        missing = data.missing
         self.missing_model.set_rows(missing)
         self.missing_label.setText(self.tr("未走到住户（{0} 户，供下次走访）").format(len(missing)))
         self.print_button.setEnabled(bool(missing))
@@ -146,12 +207,16 @@ class CoverageTab(QWidget):
 
 
 def _not_reached_pdf(services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled) -> int:
+    from app.surveys import paper  # reportlab and openpyxl: loaded when a file is made
+
     return paper.print_not_reached(services, sid, out)
 
 
 def _not_reached_xlsx(
     services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled
 ) -> int:
+    from app.surveys import paper  # reportlab and openpyxl: loaded when a file is made
+
     return paper.export_not_reached(services, sid, out)
 
 

@@ -3,6 +3,8 @@ questions (kind, text, required, options, order). Questions lock once answers ex
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,14 +24,43 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
+from app.registry.dto import BuildingRow, CompoundRow
 from app.services import Services
-from app.surveys.dto import KIND_LABELS, QUESTION_KINDS, QuestionInput, ScopeItem, SurveyInput
+from app.surveys.dto import (
+    KIND_LABELS,
+    QUESTION_KINDS,
+    QuestionInput,
+    ScopeItem,
+    SurveyDetail,
+    SurveyInput,
+)
 from app.surveys.errors import SurveyInvalid
 from ui import dialogs
 from ui.widgets import ErrorLabel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FILLED_ROLE = Qt.ItemDataRole.UserRole + 2  # a compound row whose buildings are added
+
+
+@dataclass(frozen=True)
+class DesignerData:
+    """What the designer shows of one survey, read in one go (on a worker thread)."""
+
+    detail: SurveyDetail
+    compounds: list[CompoundRow]
+    buildings: dict[int, list[BuildingRow]] = field(default_factory=dict)  # partly chosen
+
+
+def load_designer(services: Services, survey_id: int) -> DesignerData:
+    """The survey, the compounds for the scope tree (their household counts take a while on
+    a district) and the buildings of the compounds only partly in the scope."""
+    detail = services.surveys.get_survey(survey_id)
+    partly = {i.compound_id for i in detail.data.scope if i.building_id is not None}
+    return DesignerData(
+        detail,
+        services.compounds.list_compounds(),
+        {cid: services.compounds.list_buildings(cid) for cid in sorted(partly)},
+    )
 
 
 class DesignerTab(QWidget):
@@ -44,6 +75,7 @@ class DesignerTab(QWidget):
         self.locked = False
         self.questions: list[QuestionInput] = []
         self._loading = False
+        self.loading = False  # the page reads the survey in the background
         self._scope_parts: set[int | None] = set()  # buildings in the scope shown
         self.title_edit = QLineEdit(self)
         self.intro_edit = QPlainTextEdit(self)
@@ -120,14 +152,36 @@ class DesignerTab(QWidget):
     # -- loading ---------------------------------------------------------------------------
 
     def set_survey(self, survey_id: int | None) -> None:
+        """Read and show a survey at once (the page reads in the background and calls
+        `show_loaded`)."""
+        data = load_designer(self._services, survey_id) if survey_id is not None else None
+        self.show_loaded(survey_id, data)
+
+    def show_busy(self, survey_id: int | None) -> None:
+        """The survey is being read: nothing of the one before stays, nothing can be
+        edited or saved until `show_loaded`."""
+        self.loading = True
+        self.survey_id = survey_id
+        self.setEnabled(False)
+        self.error_label.show_message("")
+        self._fill(SurveyInput(""), locked=False, compounds=[])
+        self.lock_label.setText(self.tr("正在载入……"))
+
+    def show_loaded(self, survey_id: int | None, data: DesignerData | None) -> None:
+        self.loading = False
         self.survey_id = survey_id
         self.setEnabled(survey_id is not None)
         self.error_label.show_message("")
-        if survey_id is None:
-            self._fill(SurveyInput(""), locked=False)
+        if survey_id is None or data is None:
+            self._fill(SurveyInput(""), locked=False, compounds=[])
             return
-        detail = self._services.surveys.get_survey(survey_id)
-        self._fill(detail.data, locked=detail.questions_locked)
+        detail = data.detail
+        self._fill(
+            detail.data,
+            locked=detail.questions_locked,
+            compounds=data.compounds,
+            buildings=data.buildings,
+        )
         if detail.questions_locked:
             self.lock_label.setText(
                 self.tr("已录入 {0} 份答卷，题目已锁定；标题、说明和范围仍可修改。").format(
@@ -135,13 +189,26 @@ class DesignerTab(QWidget):
                 )
             )
 
-    def _fill(self, data: SurveyInput, *, locked: bool) -> None:
+    def show_failed(self, message: str) -> None:
+        """The survey could not be read: say so; nothing can be saved."""
+        self.loading = False
+        self.setEnabled(False)
+        self.lock_label.setText(message)
+
+    def _fill(
+        self,
+        data: SurveyInput,
+        *,
+        locked: bool,
+        compounds: list[CompoundRow] | None = None,
+        buildings: dict[int, list[BuildingRow]] | None = None,
+    ) -> None:
         self._loading = True
         self.locked = locked
         self.lock_label.setText("")
         self.title_edit.setText(data.title)
         self.intro_edit.setPlainText(data.intro)
-        self._fill_scope(data.scope)
+        self._fill_scope(data.scope, compounds, buildings)
         self.questions = list(data.questions)
         self._fill_questions(0)
         editors: tuple[QWidget, ...] = (
@@ -158,16 +225,24 @@ class DesignerTab(QWidget):
             w.setEnabled(not locked)
         self._loading = False
 
-    def _fill_scope(self, scope: tuple[ScopeItem, ...]) -> None:
+    def _fill_scope(
+        self,
+        scope: tuple[ScopeItem, ...],
+        compounds: list[CompoundRow] | None = None,
+        buildings: dict[int, list[BuildingRow]] | None = None,
+    ) -> None:
         """One row per compound; its buildings are added when it is opened (a district
         has ~10,000 buildings: filling them all would block the window for seconds).
-        A compound with only some buildings in the scope shows them at once."""
+        A compound with only some buildings in the scope shows them at once.
+        `compounds` and `buildings` are what `load_designer` read (read here if not given)."""
         self.scope_tree.clear()
         whole = {i.compound_id for i in scope if i.building_id is None}
         parts: set[int | None] = {i.building_id for i in scope if i.building_id is not None}
         partly = {i.compound_id for i in scope if i.building_id is not None}
         self._scope_parts = parts
-        for c in self._services.compounds.list_compounds():
+        if compounds is None:
+            compounds = self._services.compounds.list_compounds()
+        for c in compounds:
             top = QTreeWidgetItem(self.scope_tree, [c.name, str(c.households)])
             top.setData(0, ID_ROLE, c.id)
             top.setFlags(
@@ -179,10 +254,10 @@ class DesignerTab(QWidget):
             if c.buildings:
                 top.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
             if c.id in partly:
-                self._add_buildings(top)
+                self._add_buildings(top, (buildings or {}).get(c.id))
                 top.setExpanded(True)
 
-    def _add_buildings(self, top: QTreeWidgetItem) -> None:
+    def _add_buildings(self, top: QTreeWidgetItem, rows: list[BuildingRow] | None = None) -> None:
         """The compound's buildings, checked as the compound is (or as the scope says)."""
         if top.data(0, FILLED_ROLE):
             return
@@ -190,13 +265,17 @@ class DesignerTab(QWidget):
         cid = int(top.data(0, ID_ROLE))
         whole = top.checkState(0) == Qt.CheckState.Checked
         parts: set[int | None] = self._scope_parts
-        for b in self._services.compounds.list_buildings(cid):
+        if rows is None:
+            rows = self._services.compounds.list_buildings(cid)
+        children = []
+        for b in rows:
             child = QTreeWidgetItem([self.tr("{0}号楼").format(b.name), str(b.households)])
             child.setData(0, ID_ROLE, b.id)
             child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             on = whole or b.id in parts
             child.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-            top.addChild(child)
+            children.append(child)
+        top.addChildren(children)
 
     def _on_scope_tree_item_expanded(self, item: QTreeWidgetItem) -> None:
         if item.parent() is None:

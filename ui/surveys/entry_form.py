@@ -5,8 +5,17 @@ moves on, Enter after the last question saves. A second entry edits the first.""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +48,57 @@ from ui.surveys.questions import QuestionWidget, make_question
 from ui.widgets import ErrorLabel
 
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1  # a household's text for the chooser's filter
+ID_ROLE = Qt.ItemDataRole.UserRole  # what QComboBox.addItem(text, data) would store
+
+
+@dataclass(frozen=True)
+class EntryData:
+    """What the entry tab shows of one survey, read in one go (on a worker thread): the
+    survey and the households of its scope, with their labels and search texts made."""
+
+    survey: SurveyDetail | None
+    homes: list[HouseholdRef] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    search: list[str] = field(default_factory=list)
+
+
+def load_entry(services: Services, survey_id: int | None) -> EntryData:
+    if survey_id is None:
+        return EntryData(None)
+    survey = services.surveys.get_survey(survey_id)
+    homes = services.survey_entry.households(survey_id)
+    return EntryData(survey, homes, [h.label for h in homes], [h.search_text for h in homes])
+
+
+class HomesModel(QAbstractListModel):
+    """The chooser's households: one model reset for thousands of them (a QComboBox's
+    addItem one by one takes a tenth of a second for a compound of 3,000)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._data = EntryData(None)
+
+    def set_data(self, data: EntryData) -> None:
+        self.beginResetModel()
+        self._data = data
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._data.homes)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._data.homes):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._data.labels[row]
+        if role == ID_ROLE:
+            return self._data.homes[row].id
+        if role == SEARCH_ROLE:
+            return self._data.search[row]
+        return None
 
 
 class EntryForm(QWidget):
@@ -53,6 +113,7 @@ class EntryForm(QWidget):
         self.household: HouseholdRef | None = None
         self.homes: list[HouseholdRef] = []
         self.questions: list[QuestionWidget] = []
+        self.loading = False  # the page reads the survey in the background
         self.scan_edit = QLineEdit(self)
         self.scan_edit.setPlaceholderText(
             self.tr("扫描问卷二维码，或输入“楼号-单元-房号”（如 3-1-101）后按回车")
@@ -61,6 +122,13 @@ class EntryForm(QWidget):
         self.scan_edit.returnPressed.connect(self._on_scan_edit_return_pressed)
         self.home_combo = QComboBox(self)
         self.home_combo.setMinimumWidth(260)
+        self.homes_model = HomesModel(self.home_combo)
+        self.home_combo.setModel(self.homes_model)
+        # Not the widest of thousands of labels, measured on every survey shown.
+        self.home_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.home_combo.setMinimumContentsLength(24)
         self._make_searchable(self.home_combo)
         self.home_combo.activated.connect(self._on_home_combo_activated)
         self.banner = QLabel(self)
@@ -140,19 +208,32 @@ class EntryForm(QWidget):
     # -- loading ---------------------------------------------------------------------------
 
     def set_survey(self, survey_id: int | None) -> None:
-        """Show the entry form of a survey (None: nothing selected)."""
+        """Show the entry form of a survey (None: nothing selected), read at once (the page
+        reads in the background and calls `show_loaded`)."""
+        self.show_loaded(load_entry(self._services, survey_id))
+
+    def show_busy(self) -> None:
+        """The survey is being read: no questions, no households, nothing to enter."""
+        self.loading = True
+        self.show_loaded(EntryData(None))
+        self.loading = True
+        self.banner.setText(self.tr("正在载入……"))
+
+    def show_failed(self, message: str) -> None:
+        self.loading = False
+        self.banner.setText(message)
+
+    def show_loaded(self, data: EntryData) -> None:
+        self.loading = False
         for w in self.questions:
             self.questions_layout.removeWidget(w)
             w.hide()  # gone from the form now; Qt deletes it when the event loop runs
             w.deleteLater()
         self.questions = []
         self.household = None
-        self.survey = self._services.surveys.get_survey(survey_id) if survey_id else None
-        self.homes = self._services.survey_entry.households(survey_id) if survey_id else []
-        self.home_combo.clear()
-        for i, h in enumerate(self.homes):
-            self.home_combo.addItem(h.label, h.id)
-            self.home_combo.setItemData(i, h.search_text, SEARCH_ROLE)
+        self.survey = data.survey
+        self.homes = data.homes
+        self.homes_model.set_data(data)
         self.home_combo.setCurrentIndex(-1)
         for q in self.survey.questions if self.survey else ():
             w = make_question(q, self.questions_box)

@@ -10,6 +10,7 @@ from PySide6.QtCharts import (
     QChart,
 )
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from app.jobs import IsCancelled, Progress
 from app.services import Services
-from app.surveys import paper
 from app.surveys.dto import (
     KIND_LABELS,
     BuildingSatisfaction,
@@ -52,7 +52,14 @@ BUILDING_COLUMNS: list[Column[BuildingSatisfaction]] = [
 ]
 
 
+def load_results(services: Services, survey_id: int | None) -> Results | None:
+    """The survey's results, read in one go (on a worker thread)."""
+    return services.survey_results.results(survey_id) if survey_id is not None else None
+
+
 class ResultsTab(QWidget):
+    load = staticmethod(load_results)  # what the page reads for it off-thread
+
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
@@ -61,6 +68,19 @@ class ResultsTab(QWidget):
         self._runner = runner
         self.survey_id: int | None = None
         self.results: Results | None = None
+        self._built = False
+        QVBoxLayout(self)  # filled by _build: on first show or first survey
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
+        """The tab's widgets, made when it is first shown (or given a survey): a clerk who
+        never opens it does not wait for them when the page opens."""
+        if self._built:
+            return
+        self._built = True
         self.summary = QLabel(self)
         self.summary.setStyleSheet("font-size: 14px;")
         self.summary.setWordWrap(True)
@@ -116,19 +136,40 @@ class ResultsTab(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.images_button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
+        if self.isVisible():  # made while being shown: show them as the layout would have
+            for w in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+                if not w.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                    w.show()
 
     def set_survey(self, survey_id: int | None) -> None:
+        self._build()
         self.survey_id = survey_id
         self.refresh()
 
     def refresh(self) -> None:
-        self.results = (
-            self._services.survey_results.results(self.survey_id) if self.survey_id else None
-        )
+        """Read and show the survey's results at once (the page reads in the background and
+        calls `show_loaded`)."""
+        self.show_loaded(self.survey_id, load_results(self._services, self.survey_id))
+
+    def show_busy(self, survey_id: int | None) -> None:
+        """Being read: no figures of the survey before, no report to make."""
+        self.show_loaded(None, None)
+        self.survey_id = survey_id
+        self.summary.setText(self.tr("正在载入……"))
+
+    def show_failed(self, message: str) -> None:
+        self.show_loaded(None, None)
+        self.summary.setText(message)
+
+    def show_loaded(self, survey_id: int | None, data: Results | None) -> None:
+        self._build()
+        self.survey_id = survey_id
+        self.results = data if survey_id is not None else None
         self.question_list.clear()
         r = self.results
         for b in (self.report_button, self.export_button):
@@ -249,10 +290,14 @@ class ResultsTab(QWidget):
 
 
 def _report(services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled) -> int:
+    from app.surveys import paper  # reportlab and openpyxl: loaded when a file is made
+
     return paper.print_report(services, sid, out)
 
 
 def _export(services: Services, sid: int, out: Path, _p: Progress, _c: IsCancelled) -> int:
+    from app.surveys import paper  # reportlab and openpyxl: loaded when a file is made
+
     return paper.export_results(services, sid, out)
 
 
