@@ -293,7 +293,8 @@ def child_app(t0: float, db: str, startup_only: bool = False) -> None:  # noqa: 
                 action()
                 wait(SETTLE_MS)
                 deadline = time.perf_counter() + 20
-                runners = [t for t in window.findChildren(TaskRunner)]
+                # the program's one runner (a child of the application, not of the window)
+                runners = [window.runner, *window.findChildren(TaskRunner)]
                 while any(r.busy() for r in runners) and time.perf_counter() < deadline:
                     wait(20)
             heart[0].enter("end")

@@ -247,7 +247,7 @@ class Startup:
         gc.freeze()
         from ui import warm_up
 
-        QTimer.singleShot(warm_up.DELAY_MS, warm_up.start)
+        warm_up.start_when_idle(self.app)
         QTimer.singleShot(0, self.check_integrity)
         QTimer.singleShot(0, partial(self.automatic_backup, "daily"))
         if self._backup_timer is None:
