@@ -20,7 +20,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-README_SHOTS = ("01-registry", "06-dashboard", "dialog-search")
+# The pictures the README shows: (screenshot, name in docs/screenshots/).
+README_SHOTS = (
+    ("01-registry", "01-registry"),
+    ("07-dashboard", "06-dashboard"),
+    ("dialog-search", "dialog-search"),
+)
 
 
 def main() -> int:  # noqa: C901, PLR0915
@@ -33,7 +38,7 @@ def main() -> int:  # noqa: C901, PLR0915
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("LOUYUAN_DATA_DIR", tempfile.mkdtemp(prefix="louyuan-shots-"))
 
-    from PySide6.QtCore import QRect, QSettings, Qt
+    from PySide6.QtCore import QEventLoop, QRect, QSettings, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QDialog, QWidget
 
@@ -71,12 +76,22 @@ def main() -> int:  # noqa: C901, PLR0915
         widget.grab().save(str(path))
         saved.append(path)
 
+    def wait(ms: int) -> None:
+        # An event loop of its own: QTest.qWait keeps Python's lock while it sleeps, so the
+        # pages' background reads would hardly progress.
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
     def settle(page: QWidget) -> None:
-        runners = [window.runner]
-        for _ in range(500):
-            if not any(r.busy() for r in runners):
+        """Until the program's runner has been idle for a while (pages start their reads on
+        the next pass of the event loop, one tab after another)."""
+        idle = 0
+        for _ in range(400):
+            wait(25)
+            idle = 0 if window.runner.busy() else idle + 1
+            if idle >= 8:
                 break
-            QTest.qWait(20)
 
     for row in range(window.nav.count()):
         window.nav.setCurrentRow(row)
@@ -166,12 +181,14 @@ def main() -> int:  # noqa: C901, PLR0915
 
         target = ROOT / "docs" / "screenshots"
         target.mkdir(parents=True, exist_ok=True)
-        for name in README_SHOTS:
+        for name, readme_name in README_SHOTS:
             image = QImage(str(out / f"{name}.png"))
+            assert not image.isNull(), f"no screenshot {name}"
             small = image.scaledToWidth(1000, Qt.TransformationMode.SmoothTransformation)
             # 256 colours: a third of the size, and a UI has few colours anyway.
-            small.convertToFormat(QImage.Format.Format_Indexed8).save(str(target / f"{name}.png"))
-            print("README:", target / f"{name}.png")
+            indexed = small.convertToFormat(QImage.Format.Format_Indexed8)
+            indexed.save(str(target / f"{readme_name}.png"))
+            print("README:", target / f"{readme_name}.png")
     db.close()
     return 0
 
@@ -181,6 +198,7 @@ def _slug(title: str) -> str:
         "楼院台账": "registry",
         "组织": "organisations",
         "网格": "grids",
+        "治理力量": "forces",
         "议事": "meetings",
         "问题台账": "problems",
         "统计": "dashboard",

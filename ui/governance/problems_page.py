@@ -148,6 +148,17 @@ class ProblemsPage(QWidget):
         self.category_combo = QComboBox(self)
         self.compound_combo = QComboBox(self)
         self.grid_combo = QComboBox(self)
+        # Filled once the first reading lands: sized for a few characters, not for their
+        # contents at first show (when they were still empty); the list shows whole names.
+        for combo, chars in (
+            (self.category_combo, 6),
+            (self.compound_combo, 8),
+            (self.grid_combo, 8),
+        ):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(chars)
         self.overdue_check = QCheckBox(self.tr("只看逾期"), self)
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText(self.tr("搜索位置、描述、上报人"))
