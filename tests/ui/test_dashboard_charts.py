@@ -21,16 +21,14 @@ def window(qtbot, demo_services: Services, prefs: Settings) -> Iterator[MainWind
     yield w
 
 
-def _open_dashboard(window: MainWindow) -> None:
+def _open_dashboard(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     """Open 统计 and wait for its figures (counted in the background)."""
-    from PySide6.QtTest import QTest
-
     board = window.governance.dashboard
     window.nav.setCurrentRow(window.stack.indexOf(board))
-    for _ in range(500):
-        if board.modes_chart.bars is not None and (board._task is None or board._task.done):
-            break
-        QTest.qWait(10)
+    qtbot.waitUntil(
+        lambda: board._drawn is not None and board._task is not None and board._task.done,
+        timeout=30000,
+    )
 
 
 def test_fee_chart_shows_compounds_with_charges_and_opens_their_arrears(
@@ -39,7 +37,7 @@ def test_fee_chart_shows_compounds_with_charges_and_opens_their_arrears(
     demo_services: Services,
 ) -> None:
     board = window.governance.dashboard
-    _open_dashboard(window)
+    _open_dashboard(qtbot, window)
     fees = demo_services.dashboard.fees_by_compound()
     assert len(fees) >= 2, "the demo bills a few compounds"
     chart = board.fees_chart
@@ -67,7 +65,7 @@ def test_survey_chart_shows_coverage_and_satisfaction_and_opens_the_survey(
     demo_services: Services,
 ) -> None:
     board = window.governance.dashboard
-    _open_dashboard(window)
+    _open_dashboard(qtbot, window)
     surveys = demo_services.dashboard.surveys()
     assert len(surveys) >= 2
     chart = board.surveys_chart
@@ -91,7 +89,7 @@ def test_survey_chart_shows_coverage_and_satisfaction_and_opens_the_survey(
     rate = percent(first.satisfaction_satisfied, first.satisfaction_valid)
     assert f"综合满意率 {rate}%" in page.results.summary.text()
     # ... and the coverage bar of the last one its 走访情况.
-    _open_dashboard(window)
+    _open_dashboard(qtbot, window)
     last = surveys[-1]
     coverage.clicked.emit(len(surveys) - 1)
     current = page.current()
@@ -115,7 +113,7 @@ def test_chart_labels_are_whole_never_overlap_and_ticks_are_nice(
 
     window.resize(1366, 728)
     board = window.governance.dashboard
-    _open_dashboard(window)
+    _open_dashboard(qtbot, window)
     charts = [
         board.modes_chart,
         board.orgs_chart,
