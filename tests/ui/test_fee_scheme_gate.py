@@ -195,3 +195,32 @@ def test_exemptions_table_edits_percentages_and_fixed_amounts(
     assert dialog.saved is not None
     kept = {(r.kind, r.match): r for r in schemes.get_scheme(scheme.id).exemptions}
     assert kept[(fixed.kind, fixed.match)].value == 1250
+
+
+def test_a_scheme_changed_elsewhere_is_not_moved_on_from_a_stale_list(
+    qtbot: QtBot, page: FeesPage, monkeypatch: Any
+) -> None:
+    """The list shows a draft; another window changes its price; 公示 from this list is refused
+    with the stale-write message, the state stays, and the list shows the new price."""
+    from app.fees.dto import SchemeInput
+
+    schemes = page.services.fees.schemes
+    cid = page.compound_id
+    assert cid is not None
+    draft = schemes.save_scheme(SchemeInput(compound_id=cid, price="0.45", start_month="2027-06"))
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.busy())
+    _select_row(page, draft.id)
+    shown = page.selected_scheme()
+    assert shown is not None and shown.id == draft.id
+    fresh = schemes.get_scheme(draft.id)
+    again = SchemeInput(compound_id=cid, price="0.48", start_month="2027-06")
+    schemes.save_scheme(again, fresh.id, expected_version=fresh.version)
+    errors: list[str] = []
+    monkeypatch.setattr("ui.dialogs.error", lambda _p, m, *a, **k: errors.append(m))
+    qtbot.mouseClick(page.state_buttons["posted"], Qt.MouseButton.LeftButton)
+    assert len(errors) == 1 and "已被他人修改" in errors[0]
+    assert schemes.get_scheme(draft.id).state == "draft"
+    qtbot.waitUntil(lambda: not page.busy())
+    rows = [page.scheme_model.row_at(r) for r in range(page.scheme_model.rowCount())]
+    assert next(r for r in rows if r.id == draft.id).price_milli == 480

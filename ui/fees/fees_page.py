@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
+from app.errors import AppError, StaleWrite
 from app.fees.dto import ChargeFilter, ChargeRow, CompoundFees, SchemeRow
 from app.fees.service import FeeServices
 from app.jobs import IsCancelled, Progress
@@ -376,7 +376,13 @@ class FeesPage(QWidget):
                 return
             reason = answer
         try:
-            self.fees.schemes.change_state(scheme.id, state, reason)
+            self.fees.schemes.change_state(
+                scheme.id, state, reason, expected_version=scheme.version
+            )
+        except StaleWrite as exc:  # changed since the list showed it: show what is saved now
+            dialogs.error(self, exc.message)
+            self.refresh()
+            return
         except AppError as exc:
             dialogs.error(self, exc.message)
             return
