@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
+from app.errors import AppError, NotFound, StaleWrite
 from app.registry.dto import HouseholdFilter, HouseholdRow
 from app.services import Services
 from ui import dialogs
@@ -201,9 +201,16 @@ class HouseholdPanel(QWidget):
         if not dialogs.confirm(self, self.tr("删除住户"), question):
             return
         try:
-            self._services.households.delete_household(row.id)
+            self._services.households.delete_household(row.id, expected_version=row.version)
+        except StaleWrite as exc:  # changed since the list showed it: show it as saved now
+            dialogs.error(self, exc.message)
+            self.model.refresh_rows([row.id])
+            return
+        except NotFound as exc:  # deleted elsewhere already: the list drops it too
+            dialogs.error(self, exc.message)
         except AppError as exc:
             dialogs.error(self, exc.message)
+            return
         self.model.remove_ids([row.id])
         self.changed.emit()
 

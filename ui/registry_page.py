@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
+from app.errors import AppError, StaleWrite
 from app.governance.forces_dto import FORCE_KINDS
 from app.registry.dto import (
     MANAGEMENT_MODES,
@@ -474,16 +474,25 @@ class RegistryPage(QWidget):
                 self, title, self.tr("确定删除楼院“{0}”吗？").format(row.name)
             ):
                 return
-            compounds.delete_compound(row.id)
+            compounds.delete_compound(row.id, expected_version=row.version)
         except CompoundNotEmpty as exc:
             question = exc.message + "\n\n" + self.tr("确定删除吗？此操作不能撤销。")
             if not dialogs.confirm(self, title, question):
                 return
             if (
-                self._guard(lambda: compounds.delete_compound(row.id, with_households=True)) is None
+                self._guard(
+                    lambda: compounds.delete_compound(
+                        row.id, with_households=True, expected_version=row.version
+                    )
+                )
+                is None
                 and self.compound_model.row_of(row.id) < 0
             ):
                 return
+        except StaleWrite as exc:  # changed since the list showed it: show it as saved now
+            dialogs.error(self, exc.message)
+            self.reload_compounds(select_id=row.id)
+            return
         except AppError as exc:
             dialogs.error(self, exc.message)
             return

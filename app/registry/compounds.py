@@ -215,6 +215,7 @@ class CompoundService:
                 management_mode=r.management_mode,
                 manager_name=r.manager_name,
                 head_name=r.head_name,
+                version=r.version,
                 **counts.get(r.id, {"buildings": 0, "households": 0, "residents": 0}),
             )
             for r in rows
@@ -241,6 +242,7 @@ class CompoundService:
                 management_mode=r.management_mode,
                 manager_name=r.manager_name,
                 head_name=r.head_name,
+                version=r.version,
                 **figures.get(r.id, _NO_COUNTS),
             )
             for r in rows
@@ -262,6 +264,7 @@ class CompoundService:
                 Compound.manager_name,
                 Compound.head_name,
                 Community.name.label("community"),
+                Compound.version,
             )
             .join(Community, Community.id == Compound.community_id)
             .order_by(Community.name, Compound.name_pinyin, Compound.id)
@@ -417,20 +420,34 @@ class CompoundService:
             if new:
                 audit.record(s, self._actor, "update", "compound", c.id, before=old, after=new)
 
-    def delete_compound(self, compound_id: int, *, with_households: bool = False) -> None:
-        """Delete a compound; one with households needs `with_households=True`.
+    def delete_compound(
+        self,
+        compound_id: int,
+        *,
+        with_households: bool = False,
+        expected_version: int | None = None,
+    ) -> None:
+        """Delete a compound; one with households needs `with_households=True`; with
+        `expected_version` (the version the list showed), only when nobody changed it since.
 
         Raises:
             CompoundNotEmpty: it has households and the caller did not confirm.
+            StaleWrite: someone saved the compound since the list showed it.
         """
         self._require_edit()
         try:
-            self._delete_compound(compound_id, with_households)
+            self._delete_compound(compound_id, with_households, expected_version)
         except IntegrityError as exc:
             raise RecordsAttached("楼院") from exc
 
-    def _delete_compound(self, compound_id: int, with_households: bool) -> None:
+    def _delete_compound(
+        self, compound_id: int, with_households: bool, expected_version: int | None
+    ) -> None:
         with self._sessions.begin() as s:
+            claim(
+                s, Compound, compound_id, expected_version,
+                what="该楼院", missing="该楼院不存在或已被删除",
+            )  # fmt: skip
             c = s.get(Compound, compound_id)
             if c is None:
                 raise NotFound("该楼院不存在或已被删除")

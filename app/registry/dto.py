@@ -53,6 +53,7 @@ class CompoundRow:
     buildings: int
     households: int
     residents: int
+    version: int = 0  # the row version the list showed (a delete goes over it)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class HouseholdRow:
     id_number_masked: str
     phone: str
     residents: int
+    version: int = 0  # the row version the list showed (a delete goes over it)
 
     @property
     def location(self) -> str:

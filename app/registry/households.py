@@ -236,6 +236,7 @@ class HouseholdService:
                     Household.householder_name,
                     Household.id_number,
                     Household.phone,
+                    Household.version,
                 )
                 .join(Building, Building.id == Household.building_id)
                 .join(Compound, Compound.id == Household.compound_id)
@@ -255,6 +256,7 @@ class HouseholdService:
                 id_number_masked=mask_id_number(r[9]),
                 phone=r[10] or "",
                 residents=counts.get(r[0], 0),
+                version=r[11],
             )
             for r in rows
         }
@@ -460,15 +462,25 @@ class HouseholdService:
                     after=new,
                 )
 
-    def delete_household(self, household_id: int) -> None:
+    def delete_household(self, household_id: int, *, expected_version: int | None = None) -> None:
+        """Delete a household and its residents; with `expected_version` (the version the
+        list showed), only when nobody changed it since.
+
+        Raises:
+            StaleWrite: someone saved the household since the list showed it.
+        """
         require(self._actor, Permission.EDIT_REGISTRY)
         try:
-            self._delete_household(household_id)
+            self._delete_household(household_id, expected_version)
         except IntegrityError as exc:
             raise RecordsAttached("住户") from exc
 
-    def _delete_household(self, household_id: int) -> None:
+    def _delete_household(self, household_id: int, expected_version: int | None) -> None:
         with self._sessions.begin() as s:
+            claim(
+                s, Household, household_id, expected_version,
+                what="该住户", missing="该住户不存在或已被删除",
+            )  # fmt: skip
             h = s.get(Household, household_id)
             if h is None:
                 raise NotFound("该住户不存在或已被删除")

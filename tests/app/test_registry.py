@@ -388,3 +388,36 @@ def test_compounds_at_once_say_whether_their_figures_are_counted(demo: Services)
     after = {r.id: r for r in service.list_compounds()}
     assert after[compound].households == detail.households
     assert all(after[i] == full[i] for i in full if i != compound)
+
+
+def test_deletes_go_over_the_version_the_list_showed(demo: Services) -> None:
+    """A household or compound saved by someone else since the list was read is not deleted
+    from that list (StaleWrite, nothing changed); with the current version it is."""
+    from app.errors import StaleWrite
+
+    households, compounds = demo.households, demo.compounds
+    hid = households.household_ids()[0]
+    (listed,) = households.household_rows([hid])
+    detail = households.get_household(hid)
+    households.save_household(hid, detail.data, expected_version=detail.version)
+    with pytest.raises(StaleWrite):
+        households.delete_household(hid, expected_version=listed.version)
+    assert households.get_household(hid).id == hid
+    (fresh,) = households.household_rows([hid])
+    assert fresh.version == listed.version + 1
+    households.delete_household(hid, expected_version=fresh.version)
+    assert hid not in households.household_ids()
+
+    from dataclasses import replace
+
+    template = compounds.get_compound(compounds.list_compounds()[0].id).data
+    new_id = compounds.create_compound(replace(template, name="版本测试楼院"))
+    row = next(r for r in compounds.choices() if r.id == new_id)
+    c = compounds.get_compound(row.id)
+    compounds.update_compound(row.id, replace(c.data, address="新地址"), expected_version=c.version)
+    with pytest.raises(StaleWrite):
+        compounds.delete_compound(row.id, with_households=True, expected_version=row.version)
+    assert row.id in [r.id for r in compounds.list_compounds()]
+    fresh_row = next(r for r in compounds.choices() if r.id == row.id)
+    compounds.delete_compound(row.id, with_households=True, expected_version=fresh_row.version)
+    assert row.id not in [r.id for r in compounds.list_compounds()]

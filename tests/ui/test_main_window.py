@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -189,6 +190,29 @@ def test_delete_household_after_confirmation(
 
     qtbot.waitUntil(lambda: counted() == before - 1)
     qtbot.waitUntil(lambda: page.info.values["楼栋/住户"].text().endswith(f" {before - 1} 户"))
+
+
+def test_a_household_changed_elsewhere_is_not_deleted_from_a_stale_list(
+    qtbot, page: RegistryPage, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list shows a household; another window saves it (a new phone); 删除住户 from this
+    list is refused with the stale-write message, the household stays and shows the phone."""
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a: True)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, message, *a, **k: errors.append(message))
+    click_row(qtbot, page.household_view, 2)
+    hid = page.selected_household_id()
+    assert hid is not None
+    service = demo_services.households
+    detail = service.get_household(hid)
+    edited = replace(detail.data, phone="13900001111")
+    service.save_household(hid, edited, expected_version=detail.version)
+    qtbot.mouseClick(page.delete_household_button, Qt.MouseButton.LeftButton)
+    assert len(errors) == 1 and "已被他人修改" in errors[0]
+    assert service.get_household(hid).data.phone == "13900001111"
+    row = page.household_model.row_of(hid)
+    assert row >= 0
+    qtbot.waitUntil(lambda: page.household_model.household_at(row).phone == "13900001111")  # type: ignore[union-attr]
 
 
 def test_window_remembers_geometry_and_columns(
