@@ -33,10 +33,10 @@ def interruptible(s: Session, cancelled: Callable[[], bool] | None) -> Iterator[
     if cancelled is None:
         yield
         return
-    dbapi = s.connection().connection.dbapi_connection
-    handler = isinstance(dbapi, sqlite3.Connection)
-    if handler:
-        assert isinstance(dbapi, sqlite3.Connection)
+    raw: Any = s.connection().connection.dbapi_connection
+    dbapi: sqlite3.Connection | None = raw if isinstance(raw, sqlite3.Connection) else None
+    handler = dbapi is not None
+    if dbapi is not None:
         dbapi.set_progress_handler(lambda: 1 if cancelled() else 0, CANCEL_CHECK_STEPS)
     try:
         yield
@@ -50,8 +50,8 @@ def interruptible(s: Session, cancelled: Callable[[], bool] | None) -> Iterator[
             raise Cancelled() from exc
         raise
     finally:
-        if handler:
-            dbapi.set_progress_handler(None, 0)  # type: ignore[union-attr]
+        if dbapi is not None:
+            dbapi.set_progress_handler(None, 0)
     if cancelled():
         raise Cancelled()
 

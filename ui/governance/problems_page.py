@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -127,7 +127,7 @@ class ProblemsPage(QWidget):
             self._set_enabled(True)
 
     def _on_first_read_landed(self, data: object) -> None:
-        choices, rows, closure = data  # type: ignore[misc]
+        choices, rows, closure = cast("tuple[Any, Any, Any]", data)
         self._first_read_done()
         self._fill_choices(*choices)
         self._show_rows(rows, None)

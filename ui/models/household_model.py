@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -226,7 +226,7 @@ class HouseholdTableModel(QAbstractTableModel):
         if generation != self._generation:
             return  # a newer query is on its way
         self._task = None
-        ids, first = result  # type: ignore[misc]
+        ids, first = cast("tuple[Any, Any]", result)
         self._show(flt, ids, first)
 
     def _on_task_failed(self, generation: int, exc: object) -> None:
