@@ -12,21 +12,6 @@ from collections.abc import Sequence
 from ui.qt_modules import missing_message, missing_qt_modules
 
 
-def _subcommand(argv: Sequence[str]) -> str | None:
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        if arg in ("--db", "--user"):
-            skip = True
-            continue
-        if arg.startswith("-"):
-            continue
-        return arg
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a subcommand, or open the window when there is none (or it is `gui`)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -35,7 +20,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"louyuan {__version__}")
         return 0
-    command = _subcommand(args)
+    from app.cli import command_of  # argparse only: the areas load with their subcommands
+
+    command = command_of(args)
     wants_info = any(a in ("-h", "--help", "--version") for a in args)
     if (command is not None and command != "gui") or (command is None and wants_info):
         from app.cli import main as cli_main

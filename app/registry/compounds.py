@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -200,26 +201,9 @@ class CompoundService:
     def list_compounds(self, flt: CompoundFilter = CompoundFilter()) -> list[CompoundRow]:
         """Compounds matching the filter, by community and name, with their counts."""
         with self._sessions() as s:
-            query = self._compound_query(s, flt)
-            rows = s.execute(query).all()
-            ids = [r.id for r in rows]
-            counts = self._counts(s, ids)
-            grids = grid_paths(list(s.scalars(select(Grid))))
-        return [
-            CompoundRow(
-                id=r.id,
-                name=r.name,
-                community_name=r.community,
-                address=r.address,
-                grid_name=grids.get(r.grid_id, "") if r.grid_id else "",
-                management_mode=r.management_mode,
-                manager_name=r.manager_name,
-                head_name=r.head_name,
-                version=r.version,
-                **counts.get(r.id, {"buildings": 0, "households": 0, "residents": 0}),
-            )
-            for r in rows
-        ]
+            rows = s.execute(self._compound_query(s, flt)).all()
+            counts = self._counts(s, [r.id for r in rows])
+            return self._rows(s, rows, counts)
 
     def list_compounds_at_once(
         self, flt: CompoundFilter = CompoundFilter()
@@ -231,7 +215,14 @@ class CompoundService:
             rows = s.execute(self._compound_query(s, flt)).all()
             counted = self._figures is not None and self._figures[0] == _registry_mark(s)
             figures = self._figures[1] if counted and self._figures is not None else {}
-            grids = grid_paths(list(s.scalars(select(Grid))))
+            return self._rows(s, rows, figures), counted
+
+    @staticmethod
+    def _rows(
+        s: Session, rows: Sequence[Any], counts: dict[int, dict[str, int]]
+    ) -> list[CompoundRow]:
+        """`_compound_query`'s rows as CompoundRows, with the counts given (zero if none)."""
+        grids = grid_paths(list(s.scalars(select(Grid))))
         return [
             CompoundRow(
                 id=r.id,
@@ -243,10 +234,10 @@ class CompoundService:
                 manager_name=r.manager_name,
                 head_name=r.head_name,
                 version=r.version,
-                **figures.get(r.id, _NO_COUNTS),
+                **counts.get(r.id, _NO_COUNTS),
             )
             for r in rows
-        ], counted
+        ]
 
     def choices(self, flt: CompoundFilter = CompoundFilter()) -> list[CompoundRow]:
         """The compounds for a picker (name, community, mode), in the list's order, at once:
