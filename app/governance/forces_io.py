@@ -676,11 +676,7 @@ def write(
     added = updated = 0
     for n, d in enumerate(decisions, start=1):
         if d.fate in (Fate.NEW, Fate.UPDATE) and d.person is not None:
-            pid = _person_id(s, d.person, created)
-            if d.person_changes:
-                p = s.get_one(ForcePerson, pid)
-                for k, v in d.person_changes.items():
-                    setattr(p, k, v)
+            pid = _write_person(s, actor, d, d.person, created)
             if d.role is not None and d.role_id is None:
                 kind, subkind, grid, compound, building, company, start = d.role
                 s.add(
@@ -718,6 +714,27 @@ def write(
     check_cancelled(cancelled)
     progress(total, total)
     return result
+
+
+def _write_person(
+    s: Session, actor: Actor, d: _Decision, person: _Person, created: dict[int, int]
+) -> int:
+    """The row's person, entered or changed as it decides, each recorded in the audit log
+    as a form's save is (the old phone or resident link stays in the log)."""
+    is_new = person.id is None and id(person) not in created
+    pid = _person_id(s, person, created)
+    if is_new:
+        after = {"name": person.name, "phone": person.phone or ""}
+        audit.record(s, actor, "import", "force_person", pid, after=after)
+    if d.person_changes:
+        p = s.get_one(ForcePerson, pid)
+        before = {k: getattr(p, k) for k in d.person_changes}
+        for k, v in d.person_changes.items():
+            setattr(p, k, v)
+        old, new = audit.changed(before, d.person_changes)
+        if new:
+            audit.record(s, actor, "import", "force_person", pid, before=old, after=new)
+    return pid
 
 
 def _person_id(s: Session, person: _Person, created: dict[int, int]) -> int:

@@ -319,3 +319,30 @@ def test_namesakes_sharing_a_home_round_trip_unchanged(world: World, tmp_path: P
     assert forces.export_people(out) == 3
     preview = forces.plan_import(out).preview
     assert preview.counts[Fate.UNCHANGED] == 3 and preview.writable == 0
+
+
+def test_an_import_records_each_person_it_enters_or_changes(world: World, tmp_path: Path) -> None:
+    """Besides the import's summary, the audit log names every person the import entered and
+    every personal field it changed, with the old value (as a form's save does)."""
+    from db.models import AuditEntry
+
+    forces = world.gov.forces
+    rows = [
+        _row(姓名="王五", 联系电话="13900000002", 身份="楼栋长", 楼院="一号院", 楼栋="1号楼"),
+        _row(姓名="王五", 联系电话="13900000002", 身份="志愿者", 楼院="一号院"),
+        _row(姓名="李四", 联系电话="13800000001", 身份="志愿者", 楼院="一号院", 备注="退休教师"),
+    ]  # fmt: skip
+    forces.commit_import(forces.plan_import(_sheet(tmp_path / "名册.xlsx", rows)))
+    with world.services.db.sessions() as s:
+        entries = s.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity == "force_person", AuditEntry.action == "import"
+            )
+        ).all()
+        by_id = {e.entity_id: e for e in entries if e.entity_id is not None}
+        wangwu = s.scalar(select(ForcePerson.id).where(ForcePerson.name == "王五"))
+        assert wangwu in by_id and "13900000002" in (by_id[wangwu].after or "")
+        assert world.lisi in by_id  # 李四's notes were changed by the import
+        assert "退休教师" in (by_id[world.lisi].after or "")
+        assert len([e for e in entries if e.entity_id == wangwu]) == 1  # one person, once
+        assert any(e.entity_id is None and "导入治理力量名册" in e.note for e in entries)
