@@ -293,7 +293,8 @@ def test_export_then_import_with_preview_and_error_file(  # type: ignore[no-unty
     m = dialog.rows_model
     shown = [[m.data(m.index(r, c)) for c in range(m.columnCount())] for r in range(m.rowCount())]
     assert [r[1:4] for r in shown] == [["新增", "导入新人", "志愿者"], ["拒绝", "填错身份", "队员"]]
-    assert shown[1][4] == "身份" and "不是可选的身份" in shown[1][5]
+    assert shown[0][4]  # where the new role is held
+    assert shown[1][5] == "身份" and "不是可选的身份" in shown[1][6]
     assert dialog.import_button.text() == "导入 1 行" and dialog.import_button.isEnabled()
     # the error file, saved where the clerk says
     rejects = tmp_path / "错误.xlsx"

@@ -31,6 +31,7 @@ ROW_COLUMNS: list[Column[PeopleRow]] = [
     Column("结果", lambda r: r.fate.value),
     Column("姓名", lambda r: r.name),
     Column("身份", lambda r: r.role),
+    Column("所在", lambda r: r.place),
     Column("列", lambda r: r.column),
     Column("原因或说明", lambda r: r.reason),
 ]
@@ -67,7 +68,7 @@ class ForcesImportDialog(QDialog):
         self.rows_model.set_rows([r for r in preview.rows if r.fate is not Fate.UNCHANGED])
         self.rows_table = make_table(self)
         self.rows_table.setModel(self.rows_model)
-        for n, width in enumerate((50, 50, 80, 120, 80)):
+        for n, width in enumerate((50, 50, 80, 120, 140, 70)):
             self.rows_table.setColumnWidth(n, width)
         self.rows_table.horizontalHeader().setStretchLastSection(True)
         self.save_rejects_button = QPushButton(self.tr("保存未导入的行…"), self)
