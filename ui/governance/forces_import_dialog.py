@@ -90,7 +90,7 @@ class ForcesImportDialog(QDialog):
         layout.addWidget(self.rows_table, 1)
         layout.addWidget(self.save_rejects_button)
         layout.addWidget(self.buttons)
-        self.resize(720, 460)
+        self.resize(980, 480)  # room for the reasons; made smaller on a small screen
 
     def _on_import_clicked(self) -> None:
         forces, plan = self._forces, self.plan
