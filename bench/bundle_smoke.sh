@@ -84,10 +84,13 @@ print("stats:", {k: figures[k] for k in ("compounds", "buildings", "households",
 EOF
 
 echo "==> users, backup, restore"
+# Changes and personal data need a signed-in person: the demo's administrator.
+export LOUYUAN_USER=admin LOUYUAN_PASSWORD=demo1234
 printf 'clerk-pass-1\n' | "$EXE" --db "$DB" users add smoke --role clerk --password-stdin
 "$EXE" --db "$DB" users list | grep -q "^smoke" || fail "users list"
 t0="$(now)"; "$EXE" --db "$DB" backup "$SCRATCH/copy.sqlite3"; backup_s="$(elapsed "$t0")"
 t0="$(now)"; "$EXE" --db "$DB" restore "$SCRATCH/copy.sqlite3"; restore_s="$(elapsed "$t0")"
+unset LOUYUAN_USER LOUYUAN_PASSWORD
 
 echo "==> window, offscreen"
 # With LOUYUAN_SMOKE=1 the window quits by itself after its first paint (exit 0). Without that
