@@ -10,7 +10,6 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +26,7 @@ from app.services import Services
 from app.surveys.dto import COVERAGE_HEADS, Coverage, CoverageRow, NotReachedRow, percent
 from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.files import run_file_job
-from ui.tasks import TaskRunner
+from ui.surveys.lazy_tab import LazyTab
 
 HALF = Decimal("0.5")
 
@@ -68,29 +67,10 @@ def load_coverage(services: Services, survey_id: int | None) -> CoverageData | N
     return CoverageData(results.coverage(survey_id), results.not_reached(survey_id))
 
 
-class CoverageTab(QWidget):
+class CoverageTab(LazyTab):
     load = staticmethod(load_coverage)  # what the page reads for it off-thread
 
-    def __init__(
-        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._runner = runner
-        self.survey_id: int | None = None
-        self._built = False
-        QVBoxLayout(self)  # filled by _build: on first show or first survey
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        self._build()
-        super().showEvent(event)
-
-    def _build(self) -> None:
-        """The tab's widgets, made when it is first shown (or given a survey): a clerk who
-        never opens it does not wait for them when the page opens."""
-        if self._built:
-            return
-        self._built = True
+    def _make_widgets(self) -> None:
         self.summary = QLabel(self)
         self.summary.setStyleSheet("font-size: 14px;")
         self.coverage_model: RowsModel[CoverageRow] = RowsModel(

@@ -10,7 +10,6 @@ from PySide6.QtCharts import (
     QChart,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -36,6 +35,7 @@ from app.surveys.dto import (
 from ui.charts import BarChart, Bars
 from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.files import run_file_job
+from ui.surveys.lazy_tab import LazyTab
 from ui.tasks import TaskRunner
 
 OPTION_COLUMNS: list[Column[OptionTally]] = [
@@ -57,30 +57,16 @@ def load_results(services: Services, survey_id: int | None) -> Results | None:
     return services.survey_results.results(survey_id) if survey_id is not None else None
 
 
-class ResultsTab(QWidget):
+class ResultsTab(LazyTab):
     load = staticmethod(load_results)  # what the page reads for it off-thread
 
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._runner = runner
-        self.survey_id: int | None = None
+        super().__init__(services, runner, parent)
         self.results: Results | None = None
-        self._built = False
-        QVBoxLayout(self)  # filled by _build: on first show or first survey
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        self._build()
-        super().showEvent(event)
-
-    def _build(self) -> None:
-        """The tab's widgets, made when it is first shown (or given a survey): a clerk who
-        never opens it does not wait for them when the page opens."""
-        if self._built:
-            return
-        self._built = True
+    def _make_widgets(self) -> None:
         self.summary = QLabel(self)
         self.summary.setStyleSheet("font-size: 14px;")
         self.summary.setWordWrap(True)
