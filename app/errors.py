@@ -51,3 +51,18 @@ class StaleWrite(AppError):
             "请重新载入，看过最新内容后再改。"
         )
         self.what = what
+
+
+def friendly_error(exc: BaseException) -> AppError | None:
+    """`app.database.friendly_error` (a busy, read-only or lost database as a Chinese
+    message), without loading the database layer: before `app.database` is imported no
+    database error can have happened, and the window paints its frame before it loads."""
+    if isinstance(exc, AppError):
+        return exc
+    import sys
+
+    database = sys.modules.get("app.database")
+    if database is None:
+        return None
+    found: AppError | None = database.friendly_error(exc)
+    return found

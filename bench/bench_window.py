@@ -210,15 +210,17 @@ def tour(window: Any) -> list[tuple[str, Callable[[], object]]]:  # noqa: C901
 
 
 def child_app(t0: float, db: str, startup_only: bool = False) -> None:  # noqa: C901, PLR0915
-    from ui.launcher import load_data_layer
+    from ui.qt_modules import missing_qt_modules
 
-    load_data_layer()  # as ui.launcher.main does before it imports Qt
+    assert not missing_qt_modules()  # as ui.launcher.main does, then:
+    from ui.import_hook import spare_source_reading
+
+    spare_source_reading()
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QWidget
 
     from app.config import log_dir, resolve_target
     from app.logging_setup import setup_logging
-    from app.users.service import UserService
     from ui import app as ui_app
     from ui import settings
     from ui.errors import install_excepthook
@@ -238,6 +240,7 @@ def child_app(t0: float, db: str, startup_only: bool = False) -> None:  # noqa: 
         assert startup.db is not None
         from app.audit import SYSTEM
         from app.program_settings import load_settings
+        from app.users.service import UserService
 
         users = UserService(startup.db.sessions, SYSTEM, load_settings().login_policy())
         return users.login("admin", "demo1234")
@@ -247,21 +250,28 @@ def child_app(t0: float, db: str, startup_only: bool = False) -> None:  # noqa: 
     heart: list[Heartbeat] = []
 
     class Painted(QObject):
-        """The main window's first paint (not a dialog's or a splash's)."""
+        """The main window's first paint (its frame: not a dialog's or a splash's), and its
+        first paint once filled (the clerk is signed in and the registry shows: ready)."""
 
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
             if (
-                event.type() == QEvent.Type.Paint
-                and "painted" not in result
-                and startup.window is not None
-                and isinstance(obj, QWidget)
-                and obj.window() is startup.window
+                event.type() != QEvent.Type.Paint
+                or "ready" in result
+                or startup.window is None
+                or not isinstance(obj, QWidget)
+                or obj.window() is not startup.window
             ):
+                return False
+            if "painted" not in result:
                 result["painted"] = time.time() - t0
+                heart.append(Heartbeat())  # stalls between the frame and ready count too
+                heart[0].enter("start: frame to ready")
+            if startup.ready:
+                result["ready"] = time.time() - t0
                 if startup_only:
                     QTimer.singleShot(0, qt.quit)
                     return False
-                heart.append(Heartbeat())
+                heart[0].enter("start: settling after ready")
                 QTimer.singleShot(SETTLE_MS, run_tour)
             return False
 
@@ -399,16 +409,22 @@ def main() -> int:
     bare_s = statistics.median(bare)
     app_s = statistics.median(r["painted"] for r in runs)
     ratio = statistics.median(r["painted"] / b for r, b in zip(runs, bare, strict=True))
+    ready_s = statistics.median(r["ready"] for r in runs)
+    ready_ratio = statistics.median(r["ready"] / b for r, b in zip(runs, bare, strict=True))
     print(f"database: {db} ({args.households} households); {args.runs} interleaved runs")
     print(f"load average at start {load:.2f}, at end {os.getloadavg()[0]:.2f} (2 cores)")
     print(
-        f"process start → window painted: app {app_s:.3f} s (runs "
+        f"process start → window painted (its frame): app {app_s:.3f} s (runs "
         + ", ".join(f"{r['painted']:.2f}" for r in runs)
         + f"), bare PySide6 window {bare_s:.3f} s (runs "
         + ", ".join(f"{b:.2f}" for b in bare)
         + f"); ratio {ratio:.1f}  (budget 1.0 s and 4x: "
         + ("ok" if app_s <= 1.0 and ratio <= 4 else "OVER")
         + ")"
+    )
+    print(
+        f"process start → window filled and painted (signed in, 楼院台账 showing): {ready_s:.3f} s"
+        " (runs " + ", ".join(f"{r['ready']:.2f}" for r in runs) + f"); ratio {ready_ratio:.1f}"
     )
     if args.startup_only:
         return 0 if app_s <= 1.0 and ratio <= 4 else 1

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -29,10 +29,11 @@ from app.config import DatabaseTarget, log_dir, private_files, resolve_target
 from app.errors import AppError, Cancelled, DatabaseDamaged
 from app.instance_lock import WindowLock
 from app.logging_setup import setup_logging
-from app.program_settings import load_settings
 from ui import dialogs, screen_fit, settings
 from ui.errors import install_excepthook, show_failure
 from ui.fonts import ui_font
+from ui.import_hook import spare_source_reading
+from ui.main_window import ATTACH_MODULES
 from ui.settings import APPLICATION, ORGANIZATION, Settings
 from ui.tasks import TaskRunner
 
@@ -47,6 +48,24 @@ logger = logging.getLogger(__name__)
 
 BACKUP_CHECK_MS = 60 * 60 * 1000  # how often a long-running window checks for a due backup
 
+# What the window opens with (the database, sign-in, the registry page's services): loaded in
+# the background by `open_for_window` while the window's frame shows.
+DATA_LAYER = (
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.sqlite.pysqlite",
+    "db.models",
+    "db.engine",
+    "db.migrate",
+    "app.database",
+    "app.services",
+    "app.signin",
+    "app.users.service",
+    "app.registry.compounds",
+    "app.registry.households",
+    "app.search",
+    "app.backup",
+)
+
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The launcher's options (`--db`, `--demo`); Qt's own options are left to Qt."""
@@ -55,6 +74,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def make_application(argv: Sequence[str]) -> QApplication:
+    spare_source_reading()  # (the launcher did already, before importing this module)
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication([sys.argv[0] if sys.argv else "louyuan", *argv])
@@ -118,8 +138,36 @@ class QuitOnFirstPaint(QObject):
         return False
 
 
+def open_for_window(target: DatabaseTarget, _progress: Progress, _cancelled: IsCancelled) -> Opened:
+    """The start-up job, run while the window's frame shows: load the database layer and what
+    the first page needs, open the database (upgrading an older schema, the integrity check
+    left for later) and say whether the demo has to be generated."""
+    import importlib
+
+    for name in (*DATA_LAYER, *ATTACH_MODULES):
+        importlib.import_module(name)
+    from app.database import is_empty, open_database
+
+    db = open_database(target, create=True, check=False)
+    try:
+        needs_demo = target.demo and is_empty(db)
+    except BaseException:
+        db.close()
+        raise
+    return Opened(db, needs_demo)
+
+
+class Opened(NamedTuple):
+    db: Database
+    needs_demo: bool
+
+
 class Startup:
-    """Opens the database and shows the main window, filling the demo in the background."""
+    """Shows the main window's frame at once, then opens the database in the background
+    (filling the demo on its first start), signs the clerk in and fills the window.
+
+    Every way out before the window is filled (a damaged or unusable database, the demo's
+    generation cancelled, sign-in given up) quits the event loop with `exit_code` set."""
 
     def __init__(self, app: QApplication, target: DatabaseTarget, prefs: Settings) -> None:
         self.app = app
@@ -135,36 +183,68 @@ class Startup:
         self.window_lock: WindowLock | None = None
 
     def start(self) -> bool:
-        """Open the database; False (after telling the user) when it cannot be used."""
-        from app.database import is_empty, open_database
+        """Show the frame and start opening the database; the rest happens in the event loop
+        (`ready` once the window is filled)."""
+        # Start-up makes objects that live as long as the program (modules, mappers, widgets):
+        # no collections while it runs (they would find nothing to free); see _fill_window.
+        gc.disable()
+        self._show_frame()
+        self._open()
+        return True
 
-        try:
-            # The integrity check runs in the background once the window is up.
-            self.db = open_database(self.target, create=True, check=False)
-            needs_demo = self.target.demo and is_empty(self.db)
-        except DatabaseDamaged as exc:
+    @property
+    def ready(self) -> bool:
+        """The window is filled: the clerk is signed in and the pages are there."""
+        return self.window is not None and self.window.attached
+
+    def _show_frame(self) -> None:
+        from ui.main_window import MainWindow
+
+        self.window = MainWindow(None, self.prefs, runner=self.runner, target=self.target)
+        self.window.restart_requested.connect(self._on_restart_requested)
+        self.window.show()
+
+    def _open(self) -> None:
+        task = self.runner.run(partial(open_for_window, self.target), writes=True)
+        task.finished.connect(self._on_opened)
+        task.failed.connect(self._on_open_failed)
+
+    def _on_opened(self, opened: Opened) -> None:
+        self.db = opened.db
+        self.warn_second_window()
+        if not opened.needs_demo:
+            self.sign_in_and_fill()
+            return
+        gc.enable()  # the demo's generation makes (and drops) a lot
+        task = self.runner.run(
+            partial(fill_demo, opened.db),
+            writes=True,
+            title=QCoreApplication.translate("app", "楼院通"),
+            label=QCoreApplication.translate("app", "正在生成演示数据，首次启动约需几秒……"),
+            parent_widget=self.window,
+        )
+        task.finished.connect(lambda _figures: self.sign_in_and_fill())
+        task.failed.connect(self._on_demo_failed)
+
+    def _on_open_failed(self, exc: object) -> None:
+        if isinstance(exc, DatabaseDamaged):
             logger.warning("cannot start: %s", exc.message)
             if self.offer_restore(exc.message):
-                return self.start()
-            self.exit_code = 1
-            return False
-        except AppError as exc:
+                self._open()
+                return
+        elif isinstance(exc, AppError):
             logger.warning("cannot start: %s", exc.message)
-            dialogs.error(None, exc.message)
-            self.exit_code = 1
-            return False
-        self.warn_second_window()
-        if needs_demo:
-            task = self.runner.run(
-                partial(fill_demo, self.db),
-                writes=True,
-                title=QCoreApplication.translate("app", "楼院通"),
-                label=QCoreApplication.translate("app", "正在生成演示数据，首次启动约需几秒……"),
-            )
-            task.finished.connect(self._on_demo_finished)
-            task.failed.connect(self._on_demo_failed)
-            return True
-        return self.show_window()
+            dialogs.error(self.window, exc.message)
+        else:
+            show_failure(self.window, exc)
+        self._give_up(1)
+
+    def _give_up(self, code: int) -> None:
+        """The window cannot be filled: close it and end the event loop with `code`."""
+        self.exit_code = code
+        if self.window is not None:
+            self.window.close()
+        QTimer.singleShot(0, self.app.quit)
 
     def warn_second_window(self) -> None:
         """Another window on the same SQLite file: say so (both may go on)."""
@@ -176,17 +256,19 @@ class Startup:
         if message:
             logger.warning("another window holds %s: %s", path, self.window_lock.holder)
             dialogs.error(
-                None, message, QCoreApplication.translate("app", "数据库已在另一窗口打开")
+                self.window, message, QCoreApplication.translate("app", "数据库已在另一窗口打开")
             )
 
     def offer_restore(self, message: str) -> bool:
         """A damaged database: offer to restore a backup file; True when restored."""
+        from app.program_settings import load_settings
+
         title = QCoreApplication.translate("app", "数据库已损坏")
         question = QCoreApplication.translate("app", "现在选择一个备份文件来恢复数据库吗？")
-        if not dialogs.confirm(None, title, f"{message}\n\n{question}"):
+        if not dialogs.confirm(self.window, title, f"{message}\n\n{question}"):
             return False
         path = dialogs.open_file(
-            None,
+            self.window,
             QCoreApplication.translate("app", "选择备份文件"),
             str(load_settings().backup_dir()),
             QCoreApplication.translate("app", "楼院通数据库 (*.sqlite3);;所有文件 (*)"),
@@ -199,10 +281,10 @@ class Startup:
         try:
             result = restore_unopened(self.target, Path(path), local_actor())
         except AppError as exc:
-            dialogs.error(None, exc.message)
+            dialogs.error(self.window, exc.message)
             return False
         dialogs.info(
-            None,
+            self.window,
             QCoreApplication.translate("app", "已从备份恢复：{0}").format(result.restored.path),
         )
         return True
@@ -211,6 +293,7 @@ class Startup:
         """The demo signs in as its administrator; otherwise the login dialog asks."""
         assert self.db is not None
         from app.audit import SYSTEM
+        from app.program_settings import load_settings
         from app.users.demo import DEMO_ADMIN, DEMO_PASSWORD
         from app.users.service import UserService
         from ui.login_dialog import LoginDialog
@@ -221,30 +304,40 @@ class Startup:
                 return users.login(DEMO_ADMIN, DEMO_PASSWORD)
             except AppError:
                 logger.info("demo administrator's password was changed: asking")
-        dialog = LoginDialog(users, first_start=not users.has_users(), database=self.target.display)
+        dialog = LoginDialog(
+            users,
+            first_start=not users.has_users(),
+            database=self.target.display,
+            parent=self.window,
+        )
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         return dialog.actor if accepted else None
 
-    def show_window(self) -> bool:
-        """Sign in and show the main window; False when the user gave up signing in."""
+    def sign_in_and_fill(self) -> None:
+        """Sign in, then fill the window (in the next turn of the event loop, so the window
+        answers between the two); giving up signing in ends the program."""
         assert self.db is not None
         actor = self.sign_in()
         if actor is None:
-            return False
+            self._give_up(0)
+            return
         from app.services import Services
-        from ui.main_window import MainWindow
 
-        services = Services.build(self.db, actor)
-        self.services = services
-        self.window = MainWindow(services, self.prefs, runner=self.runner)
-        self.window.restart_requested.connect(self._on_restart_requested)
+        self.services = Services.build(self.db, actor)
+        QTimer.singleShot(0, self._fill_window)
+
+    def _fill_window(self) -> None:
+        window, services = self.window, self.services
+        if window is None or services is None or window.attached:
+            return
+        window.attach(services)
         if os.environ.get("LOUYUAN_SMOKE") == "1":
-            # Bundle smoke test: quit (exit 0) once the main window has painted.
-            self._smoke = QuitOnFirstPaint(self.app, self.window)
-        self.window.show()
+            # Bundle smoke test: quit (exit 0) once the filled window has painted.
+            self._smoke = QuitOnFirstPaint(self.app, window)
         # What start-up made (modules, mappers, the window) lives as long as the program: out
         # of the collector's sight, a full collection no longer stalls the window for ~30 ms.
         gc.freeze()
+        gc.enable()
         from ui import warm_up
 
         warm_up.start_when_idle(self.app)
@@ -256,7 +349,6 @@ class Startup:
             self._backup_timer.setInterval(BACKUP_CHECK_MS)
             self._backup_timer.timeout.connect(partial(self.automatic_backup, "daily"))
             self._backup_timer.start()
-        return True
 
     def check_integrity(self) -> None:
         """SQLite's quick_check off the GUI thread; a damaged file is reported with the way
@@ -279,6 +371,8 @@ class Startup:
         services = self.services
         if services is None or self.target.demo or not services.backups.supported:
             return
+        from app.program_settings import load_settings
+
         settings = load_settings()
         if kind == "daily" and not services.backups.daily_due():
             return
@@ -313,28 +407,24 @@ class Startup:
         """After a restore the data changed under the window: sign in again, fresh window."""
         old = self.window
         self.window = None
+        self.services = None
         if old is not None:
             old.close()
             old.deleteLater()
-        if not self.show_window():
-            self.app.quit()
-
-    def _on_demo_finished(self, _figures: object) -> None:
-        if not self.show_window():
-            self.app.quit()
+        self._show_frame()
+        self.sign_in_and_fill()
 
     def _on_demo_failed(self, exc: object) -> None:
         if isinstance(exc, Cancelled):
             dialogs.info(
-                None,
+                self.window,
                 QCoreApplication.translate(
                     "app", "已取消生成演示数据。下次以 --demo 启动时会重新生成。"
                 ),
             )
         else:
-            show_failure(None, exc)
-        self.exit_code = 1
-        self.app.quit()
+            show_failure(self.window, exc)
+        self._give_up(1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -349,9 +439,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     target = resolve_target(args.db, demo=args.demo)
     logger.info("louyuan %s starting on %s", __version__, target.display)
     startup = Startup(app, target, prefs)
-    if not startup.start():
-        return startup.exit_code
+    startup.start()
     code = app.exec()
+    if not startup.ready:
+        # Closed while opening (the demo's generation, say): stop, nothing half-written.
+        startup.runner.cancel_all()
     startup.runner.wait()
     startup.automatic_backup("exit")
     if startup.db is not None:

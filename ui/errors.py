@@ -14,8 +14,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.database import friendly_error
-from app.errors import AppError, Cancelled
+from app.errors import AppError, Cancelled, friendly_error
 from ui import dialogs
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
 """The `louyuan` entry point: subcommands go to app.cli before PySide6 is imported.
 
 Nothing heavy is imported here: `--version` answers at once, a subcommand loads the command
-line (no Qt), and only the window loads Qt.
+line (no Qt), and only the window loads Qt (and paints its frame before the database layer
+loads, see ui/app.py).
 """
 
 from __future__ import annotations
@@ -28,42 +29,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.cli import main as cli_main
 
         return cli_main(args)  # an unknown command is reported by argparse
-    load_data_layer()  # before the check below imports the PySide6 package
-    missing = missing_qt_modules()
+    missing = missing_qt_modules()  # this imports the PySide6 package, and its import hook
     if missing:
         _tell_missing_qt(missing_message(missing))
         return 1
+    from ui.import_hook import spare_source_reading
+
+    spare_source_reading()  # before the window's modules pass through that hook
     from ui.app import main as gui_main
 
     return gui_main([a for a in args if a != "gui"])
-
-
-# What the window opens with (the database, sign-in, the registry page's services), loaded
-# before Qt: once PySide6 is imported, its import hook reads the source file of every module
-# imported after it (about 0.2 ms each, ~70 ms for these ~300 modules).
-DATA_LAYER = (
-    "sqlalchemy.orm",
-    "sqlalchemy.dialects.sqlite.pysqlite",
-    "db.models",
-    "db.engine",
-    "db.migrate",
-    "app.database",
-    "app.services",
-    "app.signin",
-    "app.users.service",
-    "app.registry.compounds",
-    "app.registry.households",
-    "app.search",
-    "app.backup",
-)
-
-
-def load_data_layer() -> None:
-    """Import the window's data layer (see DATA_LAYER) before anything imports Qt."""
-    import importlib
-
-    for name in DATA_LAYER:
-        importlib.import_module(name)
 
 
 def _tell_missing_qt(message: str) -> None:

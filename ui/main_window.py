@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, 
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -21,24 +22,36 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.auth import role_label
-from app.config import data_dir
-from app.search import SearchHit
-from app.services import Services
+from app.config import DatabaseTarget, data_dir
 from ui import screen_fit, settings
 from ui.empty_state import EmptyState
-from ui.global_search import GlobalSearch
-from ui.governance.sections import add_governance_sections
-from ui.registry_page import RegistryPage
-from ui.roster_actions import RosterActions
+from ui.governance.sections import section_titles
 from ui.settings import Settings
-from ui.system_menu import SystemMenu
 from ui.tasks import TaskRunner
 from ui.widgets import select_data
 
 if TYPE_CHECKING:
+    from app.search import SearchHit
+    from app.services import Services
     from ui.fees.fees_page import FeesPage
+    from ui.governance.sections import GovernancePages
+    from ui.registry_page import RegistryPage
+    from ui.roster_actions import RosterActions
     from ui.surveys.page import SurveysPage
+    from ui.system_menu import SystemMenu
+
+# What the window shows before its pages exist (the frame paints at once; the database layer
+# loads, the clerk signs in, then `MainWindow.attach` fills it). Loaded with the data layer,
+# in the background, for `attach`.
+ATTACH_MODULES = (
+    "app.auth",
+    "app.services",
+    "app.search",
+    "ui.registry_page",
+    "ui.global_search",
+    "ui.roster_actions",
+    "ui.system_menu",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,22 +66,29 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        services: Services,
+        services: Services | None,
         prefs: Settings,
         parent: QWidget | None = None,
         *,
         runner: TaskRunner | None = None,
+        target: DatabaseTarget | None = None,
     ) -> None:
         """`runner` is the program's one task runner (ui/app.py makes it); a window built
-        alone (tests) makes its own, shared by all its pages."""
+        alone (tests) makes its own, shared by all its pages.
+
+        Without `services` the window is its frame (title, sections, menus, status bar, the
+        database `target` named) saying the database is being opened, until `attach`."""
         super().__init__(parent)
-        self._services = services
         self._prefs = prefs
         self.runner = runner if runner is not None else TaskRunner(parent=self)
+        self.attached = False
         # The compound the clerk picks (not the one the list starts on) is followed by the
         # other sections when they are shown next.
         self.clerk_compound: int | None = None
-        self.setWindowTitle(self._title())
+        if services is not None:
+            target = services.db.target
+        self._target = target
+        self.setWindowTitle(self.tr("演示数据") if target is not None and target.demo else "")
         self.setMinimumSize(QSize(960, 600))
         self.nav = QListWidget(self)
         self.nav.setFixedWidth(NAV_WIDTH)
@@ -84,39 +104,84 @@ class MainWindow(QMainWindow):
         # window opens after one section's queries, not eight.
         self._builders: dict[QWidget, Callable[[], QWidget]] = {}
         self.just_built: QWidget | None = None
-        self.registry_page = RegistryPage(services, prefs, self)
-        self.add_section(self.tr("楼院台账"), self.registry_page)
-        self.governance = add_governance_sections(self, services)
-        self._fees_page = self.add_lazy_section(self.tr("物业收费"), self._make_fees_page)
-        self._surveys_page = self.add_lazy_section(self.tr("入户调查"), self._make_surveys_page)
-        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        self.opening = QLabel(self.tr("正在打开数据库……"), self.stack)
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening.setEnabled(False)
+        self.stack.addWidget(self.opening)
+        for title in self.section_titles():
+            QListWidgetItem(title, self.nav).setSizeHint(QSize(NAV_WIDTH, 40))
         self.nav.setCurrentRow(0)
+        self.nav.setEnabled(False)
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
-        right = QVBoxLayout()
-        right.setContentsMargins(0, 0, 0, 0)
-        right.setSpacing(0)
-        self.empty_state = EmptyState(self)
-        right.addWidget(self.empty_state)
-        right.addWidget(self.stack, 1)
-        layout.addLayout(right, 1)
+        self._right = QVBoxLayout()
+        self._right.setContentsMargins(0, 0, 0, 0)
+        self._right.setSpacing(0)
+        self._right.addWidget(self.stack, 1)
+        layout.addLayout(self._right, 1)
         self.setCentralWidget(central)
+        for title in self.menu_titles():
+            self.menuBar().addMenu(title).setEnabled(False)
+        self._search_placeholder = self._frame_search()
+        self._build_status_bar()
+        self._restore_geometry()
+        if services is not None:
+            self.attach(services)
+
+    def section_titles(self) -> list[str]:
+        """The navigation titles, in order (the frame shows them; `attach` adds the pages)."""
+        return [
+            self.tr("楼院台账"),
+            *section_titles().values(),
+            self.tr("物业收费"),
+            self.tr("入户调查"),
+        ]
+
+    def menu_titles(self) -> list[str]:
+        return [self.tr("文件(&F)"), self.tr("系统(&S)"), self.tr("帮助(&H)")]
+
+    def attach(self, services: Services) -> None:
+        """Fill the frame for the signed-in clerk: the pages, menus, search and status."""
+        from ui.governance.sections import add_governance_sections
+        from ui.registry_page import RegistryPage
+
+        self._services = services
+        self._target = services.db.target
+        self.nav.clear()
+        self.stack.removeWidget(self.opening)
+        self.opening.deleteLater()
+        self.registry_page: RegistryPage = RegistryPage(services, self._prefs, self)
+        self.add_section(self.tr("楼院台账"), self.registry_page)
+        self.governance: GovernancePages = add_governance_sections(self, services)
+        self._fees_page = self.add_lazy_section(self.tr("物业收费"), self._make_fees_page)
+        self._surveys_page = self.add_lazy_section(self.tr("入户调查"), self._make_surveys_page)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        self.nav.setCurrentRow(0)
+        self.nav.setEnabled(True)
+        self.empty_state = EmptyState(self)
+        self._right.insertWidget(0, self.empty_state)
+        self.menuBar().clear()
         self._build_menus()
         self.empty_state.import_requested.connect(lambda: self.roster_actions.open_wizard())
         self.empty_state.new_compound_requested.connect(self._on_new_compound_requested)
         self._build_search()
-        self._build_status_bar()
+        actor = services.actor
+        from app.auth import role_label
+
+        self.user_label.setText(
+            self.tr("用户：{0}（{1}）").format(actor.username, self.tr(role_label(actor.role)))
+        )
         self.registry_page.summary_changed.connect(self.counts_label.setText)
         self.registry_page.summary_changed.connect(self._update_empty_state)
         self.registry_page.emit_summary()
         self.registry_page.compound_view.selectionModel().currentRowChanged.connect(
             self._on_registry_compound_changed
         )
-        self._restore_geometry()
+        self.attached = True
 
     def add_section(self, title: str, page: QWidget) -> None:
         """A navigation entry and its page."""
@@ -208,17 +273,17 @@ class MainWindow(QMainWindow):
         if chosen is not None:
             self.clerk_compound = chosen
 
-    def _title(self) -> str:
-        # Qt adds the application's display name (楼院通) after the title by itself.
-        return self.tr("演示数据") if self._services.db.target.demo else ""
-
     def _on_import_scans_triggered(self) -> None:
         self.nav.setCurrentRow(self.stack.indexOf(self.surveys_page))
         self.surveys_page.import_scans()
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
-        self.roster_actions = RosterActions(self, self._services, self.runner)
+        from ui.roster_actions import RosterActions
+        from ui.system_menu import SystemMenu
+
+        file_title, _system_title, help_title = self.menu_titles()
+        file_menu = self.menuBar().addMenu(file_title)
+        self.roster_actions: RosterActions = RosterActions(self, self._services, self.runner)
         self.roster_actions.add_file_actions(file_menu)
         scans = QAction(self.tr("导入扫描问卷…"), self)
         scans.triggered.connect(self._on_import_scans_triggered)
@@ -226,7 +291,7 @@ class MainWindow(QMainWindow):
         open_folder = QAction(self.tr("打开数据文件夹"), self)
         open_folder.triggered.connect(self._on_open_folder_triggered)
         file_menu.addAction(open_folder)
-        self.system_menu = SystemMenu(self, self._services, self.runner)
+        self.system_menu: SystemMenu = SystemMenu(self, self._services, self.runner)
         self.system_menu.restored.connect(self.restart_requested)
         self.system_menu.add_file_actions(file_menu)
         file_menu.addSeparator()
@@ -235,7 +300,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.system_menu.add_system_menu(self.menuBar())
-        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        help_menu = self.menuBar().addMenu(help_title)
         about = QAction(self.tr("关于楼院通"), self)
         about.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about)
@@ -253,14 +318,32 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.registry_page.new_compound_button.click()
 
+    def _frame_search(self) -> QWidget:
+        """Where the search box goes, shown (disabled) while the database opens."""
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 2, 6, 2)
+        placeholder = QLineEdit(holder)
+        placeholder.setPlaceholderText(
+            self.tr("查找楼院、住户、居民：姓名、拼音首字母、3-1-101、电话、身份证尾号（Ctrl+F）")
+        )
+        placeholder.setMinimumWidth(300)
+        placeholder.setEnabled(False)
+        row.addWidget(placeholder)
+        self.menuBar().setCornerWidget(holder, Qt.Corner.TopRightCorner)
+        return holder
+
     def _build_search(self) -> None:
         """The one search box, at the menu bar's right end; Ctrl+F from anywhere."""
+        from ui.global_search import GlobalSearch
+
         self.search_box = GlobalSearch(self._services.search, self.runner, self)
         holder = QWidget(self)
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 2, 6, 2)
         row.addWidget(self.search_box)
         self.menuBar().setCornerWidget(holder, Qt.Corner.TopRightCorner)
+        self._search_placeholder.deleteLater()
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.setContext(Qt.ShortcutContext.WindowShortcut)
         find.activated.connect(self.search_box.focus)
@@ -272,18 +355,14 @@ class MainWindow(QMainWindow):
         self.registry_page.show_found(hit.compound_id, hit.household_id)
 
     def _build_status_bar(self) -> None:
-        target = self._services.db.target
-        text = self.tr("数据库：{0}").format(target.display)
-        if target.demo:
+        target = self._target
+        text = self.tr("数据库：{0}").format(target.display) if target is not None else ""
+        if target is not None and target.demo:
             text = self.tr("演示数据库") + " · " + text
         self.database_label = QLabel(text, self)
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.counts_label = QLabel(self)
-        actor = self._services.actor
-        self.user_label = QLabel(
-            self.tr("用户：{0}（{1}）").format(actor.username, self.tr(role_label(actor.role))),
-            self,
-        )
+        self.user_label = QLabel(self)
         bar = self.statusBar()
         bar.addWidget(self.database_label, 1)
         bar.addPermanentWidget(self.counts_label)
@@ -310,7 +389,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._prefs.set(settings.WINDOW_GEOMETRY, self.saveGeometry())
         self._prefs.set(settings.WINDOW_STATE, self.saveState())
-        self.registry_page.save_state()
+        if self.attached:
+            self.registry_page.save_state()
         self._prefs.sync()
         super().closeEvent(event)
 

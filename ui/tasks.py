@@ -21,8 +21,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.database import friendly_error
-from app.errors import Cancelled
+from app.errors import Cancelled, friendly_error
 from app.jobs import IsCancelled, Progress
 
 logger = logging.getLogger(__name__)
@@ -181,6 +180,12 @@ class TaskRunner(QObject):
 
     def busy(self) -> bool:
         return bool(self._running)
+
+    def cancel_all(self) -> None:
+        """Ask every running job to stop and drop the waiting ones (the window was closed
+        while it was still opening)."""
+        for task in list(self._running):
+            task.cancel()
 
     def writing(self) -> bool:
         """True while a writing job runs or waits."""

@@ -38,7 +38,13 @@ qt = ui_app.make_application([])
 startup = ui_app.Startup(qt, resolve_target(sys.argv[1]), Settings())
 from app.signin import local_actor
 startup.sign_in = local_actor  # a new database has no accounts: no login dialog
-assert startup.start(), "the window did not open"
+startup.start()
+from PySide6.QtCore import QEventLoop, QTimer
+loop = QEventLoop()
+timer = QTimer(); timer.timeout.connect(lambda: startup.ready and loop.quit()); timer.start(20)
+QTimer.singleShot(30000, loop.quit)
+loop.exec()
+assert startup.ready, "the window was not filled"
 assert startup.window is not None and startup.window.isVisible()
 qt.processEvents()
 print(" ".join(sorted(name for name in sys.argv[2:] if name in sys.modules)) or "-")
@@ -77,7 +83,12 @@ from ui.settings import Settings
 qt = ui_app.make_application([])
 startup = ui_app.Startup(qt, resolve_target(sys.argv[1]), Settings())
 startup.sign_in = local_actor
-assert startup.start()
+startup.start()
+loop = QEventLoop()
+timer = QTimer(); timer.timeout.connect(lambda: startup.ready and loop.quit()); timer.start(20)
+QTimer.singleShot(30000, loop.quit)
+loop.exec()
+assert startup.ready, "the window was not filled"
 first = warm_up.missing()
 loop = QEventLoop()
 def done():
@@ -115,30 +126,32 @@ def test_the_other_pages_modules_load_in_the_background_after_start(tmp_path: Pa
     assert first >= len(warm_up.MODULES) - 2 and left == 0
 
 
-ORDER = """
+FRAME_FIRST = """
 import sys
 
-seen = []
+from ui.main_window import MainWindow
+
+shown = []
+show_event = MainWindow.showEvent
 
 
-class Recorder:
-    def find_spec(self, name, path=None, target=None):
-        seen.append(name)
-        return None
+def on_show(self, event):
+    shown.append(("sqlalchemy" in sys.modules, "app.services" in sys.modules, self.attached))
+    show_event(self, event)
 
 
-sys.meta_path.insert(0, Recorder())
-from ui.launcher import DATA_LAYER, main
+MainWindow.showEvent = on_show
+from ui.launcher import main
 
-assert main(["--demo"]) == 0
-qt = seen.index("PySide6")  # importing the package installs its hook
-print(all(seen.index(name) < qt for name in DATA_LAYER))
+assert main(["--demo"]) == 0  # LOUYUAN_SMOKE: quits once the filled window has painted
+print(shown[0], "sqlalchemy" in sys.modules)
 """
 
 
-def test_the_window_loads_its_data_layer_before_qt(tmp_path: Path) -> None:
-    """`louyuan` (the window) imports the database, sign-in and registry services before
-    PySide6, whose import hook would read every later module's source."""
+def test_the_window_shows_its_frame_before_the_database_layer_loads(tmp_path: Path) -> None:
+    """`louyuan` (the window) shows its main window (the sections, menus, the database named)
+    before SQLAlchemy and the services load; they load in the background, then the demo's
+    administrator is signed in and the window filled (the smoke run quits on that paint)."""
     env = dict(
         os.environ,
         QT_QPA_PLATFORM="offscreen",
@@ -152,7 +165,7 @@ def test_the_window_loads_its_data_layer_before_qt(tmp_path: Path) -> None:
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     out = subprocess.run(
-        [sys.executable, "-c", ORDER],
+        [sys.executable, "-c", FRAME_FIRST],
         capture_output=True,
         text=True,
         env=env,
@@ -160,4 +173,27 @@ def test_the_window_loads_its_data_layer_before_qt(tmp_path: Path) -> None:
         timeout=90,
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split()[-1] == "True"
+    assert out.stdout.split("\n")[-2] == "(False, False, False) True"
+
+
+def test_pyside_hook_gets_the_answer_it_would_read(qapp: object) -> None:
+    """The import hook's question (does this module use PySide6?) answered without reading
+    the sources of the Qt-free packages: the same answers as reading them."""
+    import importlib
+
+    from ui.import_hook import known_without_qt, spare_source_reading
+
+    feature = sys.modules.get("shibokensupport.feature")
+    spare_source_reading()
+    uses = getattr(feature, "_mod_uses_pyside", None)
+    if uses is None:  # a PySide6 without the hook: nothing to spare
+        return
+    reads = uses.original
+    for name in ("sqlalchemy.orm", "app.database", "db.models", "json", "openpyxl", "numpy"):
+        module = importlib.import_module(name)
+        assert known_without_qt(name)
+        assert uses(module) is False and reads(module) is False
+    for name in ("ui.main_window", "ui.registry_page", "ui.app"):
+        module = importlib.import_module(name)
+        assert not known_without_qt(name)
+        assert uses(module) is True and reads(module) is True

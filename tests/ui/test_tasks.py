@@ -127,11 +127,13 @@ def test_first_demo_start_fills_in_background(
     target = DatabaseTarget(to_url(tmp_path / "demo.sqlite3"), demo=True)
     startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
     assert startup.start()
-    assert startup.window is None  # not before the data exists
-    qtbot.waitUntil(lambda: startup.window is not None, timeout=20000)
     window = startup.window
-    assert window is not None
+    assert window is not None and window.isVisible()  # the frame, at once
     qtbot.addWidget(window)
+    assert not startup.ready  # not filled before the data exists
+    assert window.nav.count() == 9 and not window.nav.isEnabled()
+    qtbot.waitUntil(lambda: startup.ready, timeout=20000)
+    assert startup.window is window
     assert window.registry_page.compound_model.rowCount() == 15
     window.close()
     startup.runner.wait()
@@ -179,7 +181,7 @@ def test_integrity_check_runs_after_the_window_and_reports_damage(
     target = DatabaseTarget(to_url(tmp_path / "demo.sqlite3"), demo=True)
     startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
     assert startup.start()
-    qtbot.waitUntil(lambda: startup.window is not None, timeout=20000)
+    qtbot.waitUntil(lambda: startup.ready, timeout=20000)
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert checked == ["checked"]
     assert "完整性检查未通过" in shown[0] and "备份" in shown[0]
@@ -204,6 +206,7 @@ def test_daily_backup_is_made_in_the_background_after_the_window_opens(
     startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
     monkeypatch.setattr(startup, "sign_in", lambda: Actor("clerk", "clerk"))
     assert startup.start()
+    qtbot.waitUntil(lambda: startup.ready, timeout=20000)
     window = startup.window
     assert window is not None
     qtbot.addWidget(window)
@@ -232,6 +235,7 @@ def test_a_second_window_on_the_same_file_is_told_so(
         startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
         monkeypatch.setattr(startup, "sign_in", lambda: Actor("clerk", "clerk"))
         assert startup.start()
+        qtbot.waitUntil(lambda: startup.ready, timeout=20000)  # noqa: B023
         assert startup.window is not None
         qtbot.addWidget(startup.window)
         startups.append(startup)

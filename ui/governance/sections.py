@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Protocol, cast
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from app.services import Services
 from ui.governance.dashboard_links import DashboardLinks
 from ui.tasks import TaskRunner
 from ui.widgets import select_data
 
 if TYPE_CHECKING:
+    from app.services import Services
     from ui.governance.dashboard_page import DashboardPage
     from ui.governance.forces_page import ForcesPage
     from ui.governance.grids_page import GridsPage
@@ -87,8 +87,8 @@ class GovernancePages:
 
 def _factories(
     host: SectionHost, services: Services, links: DashboardLinks
-) -> list[tuple[str, str, Callable[[], QWidget]]]:
-    """(key, title, factory) of each page; the page modules load on first visit."""
+) -> dict[str, Callable[[], QWidget]]:
+    """Each page's factory by key; the page modules load on first visit."""
     window = host.window()
 
     def organisations() -> QWidget:
@@ -121,22 +121,35 @@ def _factories(
 
         return DashboardPage(services, links, host.runner, window)
 
-    return [
-        ("organisations", _tr("组织"), organisations),
-        ("grids", _tr("网格"), grids),
-        ("forces", _tr("治理力量"), forces),
-        ("meetings", _tr("议事"), meetings),
-        ("problems", _tr("问题台账"), problems),
-        ("dashboard", _tr("统计"), dashboard),
-    ]
+    return {
+        "organisations": organisations,
+        "grids": grids,
+        "forces": forces,
+        "meetings": meetings,
+        "problems": problems,
+        "dashboard": dashboard,
+    }
+
+
+def section_titles() -> dict[str, str]:
+    """Each page's navigation title, in order (the window's frame shows them before the
+    database is open)."""
+    return {
+        "organisations": _tr("组织"),
+        "grids": _tr("网格"),
+        "forces": _tr("治理力量"),
+        "meetings": _tr("议事"),
+        "problems": _tr("问题台账"),
+        "dashboard": _tr("统计"),
+    }
 
 
 def add_governance_sections(host: SectionHost, services: Services) -> GovernancePages:
     """Add one navigation entry per page (built on first visit) and link the dashboard's bars."""
     links = DashboardLinks()
+    factories = _factories(host, services, links)
     getters = {
-        key: host.add_lazy_section(title, factory)
-        for key, title, factory in _factories(host, services, links)
+        key: host.add_lazy_section(title, factories[key]) for key, title in section_titles().items()
     }
     pages = GovernancePages(getters)
     show = host.show_page
