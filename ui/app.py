@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BACKUP_CHECK_MS = 60 * 60 * 1000  # how often a long-running window checks for a due backup
+AFTER_START_MS = 500  # the integrity check and the daily backup start this long after
 
 # What the window opens with (the database, sign-in, the registry page's services): loaded in
 # the background by `open_for_window` while the window's frame shows.
@@ -146,8 +147,11 @@ def open_for_window(target: DatabaseTarget, _progress: Progress, _cancelled: IsC
 
     for name in (*DATA_LAYER, *ATTACH_MODULES):
         importlib.import_module(name)
+    from sqlalchemy.orm import configure_mappers
+
     from app.database import is_empty, open_database
 
+    configure_mappers()  # what the first query would do on the GUI thread (~15 ms)
     db = open_database(target, create=True, check=False)
     try:
         needs_demo = target.demo and is_empty(db)
@@ -182,7 +186,7 @@ class Startup:
         self._backup_timer: QTimer | None = None
         self.window_lock: WindowLock | None = None
 
-    def start(self) -> bool:
+    def start(self) -> None:
         """Show the frame and start opening the database; the rest happens in the event loop
         (`ready` once the window is filled)."""
         # Start-up makes objects that live as long as the program (modules, mappers, widgets):
@@ -190,7 +194,6 @@ class Startup:
         gc.disable()
         self._show_frame()
         self._open()
-        return True
 
     @property
     def ready(self) -> bool:
@@ -242,8 +245,10 @@ class Startup:
     def _give_up(self, code: int) -> None:
         """The window cannot be filled: close it and end the event loop with `code`."""
         self.exit_code = code
+        gc.enable()
         if self.window is not None:
             self.window.close()
+            self.window.deleteLater()
         QTimer.singleShot(0, self.app.quit)
 
     def warn_second_window(self) -> None:
@@ -324,13 +329,21 @@ class Startup:
         from app.services import Services
 
         self.services = Services.build(self.db, actor)
-        QTimer.singleShot(0, self._fill_window)
+        # A timer, not a posted call: the window answers its own events between the two.
+        QTimer.singleShot(1, self._fill_window)
 
     def _fill_window(self) -> None:
         window, services = self.window, self.services
         if window is None or services is None or window.attached:
             return
-        window.attach(services)
+        window.attach(services, load=False)
+        QTimer.singleShot(1, self._load_first_page)
+
+    def _load_first_page(self) -> None:
+        window = self.window
+        if window is None or window.attached:
+            return
+        window.load_first_page()
         if os.environ.get("LOUYUAN_SMOKE") == "1":
             # Bundle smoke test: quit (exit 0) once the filled window has painted.
             self._smoke = QuitOnFirstPaint(self.app, window)
@@ -341,8 +354,10 @@ class Startup:
         from ui import warm_up
 
         warm_up.start_when_idle(self.app)
-        QTimer.singleShot(0, self.check_integrity)
-        QTimer.singleShot(0, partial(self.automatic_backup, "daily"))
+        # The background checks start once the filled window has painted and settled.
+        # (Timed on the window: they go with it when it closes first.)
+        QTimer.singleShot(AFTER_START_MS, window, self.check_integrity)
+        QTimer.singleShot(AFTER_START_MS, window, partial(self.automatic_backup, "daily"))
         if self._backup_timer is None:
             # An office PC may stay on for days: look again every hour whether one is due.
             self._backup_timer = QTimer(self.app)

@@ -104,10 +104,11 @@ class MainWindow(QMainWindow):
         # window opens after one section's queries, not eight.
         self._builders: dict[QWidget, Callable[[], QWidget]] = {}
         self.just_built: QWidget | None = None
-        self.opening = QLabel(self.tr("正在打开数据库……"), self.stack)
+        # What the frame shows where the pages go, until the first page is loaded.
+        self.opening = QLabel(self.tr("正在打开数据库……"), self)
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.opening.setEnabled(False)
-        self.stack.addWidget(self.opening)
+        self.stack.hide()
         for title in self.section_titles():
             QListWidgetItem(title, self.nav).setSizeHint(QSize(NAV_WIDTH, 40))
         self.nav.setCurrentRow(0)
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self._right = QVBoxLayout()
         self._right.setContentsMargins(0, 0, 0, 0)
         self._right.setSpacing(0)
+        self._right.addWidget(self.opening, 1)
         self._right.addWidget(self.stack, 1)
         layout.addLayout(self._right, 1)
         self.setCentralWidget(central)
@@ -144,25 +146,26 @@ class MainWindow(QMainWindow):
     def menu_titles(self) -> list[str]:
         return [self.tr("文件(&F)"), self.tr("系统(&S)"), self.tr("帮助(&H)")]
 
-    def attach(self, services: Services) -> None:
-        """Fill the frame for the signed-in clerk: the pages, menus, search and status."""
+    def attach(self, services: Services, *, load: bool = True) -> None:
+        """Fill the frame for the signed-in clerk: the pages, menus, search and status.
+
+        With `load` false the registry's first query waits for `load_first_page` (start-up
+        runs the two in turns of their own, so that neither stalls the window for long)."""
         from ui.governance.sections import add_governance_sections
         from ui.registry_page import RegistryPage
 
         self._services = services
         self._target = services.db.target
         self.nav.clear()
-        self.stack.removeWidget(self.opening)
-        self.opening.deleteLater()
-        self.registry_page: RegistryPage = RegistryPage(services, self._prefs, self)
+        self.registry_page: RegistryPage = RegistryPage(services, self._prefs, self, load=False)
         self.add_section(self.tr("楼院台账"), self.registry_page)
         self.governance: GovernancePages = add_governance_sections(self, services)
         self._fees_page = self.add_lazy_section(self.tr("物业收费"), self._make_fees_page)
         self._surveys_page = self.add_lazy_section(self.tr("入户调查"), self._make_surveys_page)
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.nav.setCurrentRow(0)
-        self.nav.setEnabled(True)
         self.empty_state = EmptyState(self)
+        self.empty_state.hide()
         self._right.insertWidget(0, self.empty_state)
         self.menuBar().clear()
         self._build_menus()
@@ -177,10 +180,19 @@ class MainWindow(QMainWindow):
         )
         self.registry_page.summary_changed.connect(self.counts_label.setText)
         self.registry_page.summary_changed.connect(self._update_empty_state)
-        self.registry_page.emit_summary()
         self.registry_page.compound_view.selectionModel().currentRowChanged.connect(
             self._on_registry_compound_changed
         )
+        if load:
+            self.load_first_page()
+
+    def load_first_page(self) -> None:
+        """The registry's first query; then the pages show instead of the frame's notice."""
+        self.registry_page.reload_compounds()
+        self.opening.hide()
+        self.opening.deleteLater()
+        self.stack.show()
+        self.nav.setEnabled(True)
         self.attached = True
 
     def add_section(self, title: str, page: QWidget) -> None:

@@ -67,9 +67,13 @@ class RegistryPage(QWidget):
         prefs: Settings,
         parent: QWidget | None = None,
         runner: TaskRunner | None = None,
+        *,
+        load: bool = True,
     ) -> None:
         """`runner`: the program's task runner (by default the parent window's), on which the
-        household list is queried; without one the queries run at once."""
+        household list is queried; without one the queries run at once. With `load` false
+        the compound list is left empty until `reload_compounds` (the window's start-up
+        runs it in a turn of its own)."""
         super().__init__(parent)
         self._services = services
         self._prefs = prefs
@@ -84,7 +88,8 @@ class RegistryPage(QWidget):
         self._connect()
         self._fill_filters()
         self._restore_state()
-        self.reload_compounds()
+        if load:
+            self.reload_compounds()
 
     # -- layout ---------------------------------------------------------------------------
 

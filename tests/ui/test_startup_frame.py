@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from app.audit import SYSTEM, Actor
 from app.config import DatabaseTarget, to_url
@@ -39,8 +39,8 @@ def test_the_frame_shows_what_the_filled_window_will(
     frame = MainWindow(None, prefs, target=demo_services.db.target)
     qtbot.addWidget(frame)
     frame.show()
-    opening = frame.stack.currentWidget()
-    assert isinstance(opening, QLabel) and opening.text() == "正在打开数据库……"
+    assert frame.opening.isVisible() and frame.opening.text() == "正在打开数据库……"
+    assert not frame.stack.isVisible()
     assert not frame.attached and not frame.nav.isEnabled()
     assert "演示数据库" in frame.database_label.text()
     assert frame.windowTitle() == "演示数据" and frame.user_label.text() == ""
@@ -50,7 +50,8 @@ def test_the_frame_shows_what_the_filled_window_will(
     frame.attach(demo_services)
     assert frame.attached and frame.nav.isEnabled()
     assert _titles(frame) == before  # nothing moves when the pages arrive
-    assert frame.stack.currentWidget() is frame.registry_page
+    assert frame.stack.currentWidget() is frame.registry_page and frame.stack.isVisible()
+    assert not frame.opening.isVisible()
     assert frame.registry_page.compound_model.rowCount() > 0
     assert frame.user_label.text() == "用户：tester（管理员）"
     assert all(action.isEnabled() for action in frame.menuBar().actions())
@@ -144,7 +145,9 @@ def test_closing_the_frame_while_the_demo_is_made_stops_it(
     monkeypatch.setattr(ui_app, "fill_demo", slow_demo)
 
     def close_window() -> None:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        window = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
         window.close()
 
     QTimer.singleShot(600, close_window)

@@ -126,7 +126,7 @@ def test_first_demo_start_fills_in_background(
     )
     target = DatabaseTarget(to_url(tmp_path / "demo.sqlite3"), demo=True)
     startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
-    assert startup.start()
+    startup.start()
     window = startup.window
     assert window is not None and window.isVisible()  # the frame, at once
     qtbot.addWidget(window)
@@ -180,7 +180,7 @@ def test_integrity_check_runs_after_the_window_and_reports_damage(
     monkeypatch.setattr(dialogs, "error", lambda _parent, message: shown.append(message))
     target = DatabaseTarget(to_url(tmp_path / "demo.sqlite3"), demo=True)
     startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
-    assert startup.start()
+    startup.start()
     qtbot.waitUntil(lambda: startup.ready, timeout=20000)
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert checked == ["checked"]
@@ -205,7 +205,7 @@ def test_daily_backup_is_made_in_the_background_after_the_window_opens(
     made.close()
     startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
     monkeypatch.setattr(startup, "sign_in", lambda: Actor("clerk", "clerk"))
-    assert startup.start()
+    startup.start()
     qtbot.waitUntil(lambda: startup.ready, timeout=20000)
     window = startup.window
     assert window is not None
@@ -234,7 +234,7 @@ def test_a_second_window_on_the_same_file_is_told_so(
     for _ in range(2):
         startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
         monkeypatch.setattr(startup, "sign_in", lambda: Actor("clerk", "clerk"))
-        assert startup.start()
+        startup.start()
         qtbot.waitUntil(lambda: startup.ready, timeout=20000)  # noqa: B023
         assert startup.window is not None
         qtbot.addWidget(startup.window)
