@@ -421,12 +421,12 @@ class Startup:
     def _on_restart_requested(self) -> None:
         """After a restore the data changed under the window: sign in again, fresh window."""
         old = self.window
-        self.window = None
         self.services = None
+        # The new frame first: closing the last window would end the program.
+        self._show_frame()
         if old is not None:
             old.close()
             old.deleteLater()
-        self._show_frame()
         self.sign_in_and_fill()
 
     def _on_demo_failed(self, exc: object) -> None:

@@ -155,28 +155,33 @@ def test_closing_the_frame_while_the_demo_is_made_stops_it(
     assert stopped.is_set()
 
 
-def test_a_second_window_is_told_over_its_frame(
+def test_after_a_restore_the_clerk_signs_in_again_into_a_fresh_window(
     qtbot, tmp_path: Path, prefs: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    target = DatabaseTarget(to_url(tmp_path / "shared.sqlite3"))
+    """The data changed under the window (restored from a backup): a new frame opens before
+    the old window closes (the program goes on), and the clerk signs in again."""
+    target = DatabaseTarget(to_url(tmp_path / "office.sqlite3"))
     open_database(target).close()
-    parents: list[object] = []
-    monkeypatch.setattr(
-        dialogs, "error", lambda parent, _message, _title="": parents.append(parent)
-    )
-    startups = []
-    for _ in range(2):
-        startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
-        monkeypatch.setattr(startup, "sign_in", lambda: Actor("clerk", "clerk"))
-        startup.start()
-        qtbot.waitUntil(lambda: startup.ready, timeout=20000)  # noqa: B023
-        startups.append(startup)
-    assert parents == [startups[1].window]
-    for startup in startups:
-        assert startup.window is not None
-        startup.window.close()
-        startup.runner.wait()
-        QApplication.processEvents()
-        assert startup.db is not None and startup.window_lock is not None
-        startup.db.close()
-        startup.window_lock.release()
+    signed: list[str] = []
+    startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
+    monkeypatch.setattr(startup, "sign_in", lambda: signed.append("in") or Actor("clerk", "clerk"))
+    quits: list[bool] = []
+    app = QApplication.instance()
+    assert app is not None
+    app.lastWindowClosed.connect(lambda: quits.append(True))
+    startup.start()
+    qtbot.waitUntil(lambda: startup.ready, timeout=20000)
+    first = startup.window
+    assert first is not None
+    first.restart_requested.emit()
+    second = startup.window
+    assert second is not None and second is not first
+    qtbot.addWidget(second)
+    qtbot.waitUntil(lambda: startup.ready, timeout=20000)
+    assert signed == ["in", "in"] and second.isVisible() and not quits
+    second.close()
+    startup.runner.wait()
+    QApplication.processEvents()
+    assert startup.db is not None and startup.window_lock is not None
+    startup.db.close()
+    startup.window_lock.release()

@@ -25,30 +25,36 @@ NOT_AT_START = (
     "ui.backup_dialog",
 )
 
-SCRIPT = """
+# A new database, the window started on it and filled (run in a fresh interpreter).
+STARTED = """
 import sys
 from app.cli import main as cli
 assert cli(["--db", sys.argv[1], "init"]) == 0
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop, QTimer
 from app.config import resolve_target
+from app.signin import local_actor
 from ui import app as ui_app
 from ui.settings import Settings
 
 qt = ui_app.make_application([])
 startup = ui_app.Startup(qt, resolve_target(sys.argv[1]), Settings())
-from app.signin import local_actor
 startup.sign_in = local_actor  # a new database has no accounts: no login dialog
 startup.start()
-from PySide6.QtCore import QEventLoop, QTimer
 loop = QEventLoop()
 timer = QTimer(); timer.timeout.connect(lambda: startup.ready and loop.quit()); timer.start(20)
 QTimer.singleShot(30000, loop.quit)
 loop.exec()
 assert startup.ready, "the window was not filled"
 assert startup.window is not None and startup.window.isVisible()
+"""
+
+SCRIPT = (
+    STARTED
+    + """
 qt.processEvents()
 print(" ".join(sorted(name for name in sys.argv[2:] if name in sys.modules)) or "-")
 """
+)
 
 
 def test_the_window_opens_without_loading_other_areas(tmp_path: Path) -> None:
@@ -70,25 +76,11 @@ def test_the_window_opens_without_loading_other_areas(tmp_path: Path) -> None:
     assert out.stdout.split()[-1] == "-", f"loaded at start: {out.stdout}"
 
 
-WARM_UP = """
-import sys
-from app.cli import main as cli
-assert cli(["--db", sys.argv[1], "init"]) == 0
-from PySide6.QtCore import QEventLoop, QTimer
-from app.config import resolve_target
-from app.signin import local_actor
-from ui import app as ui_app, warm_up
-from ui.settings import Settings
+WARM_UP = (
+    STARTED
+    + """
+from ui import warm_up
 
-qt = ui_app.make_application([])
-startup = ui_app.Startup(qt, resolve_target(sys.argv[1]), Settings())
-startup.sign_in = local_actor
-startup.start()
-loop = QEventLoop()
-timer = QTimer(); timer.timeout.connect(lambda: startup.ready and loop.quit()); timer.start(20)
-QTimer.singleShot(30000, loop.quit)
-loop.exec()
-assert startup.ready, "the window was not filled"
 first = warm_up.missing()
 loop = QEventLoop()
 def done():
@@ -99,6 +91,7 @@ QTimer.singleShot(30000, loop.quit)
 loop.exec()  # the window's event loop runs while the modules load
 print(len(first), len(warm_up.missing()))
 """
+)
 
 
 def test_the_other_pages_modules_load_in_the_background_after_start(tmp_path: Path) -> None:

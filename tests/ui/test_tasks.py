@@ -228,8 +228,10 @@ def test_a_second_window_on_the_same_file_is_told_so(
 
     target = DatabaseTarget(to_url(tmp_path / "office.sqlite3"))
     open_database(target).close()
-    shown: list[str] = []
-    monkeypatch.setattr(dialogs, "error", lambda _p, message, title="": shown.append(message))
+    shown: list[tuple[object, str]] = []
+    monkeypatch.setattr(
+        dialogs, "error", lambda parent, message, title="": shown.append((parent, message))
+    )
     startups = []
     for _ in range(2):
         startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
@@ -239,7 +241,8 @@ def test_a_second_window_on_the_same_file_is_told_so(
         assert startup.window is not None
         qtbot.addWidget(startup.window)
         startups.append(startup)
-    assert len(shown) == 1 and "另一个楼院通窗口已经打开了同一个数据库" in shown[0]
+    assert len(shown) == 1 and "另一个楼院通窗口已经打开了同一个数据库" in shown[0][1]
+    assert shown[0][0] is startups[1].window  # told over the second window's frame
     for startup in startups:
         assert startup.window is not None
         startup.window.close()
