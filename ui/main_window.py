@@ -180,15 +180,16 @@ class MainWindow(QMainWindow):
         )
         self.registry_page.summary_changed.connect(self.counts_label.setText)
         self.registry_page.summary_changed.connect(self._update_empty_state)
-        self.registry_page.compound_view.selectionModel().currentRowChanged.connect(
-            self._on_registry_compound_changed
-        )
         if load:
             self.load_first_page()
 
     def load_first_page(self) -> None:
         """The registry's first query; then the pages show instead of the frame's notice."""
         self.registry_page.reload_compounds()
+        # Followed from now on: the compound the clerk picks, not the one the list starts on.
+        self.registry_page.compound_view.selectionModel().currentRowChanged.connect(
+            self._on_registry_compound_changed
+        )
         self.opening.hide()
         self.opening.deleteLater()
         self.stack.show()
