@@ -56,3 +56,9 @@ def gc_paused() -> Iterator[None]:
             _gc_pauses -= 1
             if _gc_pauses == 0 and _gc_was_enabled:
                 gc.enable()
+
+
+def collection_paused() -> bool:
+    """True while a bulk job has cyclic collection paused (see `gc_paused`); the window's
+    collector (ui/collector.py) waits until it ends."""
+    return _gc_pauses > 0

@@ -29,7 +29,7 @@ from app.config import DatabaseTarget, log_dir, private_files, resolve_target
 from app.errors import AppError, Cancelled, DatabaseDamaged
 from app.instance_lock import WindowLock
 from app.logging_setup import setup_logging
-from ui import dialogs, screen_fit, settings
+from ui import collector, dialogs, screen_fit, settings
 from ui.errors import install_excepthook, show_failure
 from ui.fonts import ui_font
 from ui.import_hook import spare_source_reading
@@ -86,6 +86,7 @@ def make_application(argv: Sequence[str]) -> QApplication:
     install_qt_translations(app)
     if getattr(app, "_louyuan_fitter", None) is None:
         app._louyuan_fitter = screen_fit.install(app)  # type: ignore[attr-defined]
+    collector.install(app)  # cyclic garbage is collected on the GUI thread only
     return app
 
 
@@ -178,6 +179,8 @@ class Startup:
         self.target = target
         self.prefs = prefs
         self.runner = TaskRunner(parent=app)
+        self.collector = collector.install(app)
+        self._collector_held = False
         self.window: MainWindow | None = None
         self.db: Database | None = None
         self.services: Services | None = None
@@ -191,7 +194,8 @@ class Startup:
         (`ready` once the window is filled)."""
         # Start-up makes objects that live as long as the program (modules, mappers, widgets):
         # no collections while it runs (they would find nothing to free); see _fill_window.
-        gc.disable()
+        self.collector.hold()
+        self._collector_held = True
         self._show_frame()
         self._open()
 
@@ -218,7 +222,7 @@ class Startup:
         if not opened.needs_demo:
             self.sign_in_and_fill()
             return
-        gc.enable()  # the demo's generation makes (and drops) a lot
+        self._release_collector()  # the demo's generation makes (and drops) a lot
         task = self.runner.run(
             partial(fill_demo, opened.db),
             writes=True,
@@ -245,11 +249,16 @@ class Startup:
     def _give_up(self, code: int) -> None:
         """The window cannot be filled: close it and end the event loop with `code`."""
         self.exit_code = code
-        gc.enable()
+        self._release_collector()
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
         QTimer.singleShot(0, self.app.quit)
+
+    def _release_collector(self) -> None:
+        if self._collector_held:
+            self._collector_held = False
+            self.collector.release()
 
     def warn_second_window(self) -> None:
         """Another window on the same SQLite file: say so (both may go on)."""
@@ -350,7 +359,7 @@ class Startup:
         # What start-up made (modules, mappers, the window) lives as long as the program: out
         # of the collector's sight, a full collection no longer stalls the window for ~30 ms.
         gc.freeze()
-        gc.enable()
+        self._release_collector()
         from ui import warm_up
 
         warm_up.start_when_idle(self.app)

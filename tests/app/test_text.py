@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 import unicodedata
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
@@ -45,8 +46,18 @@ def test_fold_examples() -> None:
     assert cell_text("a\x07b ") == "ab"
 
 
+@pytest.fixture
+def python_collects() -> Iterator[None]:
+    """Python's own collector on (the window's tests turn it off for theirs)."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    yield
+    if not was_enabled:
+        gc.disable()
+
+
+@pytest.mark.usefixtures("python_collects")
 def test_gc_paused_nests_and_restores() -> None:
-    assert gc.isenabled()
     with gc_paused():
         assert not gc.isenabled()
         with gc_paused():
@@ -55,6 +66,7 @@ def test_gc_paused_nests_and_restores() -> None:
     assert gc.isenabled()
 
 
+@pytest.mark.usefixtures("python_collects")
 def test_gc_paused_leaves_a_disabled_collector_disabled() -> None:
     gc.disable()
     try:
@@ -65,6 +77,7 @@ def test_gc_paused_leaves_a_disabled_collector_disabled() -> None:
         gc.enable()
 
 
+@pytest.mark.usefixtures("python_collects")
 def test_gc_paused_across_threads() -> None:
     """Two jobs overlapping on two threads: the collector returns when the later one ends."""
     inside, release = threading.Event(), threading.Event()

@@ -12,15 +12,26 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.audit import Actor  # noqa: E402
 from app.config import DatabaseTarget, to_url  # noqa: E402
 from app.database import open_database  # noqa: E402
 from app.services import Services  # noqa: E402
+from ui import collector  # noqa: E402
 from ui.settings import Settings  # noqa: E402
 from ui.tasks import TaskRunner  # noqa: E402
 
 DEMO_HOUSEHOLDS = 600
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _gui_thread_collector(qapp: QApplication) -> Iterator[None]:
+    """As in the program: cyclic garbage is collected on the GUI thread only, never on a
+    worker where it could destroy a window's Qt objects (ui/collector.py)."""
+    gui_collector = collector.install(qapp)
+    yield
+    gui_collector.uninstall()
 
 
 @pytest.fixture(autouse=True)
