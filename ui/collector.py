@@ -12,13 +12,17 @@ the same thresholds Python would use (pyqtgraph's GarbageCollector does the same
 counting still frees almost everything at once, on any thread; only cycles wait for the timer.
 A bulk job that pauses collection (`app.jobs.gc_paused`) is respected: the timer skips while
 it runs. Start-up holds the collector until the window is filled (`hold` / `release`).
+
+Nor does it collect inside a dialog's exec(): a collection must never be what destroys a live
+widget (PySide6 crashes in QWidget::destroy when the collector frees a live widget tree), and
+widgets closed with deleteLater() outside a nested event loop are only deleted once it ends.
 """
 
 from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QThread, QTimer
 
 from app.jobs import collection_paused
 
@@ -31,6 +35,9 @@ class GuiCollector(QObject):
     def __init__(self, parent: QObject, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
         self._holds = 0
+        # The event loop's level where collecting is safe: the application's own loop (or,
+        # in tests, no loop at all and one waiting loop).
+        self._base_level = QThread.currentThread().loopLevel() + 1
         self.collections = [0, 0, 0]  # per generation, for tests and benchmarks
         gc.disable()
         self._timer = QTimer(self)
@@ -55,6 +62,10 @@ class GuiCollector(QObject):
             return None
         counts, thresholds = gc.get_count(), gc.get_threshold()
         if thresholds[0] <= 0 or counts[0] <= thresholds[0]:
+            return None
+        if QThread.currentThread().loopLevel() > self._base_level:
+            # Inside a dialog's exec(): widgets closed with deleteLater() outside it wait for
+            # it to end, and the collector must not be the one to destroy them.
             return None
         generation = 0
         if counts[1] > thresholds[1]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QWidget
 
 from app.errors import AppError, Cancelled
 from app.search import SearchHit, SearchService
-from ui.tasks import Task, TaskRunner
+from ui.tasks import Task, TaskRunner, while_alive
 
 SEARCH_DELAY_MS = 250
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -135,8 +135,10 @@ class GlobalSearch(QLineEdit):
         self.model.show([], self.tr("正在查找……"))
         self._show_hits()
         task = self._runner.run(lambda _p, cancelled: search.search(text, cancelled=cancelled))
-        task.finished.connect(lambda hits: self._on_found(generation, text, hits))
-        task.failed.connect(lambda exc: self._on_failed(generation, exc))
+        task.finished.connect(
+            while_alive(self, lambda hits: self._on_found(generation, text, hits))
+        )
+        task.failed.connect(while_alive(self, lambda exc: self._on_failed(generation, exc)))
         self._task = task
 
     def _on_found(self, generation: int, text: str, hits: object) -> None:

@@ -37,7 +37,7 @@ from ui.registry_filters import SCOPE_COMPOUNDS, SCOPE_HOUSEHOLDS, RegistryFilte
 from ui.registry_households import HouseholdPanel
 from ui.settings import Settings
 from ui.table_views import EnterFilter, make_table
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, while_alive
 from ui.widgets import select_data
 
 logger = logging.getLogger(__name__)
@@ -539,8 +539,10 @@ class RegistryPage(QWidget):
                 self._show_figures(generation, flt, detail_id, result)
             return
         task = self._runner.run(job)
-        task.finished.connect(lambda result: self._show_figures(generation, flt, detail_id, result))
-        task.failed.connect(lambda exc: show_failure(self, exc))
+        task.finished.connect(
+            while_alive(self, lambda result: self._show_figures(generation, flt, detail_id, result))
+        )
+        task.failed.connect(while_alive(self, lambda exc: show_failure(self, exc)))
 
     def _show_figures(
         self,

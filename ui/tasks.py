@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -103,6 +104,18 @@ def _work(job: Job, task: Task) -> Callable[[], None]:
             signals.finished.emit(result)
 
     return run
+
+
+def while_alive(owner: QObject, slot: Callable[..., None]) -> Callable[..., None]:
+    """`slot`, called only while `owner` (a page, a dialog) still exists: a result that lands
+    after it was deleted is dropped. (Qt drops a bound method's calls by itself, not those of
+    a `partial` or a lambda.)"""
+
+    def call(*args: object) -> None:
+        if shiboken6.isValid(owner):
+            slot(*args)
+
+    return call
 
 
 def waiting_text() -> str:

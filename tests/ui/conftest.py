@@ -9,10 +9,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import shutil  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import pytestqt.qtbot  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.audit import Actor  # noqa: E402
 from app.config import DatabaseTarget, to_url  # noqa: E402
@@ -41,6 +43,32 @@ def _isolated_qsettings(tmp_path: Path) -> Iterator[None]:
     for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
         QSettings.setPath(QSettings.Format.IniFormat, scope, str(tmp_path / "qsettings"))
     yield
+
+
+@pytest.fixture(autouse=True)
+def _test_widgets_deleted_by_qt(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A test's widgets live until pytest-qt closes them after the test, and are then deleted
+    by Qt, never by the garbage collector.
+
+    pytest-qt keeps only a weak reference to them: a page whose last reference is the test's
+    local variable, caught in a cycle through its own slots, was destroyed by a collection
+    while still alive, which crashes PySide6 (a segmentation fault in QWidget::destroy). And
+    the deleteLater() pytest-qt posts outside any event loop is not carried out by processing
+    events. The program always deletes through Qt: its windows and dialogs have owners, and it
+    runs inside its event loop, where deleteLater() is carried out at once.
+    """
+    kept: list[QWidget] = []
+    add_widget = pytestqt.qtbot._add_widget
+
+    def keeping(item: pytest.Item, widget: QWidget, **kwargs: Any) -> None:
+        kept.append(widget)
+        add_widget(item, widget, **kwargs)
+
+    monkeypatch.setattr(pytestqt.qtbot, "_add_widget", keeping)
+    yield
+    # pytest-qt has closed them (close, deleteLater) before the fixtures are torn down.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    kept.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from app.config import DatabaseTarget, to_url
@@ -15,7 +15,7 @@ from app.jobs import IsCancelled, Progress, check_cancelled
 from ui import app as ui_app
 from ui import dialogs
 from ui.settings import Settings
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, while_alive
 
 
 def counting_job(progress: Progress, cancelled: IsCancelled) -> str:
@@ -49,6 +49,29 @@ def test_failure_is_delivered(qtbot) -> None:
         pass
     assert isinstance(blocker.args[0], AppError)
     assert blocker.args[0].message == "文件已被占用"
+
+
+def test_a_result_landing_after_its_page_is_deleted_is_dropped(qtbot) -> None:
+    """The clerk closes the page (or the window is replaced after a restore) while its read
+    runs: the result finds no page and is dropped, no error."""
+    release = threading.Event()
+    page = QPushButton()
+    shown: list[str] = []
+
+    def read(_p: Progress, _c: IsCancelled) -> str:
+        release.wait(5)
+        return "rows"
+
+    runner = TaskRunner()
+    task = runner.run(read)
+    task.finished.connect(while_alive(page, lambda rows: shown.append(page.text() + rows)))
+    page.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    assert shown == []  # (without the guard: RuntimeError, C++ object already deleted)
+    runner.wait()
 
 
 def test_cancel_stops_the_job(qtbot) -> None:

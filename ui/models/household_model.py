@@ -26,7 +26,7 @@ from app.errors import Cancelled
 from app.registry.dto import HouseholdFilter, HouseholdRow, HouseholdSort
 from app.registry.households import HouseholdService
 from ui.models import ID_ROLE, ROW_ROLE, SORT_ROLE
-from ui.tasks import Task, TaskRunner
+from ui.tasks import Task, TaskRunner, while_alive
 
 logger = logging.getLogger(__name__)
 
@@ -210,8 +210,10 @@ class HouseholdTableModel(QAbstractTableModel):
             return ids, service.household_rows(ids[:PAGE_SIZE])
 
         task = self._runner.run(job)
-        task.finished.connect(lambda result: self._on_task_finished(generation, flt, result))
-        task.failed.connect(lambda exc: self._on_task_failed(generation, exc))
+        task.finished.connect(
+            while_alive(self, lambda result: self._on_task_finished(generation, flt, result))
+        )
+        task.failed.connect(while_alive(self, lambda exc: self._on_task_failed(generation, exc)))
         self._task = task
 
     def _cancel_running(self) -> None:

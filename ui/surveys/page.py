@@ -34,7 +34,7 @@ from ui.governance.rows_model import Column, RowsModel
 from ui.surveys.designer_tab import DesignerData, DesignerTab, load_designer
 from ui.surveys.entry_form import EntryData, EntryForm, load_entry
 from ui.surveys.files import run_file_job
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, while_alive
 
 if TYPE_CHECKING:
     from ui.surveys.coverage_tab import CoverageTab
@@ -235,8 +235,8 @@ class SurveysPage(QWidget):
         self._update_buttons()  # nothing to act on; the tabs made meanwhile say 正在载入……
         surveys = self._services.surveys
         task = self.runner.run(lambda _p, _c: surveys.list_surveys())
-        task.finished.connect(partial(self._on_list_read, generation))
-        task.failed.connect(partial(self._on_list_read_failed, generation))
+        task.finished.connect(while_alive(self, partial(self._on_list_read, generation)))
+        task.failed.connect(while_alive(self, partial(self._on_list_read_failed, generation)))
 
     def _ensure_list(self) -> None:
         """Asked for a survey before the first list is in: read it now."""
@@ -329,8 +329,10 @@ class SurveysPage(QWidget):
                 return designed, load_entry(services, sid)
 
         task = self.runner.run(read)
-        task.finished.connect(partial(self._on_survey_read, generation, sid))
-        task.failed.connect(partial(self._on_survey_read_failed, generation, designer))
+        task.finished.connect(while_alive(self, partial(self._on_survey_read, generation, sid)))
+        task.failed.connect(
+            while_alive(self, partial(self._on_survey_read_failed, generation, designer))
+        )
 
     def _on_survey_read(self, generation: int, sid: int, result: object) -> None:
         if generation != self._generation:
@@ -403,8 +405,8 @@ class SurveysPage(QWidget):
                 return load(services, sid)
 
         task = self.runner.run(read)
-        task.finished.connect(partial(self._on_tab_read, generation, tab, sid))
-        task.failed.connect(partial(self._on_tab_read_failed, generation, tab))
+        task.finished.connect(while_alive(self, partial(self._on_tab_read, generation, tab, sid)))
+        task.failed.connect(while_alive(self, partial(self._on_tab_read_failed, generation, tab)))
 
     def _on_tab_read(
         self, generation: int, tab: CoverageTab | ResultsTab, sid: int, data: object
