@@ -70,3 +70,30 @@ def test_the_collector_waits_for_a_bulk_job_and_for_start_up(qapp: QApplication)
 
 def test_install_is_once_per_application(qapp: QApplication) -> None:
     assert collector.install(qapp) is collector.install(qapp)
+
+
+def test_no_collection_inside_a_dialogs_own_event_loop(qapp: QApplication) -> None:
+    """A dialog's exec() runs a nested event loop: what was closed outside it waits, and the
+    collector does too (it must never be what destroys a live widget)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QDialog
+
+    gui = collector.install(qapp)
+    kept: list[object] = [[[i] for i in range(3 * gc.get_threshold()[0])]]  # a collection due
+    inside: list[int | None] = []
+    application_loop, dialog = QEventLoop(), QDialog()  # (the program runs in app.exec())
+
+    def in_the_dialog() -> None:
+        inside.append(gui.collect_due())
+        dialog.reject()
+
+    def in_the_application() -> None:
+        QTimer.singleShot(0, in_the_dialog)
+        dialog.exec()
+        inside.append(gui.collect_due())  # back in the application's loop: it collects
+        application_loop.quit()
+
+    QTimer.singleShot(0, in_the_application)
+    application_loop.exec()
+    assert inside[0] is None and inside[1] is not None
+    kept.clear()
