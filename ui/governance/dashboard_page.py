@@ -8,9 +8,10 @@ arrears, a survey's coverage or results)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -71,6 +72,9 @@ class DashboardPage(QWidget):
         self._task: Task | None = None
         self._again = False
         self._drawn: _Figures | None = None
+        self._pending: list[tuple[BarChart, Bars]] = []
+        self._draw_generation = 0
+        self._headline = ""
         self._category_ids: list[int] = []
         self.fee_compound_ids: list[int] = []
         self.survey_ids: list[int] = []
@@ -151,34 +155,58 @@ class DashboardPage(QWidget):
             self.reload()
             return
         assert isinstance(data, _Figures)
-        if data != self._drawn:  # unchanged figures keep their charts (no flicker)
-            self.draw(data)
-            self._drawn = data
+        if data == self._drawn:  # unchanged figures keep their charts (no flicker)
+            self.loaded.emit()
+            return
+        self.draw(data)
+        self._draw_generation += 1
+        self._draw_next(self._draw_generation, data)
+
+    def _put(self, chart: BarChart, bars: Bars) -> None:
+        self._pending.append((chart, bars))
+
+    def _draw_next(self, generation: int, data: _Figures) -> None:
+        """One chart per pass of the event loop (each takes a few milliseconds to build and as
+        many to paint: all seven at once held the window for ~60 ms); the headline last."""
+        if generation != self._draw_generation:
+            return  # newer figures are being drawn
+        if self._pending:
+            chart, bars = self._pending.pop(0)
+            chart.show_bars(bars)
+            QTimer.singleShot(0, self, partial(self._draw_next, generation, data))
+            return
+        self.headline.setText(self._headline)
+        self._drawn = data
         self.loaded.emit()
 
     def draw(self, data: _Figures) -> None:
+        """Work out every chart's bars (`_put`, drawn by `_draw_next`) and the headline."""
+        self._pending = []
         summary = data.summary
         modes = summary["by_management_mode"]
-        self.modes_chart.show_bars(
+        self._put(
+            self.modes_chart,
             Bars(
                 self.tr("楼院按管理模式（个）"),
                 list(modes),
                 [(self.tr("楼院"), [float(m["compounds"]) for m in modes.values()], "#3b78c3")],
-            )
+            ),
         )
         orgs = summary["organisations"]
         kinds = list(orgs["by_kind"])
         with_kind = [sum(c["with_kind"][k] for c in orgs["by_community"]) for k in kinds]
-        self.orgs_chart.show_bars(
+        self._put(
+            self.orgs_chart,
             Bars(
                 self.tr("三类组织覆盖（楼院数，共 {0} 个）").format(orgs["compounds"]),
                 [*kinds, self.tr("三类齐全")],
                 [(self.tr("楼院"), [float(v) for v in [*with_kind, orgs["complete"]]], "#c0392b")],
-            )
+            ),
         )
         residents = summary["residents_by_tag"]
         households = data.households_by_tag
-        self.tags_chart.show_bars(
+        self._put(
+            self.tags_chart,
             Bars(
                 self.tr("居民与住户（按标签）"),
                 list(residents),
@@ -186,11 +214,12 @@ class DashboardPage(QWidget):
                     (self.tr("居民"), [float(v) for v in residents.values()], "#2e8b57"),
                     (self.tr("住户"), [float(households[t]) for t in residents], "#9bc7a8"),
                 ],
-            )
+            ),
         )
         rows = data.closure
         self._category_ids = [r.key for r in rows]
-        self.problems_chart.show_bars(
+        self._put(
+            self.problems_chart,
             Bars(
                 self.tr("楼院问题（件）"),
                 [r.name for r in rows],
@@ -199,13 +228,13 @@ class DashboardPage(QWidget):
                     (self.tr("已办结"), [float(r.closed) for r in rows], "#27ae60"),
                     (self.tr("逾期"), [float(r.overdue) for r in rows], "#c0392b"),
                 ],
-            )
+            ),
         )
         fees_and_surveys = self._show_fees_and_surveys(data)
         forces = self._show_forces(summary)
         p = summary["problems"]
         avg = p["average_days"]
-        self.headline.setText(
+        self._headline = (
             self.tr(
                 "楼院 {0} 个，住户 {1} 户，居民 {2} 人；三类组织全覆盖 {3} 个（{4}%）；"
                 "问题 {5} 件，办结率 {6}%，平均办理 {7} 天，逾期 {8} 件"
@@ -230,7 +259,8 @@ class DashboardPage(QWidget):
         """Draw the two charts; return the headline's fee and survey sentence."""
         fees = data.fees
         self.fee_compound_ids = [r.compound_id for r in fees]
-        self.fees_chart.show_bars(
+        self._put(
+            self.fees_chart,
             Bars(
                 self.tr("物业费收缴率（按楼院，%）"),
                 [r.compound_name for r in fees],
@@ -242,11 +272,12 @@ class DashboardPage(QWidget):
                     )
                 ],
                 percent=True,
-            )
+            ),
         )
         surveys = data.surveys
         self.survey_ids = [f.survey_id for f in surveys]
-        self.surveys_chart.show_bars(
+        self._put(
+            self.surveys_chart,
             Bars(
                 self.tr("调查覆盖率与满意度（%）")
                 + ("" if all(f.satisfaction_valid for f in surveys) else self.tr("　* 无满意度题")),
@@ -267,7 +298,7 @@ class DashboardPage(QWidget):
                     ),
                 ],
                 percent=True,
-            )
+            ),
         )
         totals = fee_totals(fees)
         text = (
@@ -295,7 +326,8 @@ class DashboardPage(QWidget):
         bulletins' terms."""
         forces = summary["forces"]
         self.force_kinds = [k for k, n in forces["by_kind"].items() if n]
-        self.forces_chart.show_bars(
+        self._put(
+            self.forces_chart,
             Bars(
                 self.tr("治理力量（人，共 {0} 人）").format(forces["total"]),
                 [SHORT_KINDS.get(k, k) for k in self.force_kinds],
@@ -306,7 +338,7 @@ class DashboardPage(QWidget):
                         "#d35400",
                     )
                 ],
-            )
+            ),
         )
         grids = summary["grids"]
         party = summary["party_members"]
