@@ -32,7 +32,7 @@ INTERVAL_MS = 100
 class GuiCollector(QObject):
     """Collects cyclic garbage from a timer on the thread it lives on (the GUI thread)."""
 
-    def __init__(self, parent: QObject, interval_ms: int = INTERVAL_MS) -> None:
+    def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self._holds = 0
         # The event loop's level where collecting is safe: the application's own loop (or,
@@ -41,7 +41,7 @@ class GuiCollector(QObject):
         self.collections = [0, 0, 0]  # per generation, for tests and benchmarks
         gc.disable()
         self._timer = QTimer(self)
-        self._timer.setInterval(interval_ms)
+        self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.collect_due)
         self._timer.start()
 
@@ -54,6 +54,7 @@ class GuiCollector(QObject):
 
     @property
     def held(self) -> bool:
+        """Held by start-up (which must release it once the window is filled)."""
         return self._holds > 0
 
     def collect_due(self) -> int | None:

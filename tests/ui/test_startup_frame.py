@@ -19,7 +19,7 @@ from app.services import Services
 from app.users.dto import LoginPolicy
 from app.users.service import UserService
 from ui import app as ui_app
-from ui import dialogs
+from ui import collector, dialogs
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -95,11 +95,13 @@ def test_the_clerk_signs_in_over_the_frame(qtbot, tmp_path: Path, prefs: Setting
     seen = _when_login_shows(sign_in)
     startup = ui_app.Startup(QApplication.instance(), target, prefs)  # type: ignore[arg-type]
     startup.start()
+    assert startup.collector.held  # start-up makes only long-lived objects
     window = startup.window
     assert window is not None
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: startup.ready, timeout=20000)
     assert seen and seen[0].parent() is window  # over the frame, not a window of its own
+    assert not startup.collector.held  # the filled window's garbage is collected again
     assert window.user_label.text() == "用户：admin（管理员）"
     window.close()
     startup.runner.wait()
@@ -120,6 +122,7 @@ def test_giving_up_signing_in_ends_the_program(
     seen = _when_login_shows(lambda dialog: dialog.reject())
     assert ui_app.main(["--db", str(target.path)]) == 0
     assert seen
+    assert not collector.install(QApplication.instance()).held  # type: ignore[arg-type]
     assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
 
 
